@@ -1,0 +1,116 @@
+"""Export a trained SMFD-UNet checkpoint to the shipped ONNX model + JSON model card.
+
+    /usr/bin/python3 training/export.py --ckpt training/runs/v1/latest.pt \
+        --out smfd-model/src/main/resources/io/smfd/model [--metrics metrics.json]
+
+Writes smfd-unet.onnx (opset 17, dynamic N/H/W, input "input" NCHW RGB in [0,1], outputs
+"image" and "masks"), smfd-unet.json (model card, also embedded as ONNX metadata
+"smfd.model_card") and smfd-unet.onnx.sha256.  The EMA weights are exported.  Zero-width Pad
+nodes that torch inserts in front of AveragePool are removed so the graph only uses the
+operators listed in model.py.
+"""
+import argparse
+import hashlib
+import json
+import os
+import sys
+
+import onnx
+import torch
+from onnx import numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import model as M  # noqa: E402
+
+VERSION = "0.1.0"
+
+
+def strip_zero_pads(m):
+    g = m.graph
+    consts = {}
+    for n in g.node:
+        if n.op_type == "Constant":
+            consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    for i in g.initializer:
+        consts[i.name] = numpy_helper.to_array(i)
+    rename = {}
+    keep = []
+    for n in g.node:
+        if n.op_type == "Pad" and len(n.input) >= 2 and n.input[1] in consts and not consts[n.input[1]].any():
+            rename[n.output[0]] = n.input[0]
+            continue
+        keep.append(n)
+    for n in keep:
+        for j, name in enumerate(n.input):
+            while name in rename:
+                name = rename[name]
+            n.input[j] = name
+    used = {x for n in keep for x in n.input}
+    keep = [n for n in keep if not (n.op_type == "Constant" and n.output[0] not in used)]
+    del g.node[:]
+    g.node.extend(keep)
+    return m
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", default=None, help="checkpoint; omitted = untrained weights (graph only)")
+    ap.add_argument("--out", default="smfd-model/src/main/resources/io/smfd/model")
+    ap.add_argument("--metrics", default=None, help="JSON file with measured metrics for the card")
+    a = ap.parse_args()
+    net = M.SMFDUNet()
+    info = {"trained": False}
+    if a.ckpt:
+        s = torch.load(a.ckpt)
+        net.load_state_dict(s["ema"])
+        info = {"trained": True, "steps": s["step"], "minutes": round(s["elapsed"] / 60, 1),
+                "batch": s["args"]["batch"], "crop": s["args"]["crop"], "lr": s["args"]["lr"]}
+    net.eval()
+    exp = M.Exported(net).eval()
+    os.makedirs(a.out, exist_ok=True)
+    path = os.path.join(a.out, "smfd-unet.onnx")
+    dyn = {0: "N", 2: "H", 3: "W"}
+    torch.onnx.export(exp, torch.rand(1, 3, 64, 64), path, opset_version=17,
+                      input_names=["input"], output_names=["image", "masks"],
+                      dynamic_axes={"input": dyn, "image": dyn, "masks": dyn}, do_constant_folding=True)
+    m = strip_zero_pads(onnx.load(path))
+    card = {
+        "name": "SMFD-UNet",
+        "version": VERSION,
+        "format": "smfd-unet/1",
+        "architecture": "mask generator UNet + mask-fusion deblurring UNet (RDC, CBAM, PixelShuffle); residual output",
+        "parameters": sum(p.numel() for p in net.parameters()),
+        "classes": M.CLASSES,
+        "input": {"name": "input", "layout": "NCHW", "channels": "RGB", "range": [0.0, 1.0],
+                  "normalization": "none (x = pixel / 255)", "size_multiple": M.SIZE_MULTIPLE,
+                  "dynamic": ["N", "H", "W"]},
+        "outputs": {"image": "NCHW RGB in [0,1] (clamped)", "masks": "NKHW softmax probabilities over classes"},
+        "opset": 17,
+        "training": dict(info, data="CelebAMask-HQ mini train/ images 0000-4299 (4300-4499 validation); eval/ never used",
+                         degradation="io.smfd.degrade spec v1 (training/degrade.py)",
+                         loss="Charbonnier + 0.5 region-weighted L1 (x3 brows/eyes/mouth) + 0.5 gradient L1 + 0.2 mask CE"),
+        "licence": "Weights trained on CelebA/CelebAMask-HQ: non-commercial research and education only.",
+        "metrics": json.load(open(a.metrics)) if a.metrics else None,
+    }
+    meta = {"smfd.format": "smfd-unet/1", "smfd.version": VERSION, "smfd.classes": ",".join(M.CLASSES),
+            "smfd.size_multiple": str(M.SIZE_MULTIPLE), "smfd.model_card": json.dumps(card, sort_keys=True)}
+    del m.metadata_props[:]
+    for k, v in meta.items():
+        e = m.metadata_props.add()
+        e.key, e.value = k, v
+    m.producer_name = "smfd-training"
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    with open(os.path.join(a.out, "smfd-unet.json"), "w") as f:
+        json.dump(card, f, indent=2, sort_keys=True)
+        f.write("\n")
+    digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    with open(path + ".sha256", "w") as f:
+        f.write(digest + "\n")
+    from collections import Counter
+    print(path, os.path.getsize(path), "bytes sha256", digest)
+    print(dict(Counter(n.op_type for n in m.graph.node)))
+
+
+if __name__ == "__main__":
+    main()
