@@ -1,0 +1,222 @@
+package io.smfd;
+
+import io.smfd.internal.BackendSelector;
+import io.smfd.spi.BackendConfig;
+import io.smfd.spi.ModelSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Deblurs aligned face crops with SMFD-UNet.
+ *
+ * <pre>{@code
+ * try (Deblurrer deblurrer = Deblurrer.create()) {
+ *     FaceImage sharp = deblurrer.deblur(FaceImage.fromBufferedImage(ImageIO.read(file)));
+ * }
+ * }</pre>
+ *
+ * <p><b>Backend selection.</b> Backends are {@link io.smfd.spi.DeblurBackendProvider}s found with
+ * {@link java.util.ServiceLoader} (add {@code io.smfd:smfd-runtime-onnx} and/or
+ * {@code io.smfd:smfd-runtime-cpu}). The backend used is, in order of precedence:
+ * <ol>
+ *   <li>the name given to {@link Builder#backend(String)};</li>
+ *   <li>otherwise the system property {@value #BACKEND_PROPERTY} (e.g. {@code -Dsmfd.backend=cpu});</li>
+ *   <li>otherwise (the default, also for the value {@code auto}) the available provider with the highest
+ *       {@link io.smfd.spi.DeblurBackendProvider#priority() priority} ({@code onnx} 200 before {@code cpu} 100).</li>
+ * </ol>
+ * A backend named explicitly is used or fails with {@link BackendUnavailableException} carrying its
+ * reason; there is no silent fallback. The choice is logged once per JVM per backend and device at
+ * INFO through SLF4J (logger {@code io.smfd.internal.BackendSelector}).
+ *
+ * <p><b>Threading.</b> Implementations are thread-safe: share one instance between threads; calls may
+ * run concurrently. {@link #close()} waits for running calls, is idempotent, and afterwards every
+ * other method except {@link #backendName()} and {@link #device()} throws {@link IllegalStateException}.
+ *
+ * <p><b>Errors.</b> {@code null} arguments throw {@link NullPointerException} naming the parameter;
+ * everything else is an unchecked {@link SmfdException} subclass.
+ */
+public interface Deblurrer extends AutoCloseable {
+
+    /** System property that names the backend when the builder does not: {@value}. Unset or {@code auto} = automatic. */
+    String BACKEND_PROPERTY = "smfd.backend";
+
+    /**
+     * Creates a deblurrer with the defaults: automatic backend (or {@value #BACKEND_PROPERTY}),
+     * {@link Device#AUTO}, {@link BackendConfig#defaultThreads()} threads, the bundled model.
+     * Same as {@code builder().build()}.
+     *
+     * @return a new deblurrer the caller must close
+     * @throws BackendUnavailableException if no usable backend is found (the message says what to add)
+     * @throws ModelException              if the model is missing, corrupt or incompatible
+     */
+    static Deblurrer create() {
+        return builder().build();
+    }
+
+    /**
+     * Returns a new builder with default settings.
+     *
+     * @return a new builder
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Lists every backend provider found, best first, with its availability for the default
+     * configuration. Providers that failed to load are included as unavailable. Loads no model.
+     *
+     * @return an unmodifiable list, empty if no runtime artifact is present
+     */
+    static List<BackendStatus> backends() {
+        return BackendSelector.statuses(BackendConfig.defaults());
+    }
+
+    /**
+     * Deblurs one face crop.
+     *
+     * @param image the blurred face crop
+     * @return the deblurred image, same size
+     * @throws NullPointerException  if {@code image} is null
+     * @throws InferenceException    if the backend fails
+     * @throws IllegalStateException if this deblurrer is closed
+     */
+    FaceImage deblur(FaceImage image);
+
+    /**
+     * Deblurs several face crops; images of the same size are batched together.
+     *
+     * @param images the blurred face crops (any mix of sizes)
+     * @return the deblurred images, in input order
+     * @throws NullPointerException  if {@code images} or an element is null
+     * @throws InferenceException    if the backend fails
+     * @throws IllegalStateException if this deblurrer is closed
+     */
+    List<FaceImage> deblurAll(List<FaceImage> images);
+
+    /**
+     * Deblurs one face crop and also returns the semantic masks the model predicted.
+     *
+     * @param image the blurred face crop
+     * @return the deblurred image and its masks, same size
+     * @throws NullPointerException  if {@code image} is null
+     * @throws InferenceException    if the backend fails
+     * @throws IllegalStateException if this deblurrer is closed
+     */
+    DeblurResult deblurWithMasks(FaceImage image);
+
+    /**
+     * Returns the name of the backend in use.
+     *
+     * @return e.g. {@code "onnx"} or {@code "cpu"}
+     */
+    String backendName();
+
+    /**
+     * Returns the device in use.
+     *
+     * @return {@link Device#CPU} or {@link Device#GPU}, never {@link Device#AUTO}
+     */
+    Device device();
+
+    /**
+     * Releases the backend and its native resources. Idempotent; waits for running calls.
+     */
+    @Override
+    void close();
+
+    /**
+     * Configures and creates a {@link Deblurrer}. Methods fail fast on bad arguments.
+     * Defaults: backend automatic (see {@link Deblurrer}), device {@link Device#AUTO},
+     * threads {@code min(availableProcessors, 4)}, the bundled model.
+     * A builder is mutable and not thread-safe; it may be reused to build several deblurrers.
+     */
+    final class Builder {
+        private String backend; // null = property, then automatic
+        private Device device = Device.AUTO;
+        private int threads = BackendConfig.defaultThreads();
+        private ModelSource model = ModelSource.bundled();
+
+        Builder() {
+        }
+
+        /**
+         * Selects the backend by provider name; takes precedence over {@value #BACKEND_PROPERTY}.
+         * {@code "auto"} selects the highest-priority available backend, ignoring the property.
+         *
+         * @param name backend name, e.g. {@code "onnx"} or {@code "cpu"} (case-insensitive)
+         * @return this builder
+         * @throws NullPointerException     if {@code name} is null
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder backend(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("backend name must not be blank");
+            }
+            this.backend = name.trim().toLowerCase(Locale.ROOT);
+            return this;
+        }
+
+        /**
+         * Selects the device. Default {@link Device#AUTO}.
+         *
+         * @param device the device
+         * @return this builder
+         * @throws NullPointerException if {@code device} is null
+         */
+        public Builder device(Device device) {
+            this.device = Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /**
+         * Sets the number of intra-op CPU threads a backend may use. Default {@code min(availableProcessors, 4)}.
+         *
+         * @param threads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code threads < 1}
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Uses an SMFD-UNet ONNX file instead of the bundled model.
+         *
+         * @param onnxFile path to an existing {@code .onnx} file
+         * @return this builder
+         * @throws NullPointerException   if {@code onnxFile} is null
+         * @throws ModelNotFoundException if the file does not exist or is not a regular file
+         */
+        public Builder model(Path onnxFile) {
+            Objects.requireNonNull(onnxFile, "onnxFile");
+            if (!Files.isRegularFile(onnxFile)) {
+                throw new ModelNotFoundException("Model file not found or not a regular file: "
+                        + onnxFile.toAbsolutePath() + ". Pass an existing SMFD-UNet .onnx file, or omit model(...)"
+                        + " to use the bundled model (io.smfd:smfd-model).");
+            }
+            this.model = ModelSource.file(onnxFile);
+            return this;
+        }
+
+        /**
+         * Selects a backend, loads the model and returns a ready deblurrer.
+         *
+         * @return a new deblurrer the caller must close
+         * @throws BackendUnavailableException if the requested backend is missing or unavailable, or no
+         *                                     backend is usable (the message lists what was found and why)
+         * @throws ModelException              if the model is missing, corrupt or incompatible
+         */
+        public Deblurrer build() {
+            return BackendSelector.open(backend, BackendConfig.of(device, threads, model));
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Implementation details of {@code smfd-api}. Not exported; not part of the public API.
+ */
+package io.smfd.internal;

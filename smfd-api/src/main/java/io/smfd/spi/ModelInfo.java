@@ -1,0 +1,166 @@
+package io.smfd.spi;
+
+import io.smfd.IncompatibleModelException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a loaded model declares about itself. Immutable and thread-safe.
+ *
+ * <p>SMFD-UNet ONNX files carry these {@code metadata_props} (parse them with {@link #fromMetadata(Map)}):
+ * <ul>
+ *   <li>{@value #KEY_FORMAT} = {@value #FORMAT} (required)</li>
+ *   <li>{@value #KEY_VERSION}: model version string</li>
+ *   <li>{@value #KEY_CLASSES}: comma-separated mask class names in output-channel order,
+ *       e.g. {@code background,skin,brows,eyes,nose,mouth,hair,accessories} (required)</li>
+ *   <li>{@value #KEY_SIZE_MULTIPLE}: input height and width must be multiples of this, e.g. {@code 8} (required)</li>
+ *   <li>{@value #KEY_MODEL_CARD}: model card as JSON (optional, not parsed)</li>
+ * </ul>
+ */
+public final class ModelInfo {
+
+    /** Metadata key of the model format. */
+    public static final String KEY_FORMAT = "smfd.format";
+    /** The only model format this SMFD version runs. */
+    public static final String FORMAT = "smfd-unet/1";
+    /** Metadata key of the model version. */
+    public static final String KEY_VERSION = "smfd.version";
+    /** Metadata key of the comma-separated class names. */
+    public static final String KEY_CLASSES = "smfd.classes";
+    /** Metadata key of the size multiple. */
+    public static final String KEY_SIZE_MULTIPLE = "smfd.size_multiple";
+    /** Metadata key of the JSON model card. */
+    public static final String KEY_MODEL_CARD = "smfd.model_card";
+
+    private final String version;
+    private final List<String> classNames;
+    private final int sizeMultiple;
+
+    private ModelInfo(String version, List<String> classNames, int sizeMultiple) {
+        this.version = version;
+        this.classNames = classNames;
+        this.sizeMultiple = sizeMultiple;
+    }
+
+    /**
+     * Creates model info.
+     *
+     * @param version      model version
+     * @param classNames   distinct, non-blank mask class names in output-channel order (copied)
+     * @param sizeMultiple input height and width must be multiples of this; 1 to 256
+     * @return model info
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code classNames} is empty or not distinct, or {@code sizeMultiple} out of range
+     */
+    public static ModelInfo of(String version, List<String> classNames, int sizeMultiple) {
+        Objects.requireNonNull(version, "version");
+        List<String> names = List.copyOf(Objects.requireNonNull(classNames, "classNames"));
+        Set<String> seen = new HashSet<>();
+        for (String n : names) {
+            if (n.isBlank() || !seen.add(n)) {
+                throw new IllegalArgumentException("class names must be distinct and non-blank: " + names);
+            }
+        }
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("classNames must not be empty");
+        }
+        if (sizeMultiple < 1 || sizeMultiple > 256) {
+            throw new IllegalArgumentException("sizeMultiple must be within [1, 256], got " + sizeMultiple);
+        }
+        return new ModelInfo(version, names, sizeMultiple);
+    }
+
+    /**
+     * Parses and validates the {@code smfd.*} metadata of an ONNX model.
+     *
+     * @param metadata the model's {@code metadata_props}
+     * @return the model info
+     * @throws NullPointerException        if {@code metadata} is null
+     * @throws IncompatibleModelException  if a required key is missing or a value is unsupported
+     */
+    public static ModelInfo fromMetadata(Map<String, String> metadata) {
+        Objects.requireNonNull(metadata, "metadata");
+        String format = metadata.get(KEY_FORMAT);
+        if (format == null) {
+            throw new IncompatibleModelException("Model has no '" + KEY_FORMAT + "' metadata, so it is not an"
+                    + " SMFD-UNet export; export it with training/export_onnx (expected " + KEY_FORMAT + "=" + FORMAT + ")");
+        }
+        if (!FORMAT.equals(format.trim())) {
+            throw new IncompatibleModelException("Model format is '" + format + "' but this SMFD version runs '"
+                    + FORMAT + "'; use a matching SMFD version or re-export the model");
+        }
+        String classes = metadata.get(KEY_CLASSES);
+        if (classes == null || classes.isBlank()) {
+            throw new IncompatibleModelException("Model metadata '" + KEY_CLASSES + "' is missing or empty;"
+                    + " it must list the mask classes, e.g. background,skin,hair");
+        }
+        List<String> names = new ArrayList<>();
+        for (String s : classes.split(",", -1)) {
+            names.add(s.trim());
+        }
+        String multiple = metadata.get(KEY_SIZE_MULTIPLE);
+        int m;
+        try {
+            m = Integer.parseInt(Objects.requireNonNull(multiple, KEY_SIZE_MULTIPLE).trim());
+        } catch (NullPointerException | NumberFormatException e) {
+            throw new IncompatibleModelException("Model metadata '" + KEY_SIZE_MULTIPLE + "' must be a positive"
+                    + " integer such as 8, got " + (multiple == null ? "nothing" : "'" + multiple + "'"), e);
+        }
+        String version = metadata.getOrDefault(KEY_VERSION, "unknown").trim();
+        try {
+            return of(version, names, m);
+        } catch (IllegalArgumentException e) {
+            throw new IncompatibleModelException("Invalid SMFD model metadata: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the model version.
+     *
+     * @return the model version ({@code "unknown"} if the metadata had none)
+     */
+    public String version() {
+        return version;
+    }
+
+    /**
+     * Returns the mask class names.
+     *
+     * @return unmodifiable list of class names in output-channel order
+     */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /**
+     * Returns the size multiple.
+     *
+     * @return input height and width passed to {@link InferenceBackend#infer} are multiples of this
+     */
+    public int sizeMultiple() {
+        return sizeMultiple;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ModelInfo)) {
+            return false;
+        }
+        ModelInfo i = (ModelInfo) o;
+        return version.equals(i.version) && classNames.equals(i.classNames) && sizeMultiple == i.sizeMultiple;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(version, classNames, sizeMultiple);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelInfo[version=" + version + ", classes=" + classNames + ", sizeMultiple=" + sizeMultiple + "]";
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * SMFD public API: deblur aligned face crops with SMFD-UNet.
+ *
+ * <p>Entry point: {@link io.smfd.Deblurrer}. Backends are plugged in through the
+ * {@link io.smfd.spi.DeblurBackendProvider} service (add {@code io.smfd:smfd-runtime-onnx}
+ * or {@code io.smfd:smfd-runtime-cpu}); the bundled model comes from {@code io.smfd:smfd-model},
+ * which this module loads reflectively and therefore does not require.
+ */
+module io.smfd.api {
+    requires transitive java.desktop; // java.awt.image.BufferedImage is part of the API
+    requires org.slf4j;
+
+    exports io.smfd;
+    exports io.smfd.spi;
+    exports io.smfd.degrade;
+
+    uses io.smfd.spi.DeblurBackendProvider;
+}
