@@ -113,19 +113,24 @@ public final class ModelSource {
                     + " or pass a model file with Deblurrer.builder().model(path).");
         }
         try {
+            Method available = cls.getMethod("isAvailable");
+            if (!Boolean.TRUE.equals(available.invoke(null))) {
+                throw new ModelNotFoundException("The bundled SMFD model resource is missing from io.smfd:smfd-model"
+                        + " (this build of smfd-model does not contain the trained model yet); pass a model file with"
+                        + " Deblurrer.builder().model(path) or use a released io.smfd:smfd-model.");
+            }
             Method m = cls.getMethod("onnxBytes");
             return (byte[]) m.invoke(null);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            String msg = String.valueOf(cause.getMessage());
-            if (msg.toLowerCase(java.util.Locale.ROOT).contains("missing")) {
-                throw new ModelNotFoundException(msg, cause);
-            }
-            throw new CorruptModelException("The bundled SMFD model cannot be loaded: " + msg
+            throw new CorruptModelException("The bundled SMFD model cannot be loaded: " + cause.getMessage()
                     + ". Rebuild or re-download io.smfd:smfd-model.", cause);
         } catch (ReflectiveOperationException | RuntimeException e) {
+            if (e instanceof ModelException) {
+                throw (ModelException) e;
+            }
             throw new ModelException("io.smfd:smfd-model is present but " + BUNDLED_MODEL_CLASS
-                    + ".onnxBytes() cannot be called (" + e + "); use the smfd-model version matching smfd-api.", e);
+                    + " cannot be called (" + e + "); use the smfd-model version matching smfd-api.", e);
         }
     }
 

@@ -1,0 +1,4 @@
+/**
+ * Pure-Java CPU backend (implementation pending; not exported).
+ */
+package io.smfd.runtime.cpu;

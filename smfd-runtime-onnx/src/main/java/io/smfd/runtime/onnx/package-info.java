@@ -1,0 +1,4 @@
+/**
+ * ONNX Runtime backend (implementation pending; not exported).
+ */
+package io.smfd.runtime.onnx;
