@@ -45,7 +45,7 @@ final class TestSupport {
         return null;
     }
 
-    /** Loads eval face {@code index}; skips the test (with the reason) if the data is absent. */
+    /** Loads eval face {@code index} (eval images are numbered 4500..); skips the test (with the reason) if the data is absent. */
     static FaceImage realFace(int index) throws IOException {
         Path dir = dataDir();
         assumeTrue(dir != null, "face data not found: set -Dsmfd.data=<celebamask-hq-mini dir> or "
