@@ -1,0 +1,74 @@
+package io.smfd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smfd.spi.BackendConfig;
+import io.smfd.spi.ModelInfo;
+import io.smfd.spi.ModelSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeblurrerBuilderTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void builderFailsFastOnBadArguments() {
+        Deblurrer.Builder b = Deblurrer.builder();
+        assertThatThrownBy(() -> b.backend(null)).isInstanceOf(NullPointerException.class).hasMessage("name");
+        assertThatThrownBy(() -> b.backend(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.device(null)).isInstanceOf(NullPointerException.class).hasMessage("device");
+        assertThatThrownBy(() -> b.threads(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 1");
+        assertThatThrownBy(() -> b.model(null)).isInstanceOf(NullPointerException.class).hasMessage("onnxFile");
+        assertThatThrownBy(() -> b.model(tmp.resolve("missing.onnx")))
+                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("missing.onnx");
+    }
+
+    @Test
+    void defaultThreadsIsBounded() {
+        assertThat(BackendConfig.defaultThreads()).isBetween(1, 4);
+        assertThat(BackendConfig.defaults().device()).isEqualTo(Device.AUTO);
+        assertThat(BackendConfig.defaults().model().isBundled()).isTrue();
+    }
+
+    @Test
+    void modelSourceErrors() throws Exception {
+        assertThatThrownBy(() -> ModelSource.file(tmp.resolve("nope.onnx")).readBytes())
+                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("nope.onnx");
+        Path f = Files.write(tmp.resolve("m.onnx"), new byte[] {1, 2, 3});
+        assertThat(ModelSource.file(f).readBytes()).containsExactly(1, 2, 3);
+        assertThat(ModelSource.file(f).path()).contains(f);
+        // smfd-api's tests do not have io.smfd:smfd-model on the class path
+        assertThatThrownBy(() -> ModelSource.bundled().readBytes())
+                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("add io.smfd:smfd-model");
+    }
+
+    @Test
+    void modelInfoFromMetadata() {
+        ModelInfo info = ModelInfo.fromMetadata(Map.of("smfd.format", "smfd-unet/1", "smfd.version", "0.1",
+                "smfd.classes", "background, skin,hair", "smfd.size_multiple", "8"));
+        assertThat(info.classNames()).containsExactly("background", "skin", "hair");
+        assertThat(info.sizeMultiple()).isEqualTo(8);
+        assertThat(info.version()).isEqualTo("0.1");
+        assertThatThrownBy(() -> ModelInfo.fromMetadata(Map.of()))
+                .isInstanceOf(IncompatibleModelException.class).hasMessageContaining("smfd.format");
+        assertThatThrownBy(() -> ModelInfo.fromMetadata(Map.of("smfd.format", "smfd-unet/2",
+                "smfd.classes", "a", "smfd.size_multiple", "8")))
+                .isInstanceOf(IncompatibleModelException.class).hasMessageContaining("smfd-unet/2");
+        assertThatThrownBy(() -> ModelInfo.fromMetadata(Map.of("smfd.format", "smfd-unet/1",
+                "smfd.classes", "a,b", "smfd.size_multiple", "eight")))
+                .isInstanceOf(IncompatibleModelException.class).hasMessageContaining("eight");
+        assertThatThrownBy(() -> ModelInfo.fromMetadata(Map.of("smfd.format", "smfd-unet/1",
+                "smfd.classes", "a,,b", "smfd.size_multiple", "8")))
+                .isInstanceOf(IncompatibleModelException.class);
+        assertThat(ModelException.class).isAssignableFrom(IncompatibleModelException.class);
+        assertThat(List.of(InvalidImageException.class, ModelException.class, BackendUnavailableException.class,
+                InferenceException.class)).allSatisfy(c -> assertThat(SmfdException.class).isAssignableFrom(c));
+    }
+}
