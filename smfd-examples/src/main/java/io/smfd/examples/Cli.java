@@ -50,6 +50,8 @@ public final class Cli {
             switch (args[0]) {
                 case "info":
                     return info(out);
+                case "degrade":
+                    return DegradeCommand.run(rest, out, err);
                 case "help":
                 case "--help":
                 case "-h":
