@@ -41,6 +41,7 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxBackendProvider.class);
     private static final AtomicBoolean AUTO_LOGGED = new AtomicBoolean();
+    private static final AtomicBoolean TENSORRT_LOGGED = new AtomicBoolean();
 
     private final GpuProbe gpu;
 
@@ -188,8 +189,10 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
                 options.addTensorrt(0);
             } catch (OrtException | RuntimeException e) {
                 // Still a GPU: CUDA below. TensorRT libraries are optional.
-                LOG.info("SMFD backend 'onnx': TensorRT execution provider unavailable ({}); using CUDA",
-                        e.getMessage());
+                if (TENSORRT_LOGGED.compareAndSet(false, true)) {
+                    LOG.info("SMFD backend 'onnx': TensorRT execution provider unavailable ({}); using CUDA",
+                            e.getMessage());
+                }
             }
         }
         try {
