@@ -1,0 +1,282 @@
+package io.smfd.runtime.cpu;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution (group 1, dilation 1, any kernel up to 15x15, stride 1 to 4, explicit pads) with a fused
+ * epilogue: bias, optional residual add (a following {@code Add}) and optional activation (a following
+ * {@code Relu}, {@code Sigmoid} or {@code Clip}).
+ *
+ * <p>Direct convolution on a prepared input. For one image, each input channel is copied once into
+ * {@code s*s} zero-padded phase planes of {@code Hq x Wq} ({@code Hq = ceil(Hp/s)}), where phase plane
+ * {@code (a,b)} holds padded pixels {@code (i*s+a, j*s+b)}. Output pixel {@code (y,x)} is computed at "wide"
+ * position {@code p = y*Wq + x}, and tap {@code (ky,kx)} of it is then at the fixed offset
+ * {@code ((ky%s)*s + kx%s)*Hq*Wq + (ky/s)*Wq + kx/s} from {@code p}: every tap is a contiguous shifted read,
+ * so the kernel is a plain register-blocked FMA loop over positions (no bounds checks, no gathers, rows and
+ * strides do not matter). The {@code Wq - Wo} garbage columns per row are dropped by the epilogue.
+ * 1x1 stride-1 convolutions read their input directly (no preparation).
+ */
+final class Conv extends Op {
+
+    /** Largest chunk of wide positions per task: keeps the input rows of a chunk in L2. */
+    static final int MAX_CHUNK = 1024;
+
+    private static final ThreadLocal<float[]> TILE = new ThreadLocal<>();
+
+    final int oc;
+    final int ic;
+    final int kh;
+    final int kw;
+    final int s;
+    final int pt;
+    final int pl;
+    final int pb;
+    final int pr;
+    final int taps;
+    final int blocks;
+    final float[] wPacked;
+    final float[] bias;
+    final float[] weights; // original [OC, IC, KH, KW], kept for tests
+    boolean hasResidual;
+    int act = Kernels.ACT_NONE;
+    float lo = Float.NEGATIVE_INFINITY;
+    float hi = Float.POSITIVE_INFINITY;
+
+    Conv(String label, int input, int output, int oc, int ic, int kh, int kw, int s, int pt, int pl, int pb, int pr,
+         float[] weights, float[] bias) {
+        super(label, new int[] {input}, output);
+        this.oc = oc;
+        this.ic = ic;
+        this.kh = kh;
+        this.kw = kw;
+        this.s = s;
+        this.pt = pt;
+        this.pl = pl;
+        this.pb = pb;
+        this.pr = pr;
+        this.taps = kh * kw;
+        this.blocks = (oc + Kernels.OC_BLOCK - 1) / Kernels.OC_BLOCK;
+        this.weights = weights;
+        this.bias = bias;
+        this.wPacked = pack(weights, oc, ic, taps);
+    }
+
+    static float[] pack(float[] w, int oc, int ic, int taps) {
+        int blocks = (oc + 3) / 4;
+        float[] p = new float[blocks * ic * taps * 4];
+        for (int o = 0; o < oc; o++) {
+            int b = o / 4;
+            int lane = o % 4;
+            for (int c = 0; c < ic; c++) {
+                for (int t = 0; t < taps; t++) {
+                    p[((b * ic + c) * taps + t) * 4 + lane] = w[(o * ic + c) * taps + t];
+                }
+            }
+        }
+        return p;
+    }
+
+    void fuseResidual(int residual, int newOutput) {
+        inputs = new int[] {inputs[0], residual};
+        hasResidual = true;
+        output = newOutput;
+    }
+
+    void fuseActivation(int act, float lo, float hi, int newOutput) {
+        this.act = act;
+        this.lo = lo;
+        this.hi = hi;
+        output = newOutput;
+    }
+
+    boolean direct() {
+        return kh == 1 && kw == 1 && s == 1 && pt == 0 && pl == 0 && pb == 0 && pr == 0;
+    }
+
+    /** Geometry for an input of H x W. */
+    static final class Geo {
+        int h;
+        int w;
+        int ho;
+        int wo;
+        int hq;
+        int wq;
+        int plane;
+        int icStride;
+        int pitch;
+        int wide;
+        int[] tapOff;
+    }
+
+    Geo geo(int h, int w) {
+        Geo g = new Geo();
+        g.h = h;
+        g.w = w;
+        int hp = h + pt + pb;
+        int wp = w + pl + pr;
+        g.ho = (hp - kh) / s + 1;
+        g.wo = (wp - kw) / s + 1;
+        g.tapOff = new int[taps];
+        if (direct()) {
+            g.hq = h;
+            g.wq = w;
+            g.plane = h * w;
+            g.icStride = h * w;
+            g.pitch = w;
+            g.wide = h * w;
+        } else {
+            g.hq = (hp + s - 1) / s;
+            g.wq = (wp + s - 1) / s;
+            g.plane = g.hq * g.wq;
+            g.icStride = s * s * g.plane;
+            g.pitch = g.wq;
+            g.wide = (g.ho - 1) * g.wq + g.wo;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    g.tapOff[ky * kw + kx] = ((ky % s) * s + kx % s) * g.plane + (ky / s) * g.wq + kx / s;
+                }
+            }
+        }
+        return g;
+    }
+
+    @Override
+    int[] shape(int[][] in) {
+        int[] x = Ops.expect4(label, in[0]);
+        if (x[1] != ic) {
+            throw Network.incompatible("model", label + ": input has " + x[1] + " channels, weight expects " + ic);
+        }
+        int hp = x[2] + pt + pb;
+        int wp = x[3] + pl + pr;
+        if (hp < kh || wp < kw) {
+            throw Network.incompatible("model", label + ": input " + Arrays.toString(x) + " smaller than the kernel");
+        }
+        int[] out = {x[0], oc, (hp - kh) / s + 1, (wp - kw) / s + 1};
+        if (hasResidual && !Arrays.equals(in[1], out)) {
+            throw Network.incompatible("model", label + ": residual shape " + Arrays.toString(in[1])
+                    + " differs from output " + Arrays.toString(out));
+        }
+        return out;
+    }
+
+    @Override
+    long scratchFloats(int[][] shapes) {
+        if (direct()) {
+            return 0;
+        }
+        int[] x = shapes[inputs[0]];
+        Geo g = geo(x[2], x[3]);
+        return (long) ic * g.icStride;
+    }
+
+    @Override
+    long flops(int[][] shapes) {
+        int[] o = shapes[output];
+        return 2L * o[0] * o[1] * o[2] * o[3] * ic * taps;
+    }
+
+    @Override
+    void run(Exec ex) {
+        int[] si = ex.shapes[inputs[0]];
+        Geo g = geo(si[2], si[3]);
+        float[] in = ex.buf[inputs[0]];
+        float[] out = ex.buf[output];
+        float[] res = hasResidual ? ex.buf[inputs[1]] : null;
+        int threads = ex.par.threads();
+        int chunks = threads == 1 ? 1 : Math.max(1, (8 * threads + blocks - 1) / blocks);
+        int chunkLen = (g.wide + chunks - 1) / chunks;
+        chunkLen = Math.min(MAX_CHUNK, (chunkLen + 63) & ~63);
+        int nChunks = (g.wide + chunkLen - 1) / chunkLen;
+        int cl = chunkLen;
+        int outPlane = g.ho * g.wo;
+        for (int n = 0; n < si[0]; n++) {
+            float[] src;
+            int base;
+            if (direct()) {
+                src = in;
+                base = n * ic * g.h * g.w;
+            } else {
+                src = ex.scratch;
+                base = 0;
+                prepare(in, n * ic * g.h * g.w, src, g, ex.par);
+            }
+            int outN = n * oc * outPlane;
+            ex.par.forEach(blocks * nChunks, task -> {
+                int chunk = task / blocks;
+                int b = task - chunk * blocks;
+                int p0 = chunk * cl;
+                int p1 = Math.min(g.wide, p0 + cl);
+                float[] tile = TILE.get();
+                if (tile == null || tile.length < 4 * cl) {
+                    tile = new float[4 * MAX_CHUNK];
+                    TILE.set(tile);
+                }
+                ex.k.conv(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * 4, tile, cl, p0, p1);
+                for (int o = 0; o < 4; o++) {
+                    int c = b * 4 + o;
+                    if (c >= oc) {
+                        break;
+                    }
+                    int ob = outN + c * outPlane;
+                    if (g.pitch == g.wo) {
+                        ex.k.epilogue(tile, o * cl, out, ob + p0, p1 - p0, bias[c], res, ob + p0, act, lo, hi);
+                    } else {
+                        int p = p0;
+                        while (p < p1) {
+                            int y = p / g.pitch;
+                            int x = p - y * g.pitch;
+                            if (x < g.wo) {
+                                int e = Math.min(p1, y * g.pitch + g.wo);
+                                int d = ob + y * g.wo + x;
+                                ex.k.epilogue(tile, o * cl + p - p0, out, d, e - p, bias[c], res, d, act, lo, hi);
+                            }
+                            p = (y + 1) * g.pitch;
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** Writes the zero-padded phase planes of image {@code inBase} into {@code dst}. */
+    void prepare(float[] in, int inBase, float[] dst, Geo g, Parallel par) {
+        int h = g.h;
+        int w = g.w;
+        Parallel.Body body = c -> {
+            int cin = inBase + c * h * w;
+            for (int a = 0; a < s; a++) {
+                for (int bb = 0; bb < s; bb++) {
+                    int sub = c * g.icStride + (a * s + bb) * g.plane;
+                    for (int i = 0; i < g.hq; i++) {
+                        int r = i * s + a - pt;
+                        int row = sub + i * g.wq;
+                        if (r < 0 || r >= h) {
+                            Arrays.fill(dst, row, row + g.wq, 0f);
+                            continue;
+                        }
+                        int src = cin + r * w;
+                        if (s == 1) {
+                            int left = Math.min(pl, g.wq);
+                            Arrays.fill(dst, row, row + left, 0f);
+                            int n = Math.min(w, g.wq - left);
+                            System.arraycopy(in, src, dst, row + left, n);
+                            Arrays.fill(dst, row + left + n, row + g.wq, 0f);
+                        } else {
+                            for (int j = 0; j < g.wq; j++) {
+                                int col = j * s + bb - pl;
+                                dst[row + j] = col >= 0 && col < w ? in[src + col] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        if ((long) ic * g.icStride >= 32_768) {
+            par.forEach(ic, body);
+        } else {
+            for (int c = 0; c < ic; c++) {
+                body.run(c);
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.smfd.runtime.cpu;
+
+/** Per-call execution state: value buffers and shapes of one {@link Plan}, the kernels and the thread pool. */
+final class Exec {
+    final float[][] buf;
+    final int[][] shapes;
+    final Kernels k;
+    final Parallel par;
+    final float[] scratch;
+
+    Exec(float[][] buf, int[][] shapes, Kernels k, Parallel par, float[] scratch) {
+        this.buf = buf;
+        this.shapes = shapes;
+        this.k = k;
+        this.par = par;
+        this.scratch = scratch;
+    }
+}

@@ -1,0 +1,63 @@
+package io.smfd.runtime.cpu;
+
+/**
+ * The hot loops of the CPU backend. Two implementations: {@link ScalarKernels} (Java 17+, plain loops the JIT
+ * may auto-vectorize) and {@code PanamaKernels} (Java 21+, {@code jdk.incubator.vector}, compiled separately and
+ * loaded reflectively by {@link KernelSelector}). Implementations are stateless and thread-safe.
+ *
+ * <h2>Convolution layout</h2>
+ * A convolution is computed over "wide" output positions {@code p}: the input of one image is prepared so that
+ * input channel {@code ic} and kernel tap {@code t} of output position {@code p} are at
+ * {@code in[inBase + ic * icStride + tapOff[t] + p]} (see {@link Network}: zero padding and, for stride s, s*s
+ * phase planes make every tap a contiguous shifted read). Weights are packed per block of
+ * {@link #OC_BLOCK} output channels as {@code w[wOff + (ic * taps + t) * OC_BLOCK + o]}.
+ */
+abstract class Kernels {
+
+    /** Output channels computed together (register blocking); weights are zero-padded to a multiple of this. */
+    static final int OC_BLOCK = 4;
+
+    static final int ACT_NONE = 0;
+    static final int ACT_RELU = 1;
+    static final int ACT_SIGMOID = 2;
+    static final int ACT_CLIP = 3;
+
+    /**
+     * Returns a short description for logs, e.g. {@code "scalar"} or {@code "vector (512-bit, 16 lanes)"}.
+     *
+     * @return description
+     */
+    abstract String description();
+
+    /**
+     * Convolution inner kernel for one block of {@link #OC_BLOCK} output channels:
+     * {@code dst[o * dstStride + (p - p0)] = sum_ic sum_t w[wOff + (ic*taps + t)*4 + o] * in[inBase + ic*icStride + tapOff[t] + p]}
+     * for {@code o < 4}, {@code p0 <= p < p1}. Reads only indices the formula names.
+     */
+    abstract void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps,
+                       float[] w, int wOff, float[] dst, int dstStride, int p0, int p1);
+
+    /**
+     * Epilogue: {@code dst[dstOff + i] = act(src[srcOff + i] + bias (+ res[resOff + i]))} for {@code i < len};
+     * {@code res} may be null.
+     */
+    abstract void epilogue(float[] src, int srcOff, float[] dst, int dstOff, int len, float bias,
+                           float[] res, int resOff, int act, float lo, float hi);
+
+    static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-(double) x)));
+    }
+
+    static float activate(float v, int act, float lo, float hi) {
+        switch (act) {
+            case ACT_RELU:
+                return v > 0f ? v : 0f;
+            case ACT_SIGMOID:
+                return sigmoid(v);
+            case ACT_CLIP:
+                return Math.min(Math.max(v, lo), hi);
+            default:
+                return v;
+        }
+    }
+}
