@@ -1,0 +1,87 @@
+package io.smfd.benchmarks;
+
+import io.smfd.Deblurrer;
+import io.smfd.Device;
+import io.smfd.FaceImage;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Faces per second of {@link Deblurrer#deblur(FaceImage)} with the bundled model, one caller thread.
+ *
+ * <p>{@code backend}: SMFD backend name ({@code onnx}, {@code cpu}); {@code size}: square face size in pixels;
+ * {@code threads}: the backend's intra-op CPU threads ({@code Deblurrer.builder().threads(n)}).
+ * The input is a fixed synthetic face-like image (smooth gradients plus seeded noise; no committed photos).
+ *
+ * <p>Run: {@code java -jar smfd-benchmarks/target/benchmarks.jar DeblurBenchmark -f 1 -wi 2 -i 3 -r 3s}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 5)
+public class DeblurBenchmark {
+
+    @Param({"onnx"})
+    public String backend;
+
+    @Param({"112", "128", "256"})
+    public int size;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Deblurrer deblurrer;
+    private FaceImage face;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        deblurrer = Deblurrer.builder().backend(backend).device(Device.CPU).threads(threads).build();
+        face = syntheticFace(size, 42);
+        deblurrer.deblur(face); // first call allocates per-thread buffers
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        deblurrer.close();
+    }
+
+    @Benchmark
+    public FaceImage deblur() {
+        return deblurrer.deblur(face);
+    }
+
+    /** A smooth, face-sized RGB image with mild seeded noise, values in [0, 1]. */
+    static FaceImage syntheticFace(int size, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] px = new float[3 * size * size];
+        double c = (size - 1) / 2.0;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                double dx = (x - c) / size;
+                double dy = (y - c) / size;
+                double ellipse = dx * dx / 0.09 + dy * dy / 0.16 < 1 ? 1 : 0; // "face" region
+                double base = 0.25 + 0.45 * ellipse + 0.1 * Math.sin(x * 0.2) * Math.cos(y * 0.15);
+                for (int ch = 0; ch < 3; ch++) {
+                    double v = base * (1.0 - 0.15 * ch) + 0.03 * (rnd.nextDouble() - 0.5);
+                    px[ch * size * size + y * size + x] = (float) Math.max(0, Math.min(1, v));
+                }
+            }
+        }
+        return FaceImage.fromPlanarFloat(size, size, px);
+    }
+}
