@@ -152,9 +152,11 @@ final class ProtoReader {
             case I64:
                 readFixed64();
                 break;
-            case LEN:
-                pos += readLength();
+            case LEN: {
+                int len = readLength(); // not 'pos += readLength()': that would add to the old pos
+                pos += len;
                 break;
+            }
             case I32:
                 readFixed32();
                 break;
