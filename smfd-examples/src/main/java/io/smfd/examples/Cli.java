@@ -52,6 +52,8 @@ public final class Cli {
                     return info(out);
                 case "degrade":
                     return DegradeCommand.run(rest, out, err);
+                case "eval":
+                    return EvalCommand.run(rest, out, err);
                 case "help":
                 case "--help":
                 case "-h":
