@@ -1,0 +1,275 @@
+package io.smfd.runtime.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kernel against a naive double-precision reference on random shapes, for the scalar kernels and (when
+ * {@code jdk.incubator.vector} is resolved) the vector kernels, with 1 and 3 threads.
+ */
+class KernelsTest {
+
+    static Stream<Object[]> kernels() {
+        List<Object[]> k = new ArrayList<>();
+        for (int threads : new int[] {1, 3}) {
+            k.add(new Object[] {ScalarKernels.INSTANCE, threads});
+            KernelSelector.vector().ifPresent(v -> k.add(new Object[] {v, threads}));
+        }
+        return k.stream();
+    }
+
+    static float[] rnd(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+
+    static void assertClose(float[] expected, float[] actual, double tol, String what) {
+        assertThat(actual).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i];
+            if (Math.abs(e - actual[i]) > tol * Math.max(1, Math.abs(e))) {
+                throw new AssertionError(what + ": index " + i + " expected " + e + " got " + actual[i]);
+            }
+        }
+    }
+
+    /** Runs a single op on the given inputs (value ids 0..k-1, output id k). */
+    static float[] runOp(Op op, Kernels k, int threads, float[][] ins, int[][] shapes) {
+        int[][] all = new int[ins.length + 1][];
+        System.arraycopy(shapes, 0, all, 0, shapes.length);
+        all[ins.length] = op.shape(shapes.clone());
+        float[][] buf = new float[ins.length + 1][];
+        System.arraycopy(ins, 0, buf, 0, ins.length);
+        buf[ins.length] = new float[(int) Ops.size(all[ins.length])];
+        float[] scratch = new float[(int) op.scratchFloats(all)];
+        try (Parallel par = new Parallel(threads)) {
+            op.run(new Exec(buf, all, k, par, scratch));
+        }
+        return buf[ins.length];
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void convMatchesNaive(Kernels k, int threads) {
+        Random r = new Random(42 + threads);
+        int[][] kernelsAndStrides = {{1, 1, 0}, {3, 1, 1}, {3, 2, 1}, {7, 1, 3}, {1, 2, 0}, {3, 1, 0}, {5, 2, 2}};
+        for (int trial = 0; trial < 40; trial++) {
+            int[] ks = kernelsAndStrides[trial % kernelsAndStrides.length];
+            int kk = ks[0];
+            int s = ks[1];
+            int pad = ks[2];
+            int n = 1 + r.nextInt(2);
+            int ic = 1 + r.nextInt(20);
+            int oc = 1 + r.nextInt(19);
+            int h = kk + r.nextInt(23);
+            int w = kk + r.nextInt(41);
+            int act = r.nextInt(4);
+            boolean residual = trial % 3 == 0;
+            float[] wts = rnd(r, oc * ic * kk * kk);
+            float[] bias = rnd(r, oc);
+            float[] x = rnd(r, n * ic * h * w);
+            Conv conv = new Conv("conv", 0, 1, oc, ic, kk, kk, s, pad, pad, pad, pad, wts, bias);
+            int ho = (h + 2 * pad - kk) / s + 1;
+            int wo = (w + 2 * pad - kk) / s + 1;
+            float[] res = rnd(r, n * oc * ho * wo);
+            float lo = -0.3f;
+            float hi = 0.6f;
+            float[][] ins;
+            int[][] shapes;
+            if (residual) {
+                conv.fuseResidual(1, 2);
+                ins = new float[][] {x, res};
+                shapes = new int[][] {{n, ic, h, w}, {n, oc, ho, wo}};
+            } else {
+                ins = new float[][] {x};
+                shapes = new int[][] {{n, ic, h, w}};
+            }
+            conv.fuseActivation(act, lo, hi, conv.output);
+            float[] got = runOp(conv, k, threads, ins, shapes);
+            float[] want = new float[n * oc * ho * wo];
+            for (int b = 0; b < n; b++) {
+                for (int o = 0; o < oc; o++) {
+                    for (int y = 0; y < ho; y++) {
+                        for (int xx = 0; xx < wo; xx++) {
+                            double acc = bias[o];
+                            for (int c = 0; c < ic; c++) {
+                                for (int ky = 0; ky < kk; ky++) {
+                                    for (int kx = 0; kx < kk; kx++) {
+                                        int iy = y * s + ky - pad;
+                                        int ix = xx * s + kx - pad;
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                            acc += (double) wts[((o * ic + c) * kk + ky) * kk + kx]
+                                                    * x[((b * ic + c) * h + iy) * w + ix];
+                                        }
+                                    }
+                                }
+                            }
+                            int idx = ((b * oc + o) * ho + y) * wo + xx;
+                            if (residual) {
+                                acc += res[idx];
+                            }
+                            want[idx] = Kernels.activate((float) acc, act, lo, hi);
+                        }
+                    }
+                }
+            }
+            assertClose(want, got, 2e-5, "conv k=" + kk + " s=" + s + " p=" + pad + " n=" + n + " ic=" + ic
+                    + " oc=" + oc + " " + h + "x" + w + " act=" + act + " res=" + residual + " (" + k.description() + ")");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void elementwiseAndPoolingMatchNaive(Kernels k, int threads) {
+        Random r = new Random(7);
+        for (int trial = 0; trial < 10; trial++) {
+            int n = 1 + r.nextInt(2);
+            int c = 1 + r.nextInt(9);
+            int h = 2 * (1 + r.nextInt(9));
+            int w = 2 * (1 + r.nextInt(13));
+            int plane = h * w;
+            float[] x = rnd(r, n * c * plane);
+            int[] sx = {n, c, h, w};
+
+            // Relu / Sigmoid / Clip
+            for (int act = 1; act <= 3; act++) {
+                float[] got = runOp(new Ops.Unary("u", new int[] {0}, 1, act, -0.2f, 0.4f), k, threads,
+                        new float[][] {x}, new int[][] {sx});
+                float[] want = new float[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    want[i] = Kernels.activate(x[i], act, -0.2f, 0.4f);
+                }
+                assertClose(want, got, 1e-6, "unary " + act);
+            }
+
+            // Add / Mul with broadcasting: same shape, [N,C,1,1], [N,1,H,W], [1,C,1,1] constant-like
+            int[][] bShapes = {{n, c, h, w}, {n, c, 1, 1}, {n, 1, h, w}, {1, c, 1, 1}};
+            for (int[] sb : bShapes) {
+                float[] b = rnd(r, (int) Ops.size(sb));
+                for (boolean mul : new boolean[] {false, true}) {
+                    float[] got = runOp(new Ops.Binary("b", new int[] {0, 1}, 2, mul), k, threads,
+                            new float[][] {x, b}, new int[][] {sx, sb});
+                    float[] want = new float[x.length];
+                    for (int bb = 0; bb < n; bb++) {
+                        for (int cc = 0; cc < c; cc++) {
+                            for (int i = 0; i < plane; i++) {
+                                int bi = ((sb[0] == 1 ? 0 : bb) * sb[1] + (sb[1] == 1 ? 0 : cc)) * sb[2] * sb[3]
+                                        + (sb[2] == 1 ? 0 : i);
+                                float av = x[(bb * c + cc) * plane + i];
+                                want[(bb * c + cc) * plane + i] = mul ? av * b[bi] : av + b[bi];
+                            }
+                        }
+                    }
+                    assertClose(want, got, 1e-6, "binary mul=" + mul + " b=" + java.util.Arrays.toString(sb));
+                }
+            }
+
+            // Concat of two
+            int c2 = 1 + r.nextInt(5);
+            float[] y = rnd(r, n * c2 * plane);
+            float[] cat = runOp(new Ops.Concat("c", new int[] {0, 1}, 2), k, threads, new float[][] {x, y},
+                    new int[][] {sx, {n, c2, h, w}});
+            float[] wantCat = new float[n * (c + c2) * plane];
+            for (int bb = 0; bb < n; bb++) {
+                System.arraycopy(x, bb * c * plane, wantCat, bb * (c + c2) * plane, c * plane);
+                System.arraycopy(y, bb * c2 * plane, wantCat, (bb * (c + c2) + c) * plane, c2 * plane);
+            }
+            assertClose(wantCat, cat, 0, "concat");
+
+            // DepthToSpace CRD and DCR (blocksize 2): channels 4*c
+            float[] d = rnd(r, n * 4 * c * plane);
+            for (boolean crd : new boolean[] {true, false}) {
+                float[] got = runOp(new Ops.DepthToSpace("d", new int[] {0}, 1, 2, crd), k, threads,
+                        new float[][] {d}, new int[][] {{n, 4 * c, h, w}});
+                float[] want = new float[d.length];
+                for (int bb = 0; bb < n; bb++) {
+                    for (int cc = 0; cc < c; cc++) {
+                        for (int yy = 0; yy < 2 * h; yy++) {
+                            for (int xx = 0; xx < 2 * w; xx++) {
+                                int i = yy % 2;
+                                int j = xx % 2;
+                                int cin = crd ? cc * 4 + i * 2 + j : (i * 2 + j) * c + cc;
+                                want[((bb * c + cc) * 2 * h + yy) * 2 * w + xx] =
+                                        d[((bb * 4 * c + cin) * h + yy / 2) * w + xx / 2];
+                            }
+                        }
+                    }
+                }
+                assertClose(want, got, 0, "depthToSpace crd=" + crd);
+            }
+
+            // AveragePool 2x2/2, GlobalAverage/Max, ReduceMean/Max over channels, Softmax over channels
+            float[] ap = runOp(new Ops.AvgPool("a", new int[] {0}, 1, 2, 2, 2, 2), k, threads, new float[][] {x},
+                    new int[][] {sx});
+            float[] gap = runOp(new Ops.GlobalPool("g", new int[] {0}, 1, false), k, threads, new float[][] {x},
+                    new int[][] {sx});
+            float[] gmp = runOp(new Ops.GlobalPool("g", new int[] {0}, 1, true), k, threads, new float[][] {x},
+                    new int[][] {sx});
+            float[] rmean = runOp(new Ops.ReduceChannels("r", new int[] {0}, 1, false), k, threads,
+                    new float[][] {x}, new int[][] {sx});
+            float[] rmax = runOp(new Ops.ReduceChannels("r", new int[] {0}, 1, true), k, threads,
+                    new float[][] {x}, new int[][] {sx});
+            float[] sm = runOp(new Ops.Softmax("s", new int[] {0}, 1), k, threads, new float[][] {x},
+                    new int[][] {sx});
+            float[] wAp = new float[n * c * plane / 4];
+            float[] wGap = new float[n * c];
+            float[] wGmp = new float[n * c];
+            float[] wMean = new float[n * plane];
+            float[] wMax = new float[n * plane];
+            float[] wSm = new float[x.length];
+            for (int bb = 0; bb < n; bb++) {
+                for (int cc = 0; cc < c; cc++) {
+                    double sum = 0;
+                    double mx = Double.NEGATIVE_INFINITY;
+                    for (int i = 0; i < plane; i++) {
+                        float v = x[(bb * c + cc) * plane + i];
+                        sum += v;
+                        mx = Math.max(mx, v);
+                    }
+                    wGap[bb * c + cc] = (float) (sum / plane);
+                    wGmp[bb * c + cc] = (float) mx;
+                    for (int yy = 0; yy < h / 2; yy++) {
+                        for (int xx = 0; xx < w / 2; xx++) {
+                            int b0 = (bb * c + cc) * plane + 2 * yy * w + 2 * xx;
+                            wAp[((bb * c + cc) * (h / 2) + yy) * (w / 2) + xx] =
+                                    (float) ((x[b0] + x[b0 + 1] + x[b0 + w] + (double) x[b0 + w + 1]) / 4);
+                        }
+                    }
+                }
+                for (int i = 0; i < plane; i++) {
+                    double sum = 0;
+                    double mx = Double.NEGATIVE_INFINITY;
+                    for (int cc = 0; cc < c; cc++) {
+                        float v = x[(bb * c + cc) * plane + i];
+                        sum += v;
+                        mx = Math.max(mx, v);
+                    }
+                    wMean[bb * plane + i] = (float) (sum / c);
+                    wMax[bb * plane + i] = (float) mx;
+                    double z = 0;
+                    for (int cc = 0; cc < c; cc++) {
+                        z += Math.exp(x[(bb * c + cc) * plane + i] - mx);
+                    }
+                    for (int cc = 0; cc < c; cc++) {
+                        wSm[(bb * c + cc) * plane + i] = (float) (Math.exp(x[(bb * c + cc) * plane + i] - mx) / z);
+                    }
+                }
+            }
+            assertClose(wAp, ap, 1e-6, "avgpool");
+            assertClose(wGap, gap, 1e-6, "globalavg");
+            assertClose(wGmp, gmp, 0, "globalmax");
+            assertClose(wMean, rmean, 1e-6, "reducemean");
+            assertClose(wMax, rmax, 0, "reducemax");
+            assertClose(wSm, sm, 1e-6, "softmax");
+        }
+    }
+}
