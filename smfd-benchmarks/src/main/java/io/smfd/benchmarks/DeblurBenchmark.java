@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Faces per second of {@link Deblurrer#deblur(FaceImage)} with the bundled model, one caller thread.
  *
  * <p>{@code backend}: SMFD backend name ({@code onnx}, {@code cpu}); {@code size}: square face size in pixels;
- * {@code threads}: the backend's intra-op CPU threads ({@code Deblurrer.builder().threads(n)}).
+ * {@code threads}: the backend's intra-op CPU threads ({@code Deblurrer.builder().threads(n)});
+ * {@code onnxSpinning}: {@code default} or {@code false} (system property {@code smfd.onnx.spinning}).
  * The input is a fixed synthetic face-like image (smooth gradients plus seeded noise; no committed photos).
  *
  * <p>Run: {@code java -jar smfd-benchmarks/target/benchmarks.jar DeblurBenchmark -f 1 -wi 2 -i 3 -r 3s}
@@ -45,11 +46,20 @@ public class DeblurBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** ONNX Runtime thread spin-waiting: {@code default} (ORT's, spinning) or {@code false} (see OnnxBackendProvider). */
+    @Param({"default"})
+    public String onnxSpinning;
+
     private Deblurrer deblurrer;
     private FaceImage face;
 
     @Setup(Level.Trial)
     public void setUp() {
+        if ("default".equals(onnxSpinning)) {
+            System.clearProperty("smfd.onnx.spinning");
+        } else {
+            System.setProperty("smfd.onnx.spinning", onnxSpinning);
+        }
         deblurrer = Deblurrer.builder().backend(backend).device(Device.CPU).threads(threads).build();
         face = syntheticFace(size, 42);
         deblurrer.deblur(face); // first call allocates per-thread buffers

@@ -38,6 +38,12 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
     public static final String NAME = "onnx";
     /** The backend priority. */
     public static final int PRIORITY = 200;
+    /**
+     * System property: {@code false} stops ONNX Runtime's intra-op worker threads from spin-waiting between
+     * work items (ORT config {@code session.intra_op.allow_spinning=0}). Spinning (the ORT default, kept here)
+     * lowers latency on idle cores but wastes CPU when the machine is oversubscribed.
+     */
+    public static final String SPINNING_PROPERTY = "smfd.onnx.spinning";
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxBackendProvider.class);
     private static final AtomicBoolean AUTO_LOGGED = new AtomicBoolean();
@@ -160,6 +166,9 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if ("false".equalsIgnoreCase(System.getProperty(SPINNING_PROPERTY, "").trim())) {
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             if (device == Device.GPU) {
                 addGpuProviders(options, gpu);
             }
