@@ -105,8 +105,8 @@ public final class BaselineTuning {
             System.out.printf(Locale.ROOT, "blurry input: mean PSNR %.3f%n", mean(base));
             double bestU = -1;
             String bestUs = "";
-            for (double us : new double[] {1.0, 2.0, 3.0}) {
-                for (double am : new double[] {0.1, 0.25, 0.5, 1.0}) {
+            for (double us : new double[] {1.0, 2.0, 3.0, 4.0}) {
+                for (double am : new double[] {0.05, 0.1, 0.2, 0.5, 1.0}) {
                     double[] v = new double[faces.size()];
                     List<Future<Double>> fu = new ArrayList<>();
                     for (int i = 0; i < faces.size(); i++) {
@@ -136,8 +136,8 @@ public final class BaselineTuning {
             }
             double bestW = -1;
             String bestWs = "";
-            for (double gamma : new double[] {0.5, 0.7, 0.85, 1.0}) {
-                for (double lambda : new double[] {1, 3, 10, 30, 100}) {
+            for (double gamma : new double[] {0.7, 0.85, 1.0, 1.15, 1.3}) {
+                for (double lambda : new double[] {1, 2, 3, 5, 10}) {
                     ClassicalBaseline cb = new ClassicalBaseline(est.params().withWiener(gamma, lambda));
                     double[] v = new double[faces.size()];
                     List<Future<Double>> fw = new ArrayList<>();

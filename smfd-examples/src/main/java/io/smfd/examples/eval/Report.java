@@ -147,7 +147,7 @@ final class Report {
         row(sb, "Model", run.modelDescription);
         row(sb, "Degradation", "`DegradationPipeline.defaults()` (spec v1); face `i` uses seed `"
                 + Evaluation.SEED_BASE + " + i`; every output is quantised to 8 bits before scoring");
-        row(sb, "Classical baselines", run.baseline.toString() + " (chosen on training faces 4300-4499 only)");
+        row(sb, "Classical baselines", run.baseline.toString() + " (chosen on training faces 4300-4339 only)");
         double smfdTime = 0;
         int nt = 0;
         for (FaceResult f : all) {
@@ -247,7 +247,7 @@ final class Report {
                 + " radix-2 FFT.\n");
         sb.append("- **Best classical**: per image, whichever of the two has the higher RGB PSNR against the sharp face"
                 + " (an oracle choice, so an upper bound for these baselines); all its metrics come from that method.\n");
-        sb.append("- Parameters were chosen on training faces 4300-4499 only (never on eval/): ")
+        sb.append("- Parameters were chosen on training faces 4300-4339 only (never on eval/): ")
                 .append(run.baseline).append(".\n\n");
         sb.append("| Family | n | Best = Wiener | Best = unsharp | Mean estimated sigma (px) |\n");
         sb.append("| --- | ---: | ---: | ---: | ---: |\n");

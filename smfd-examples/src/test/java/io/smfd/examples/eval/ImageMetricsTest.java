@@ -171,7 +171,9 @@ class ImageMetricsTest {
     void lumaOfWhiteIs235AndBlackIs16() {
         assertThat(ImageMetrics.luma(1, 1, 1)).isCloseTo(235.0, within(1e-9));
         assertThat(ImageMetrics.luma(0, 0, 0)).isEqualTo(16.0);
-        assertThat(ImageMetrics.luma(constant(16, 16, 1f))).allSatisfy(v -> assertThat(v).isCloseTo(235.0, within(1e-9)));
+        for (double v : ImageMetrics.luma(constant(16, 16, 1f))) {
+            assertThat(v).isCloseTo(235.0, within(1e-9));
+        }
         assertThat(ImageMetrics.luma(1, 0, 0)).isCloseTo(16 + 65.481, within(1e-9));
     }
 
