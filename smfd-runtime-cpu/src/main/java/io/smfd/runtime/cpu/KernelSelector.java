@@ -44,10 +44,24 @@ final class KernelSelector {
      * @return the vector kernels, or empty
      */
     static Optional<Kernels> vector() {
-        try {
-            return Optional.of(loadPanama());
-        } catch (Throwable t) {
-            return Optional.empty();
+        return Optional.ofNullable(Panama.INSTANCE);
+    }
+
+    /** Loads the vector kernels at most once (a class defined from the versioned resource cannot be redefined). */
+    private static final class Panama {
+        static final Throwable FAILURE;
+        static final Kernels INSTANCE;
+
+        static {
+            Kernels k = null;
+            Throwable failure = null;
+            try {
+                k = loadPanama();
+            } catch (Throwable t) {
+                failure = t;
+            }
+            INSTANCE = k;
+            FAILURE = failure;
         }
     }
 
@@ -74,14 +88,13 @@ final class KernelSelector {
                     + " jdk.incubator.vector to the java command line for several times faster inference)");
             return ScalarKernels.INSTANCE;
         }
-        try {
-            Kernels k = loadPanama();
-            LOG.info("SMFD cpu backend: {} kernels (jdk.incubator.vector)", k.description());
-            return k;
-        } catch (Throwable t) {
-            LOG.warn("SMFD cpu backend: scalar kernels (vector kernels failed to load: {})", t.toString());
+        Kernels k = Panama.INSTANCE;
+        if (k == null) {
+            LOG.warn("SMFD cpu backend: scalar kernels (vector kernels failed to load: {})", Panama.FAILURE.toString());
             return ScalarKernels.INSTANCE;
         }
+        LOG.info("SMFD cpu backend: {} kernels (jdk.incubator.vector)", k.description());
+        return k;
     }
 
     private static Kernels loadPanama() throws Throwable {
@@ -91,8 +104,25 @@ final class KernelSelector {
         // it without the incubator); add the read edge for our own module only.
         KernelSelector.class.getModule().addReads(vectorModule);
         MethodHandles.Lookup lookup = MethodHandles.lookup();
-        Class<?> cls = lookup.findClass(PANAMA_CLASS);
-        Kernels k = (Kernels) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
-        return k;
+        Class<?> cls;
+        try {
+            cls = lookup.findClass(PANAMA_CLASS);
+        } catch (ClassNotFoundException e) {
+            // Uber-JARs (shade, assembly, Spring Boot) often drop 'Multi-Release: true' from the manifest, which
+            // hides META-INF/versions/21. Define the class from that resource in our own package instead.
+            cls = defineFromVersionedResource(lookup, e);
+        }
+        return (Kernels) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
+    }
+
+    private static Class<?> defineFromVersionedResource(MethodHandles.Lookup lookup, ClassNotFoundException notFound)
+            throws Exception {
+        String resource = "/META-INF/versions/21/" + PANAMA_CLASS.replace('.', '/') + ".class";
+        try (java.io.InputStream in = KernelSelector.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw notFound;
+            }
+            return lookup.defineClass(in.readAllBytes());
+        }
     }
 }
