@@ -8,7 +8,9 @@ package io.smfd;
 public class UnsupportedImageSizeException extends InvalidImageException {
     private static final long serialVersionUID = 1L;
 
+    /** The rejected width in pixels (part of the serialized form). */
     private final int width;
+    /** The rejected height in pixels (part of the serialized form). */
     private final int height;
 
     /**
