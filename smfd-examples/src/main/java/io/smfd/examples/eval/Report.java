@@ -137,6 +137,10 @@ final class Report {
         sb.append("# SMFD evaluation report\n\n");
         sb.append("Numbers below are measured on the **held-out eval split** of CelebAMask-HQ mini (faces 4500-4999),"
                 + " which was used neither to train SMFD-UNet nor to choose the classical baselines' parameters.\n\n");
+        if (run.modelDescription != null && run.modelDescription.contains("trained=false")) {
+            sb.append("> **Note:** the model card says `trained: false` (placeholder weights). The SMFD rows and the"
+                    + " mask IoU below measure an untrained network and say nothing about SMFD-UNet's quality.\n\n");
+        }
         sb.append("| | |\n| --- | --- |\n");
         row(sb, "Command", "`" + run.options.commandLine() + "`");
         row(sb, "Date", run.date);
