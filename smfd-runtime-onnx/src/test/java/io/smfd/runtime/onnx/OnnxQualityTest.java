@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Restoration quality on held-out faces. Needs the TRAINED model: with the untrained placeholder weights
  * in smfd-model this test fails, which is expected until the trained smfd-unet.onnx lands.
- * Run alone: {@code mvn -pl smfd-runtime-onnx -am verify -Dtest=OnnxQualityTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Run alone: {@code mvn -pl smfd-runtime-onnx -am verify -Dtest=OnnxQualityTest -Dsurefire.failIfNoSpecifiedTests=false};
+ * leave it out: {@code -DexcludedGroups=trained-model}.
  */
 @Tag("trained-model")
 class OnnxQualityTest {
