@@ -161,8 +161,8 @@ public final class Evaluation {
         List<FaceResult> faces = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<GridRow> grid = new ArrayList<>();
-        List<String> modelClasses;
-        String iouNote;
+        /** Class names of the predicted masks when they differ from the GT groups, else null. */
+        volatile List<String> foreignClasses;
         ClassicalBaseline.Params baseline;
         boolean smfd;
     }
@@ -244,7 +244,7 @@ public final class Evaluation {
                 futures.add(pool.submit(() -> {
                     Object[] r;
                     try {
-                        r = evaluateFace(ds, id, pipeline, baseline, d, gridIds.contains(id));
+                        r = evaluateFace(ds, id, pipeline, baseline, d, gridIds.contains(id), run);
                     } catch (IOException e) {
                         r = new Object[] {null, null, id + ": " + e.getMessage()};
                     }
@@ -290,7 +290,6 @@ public final class Evaluation {
         if (run.faces.isEmpty()) {
             throw new IOException("no face could be evaluated: " + run.skipped);
         }
-        run.modelClasses = FaceDataset.GROUP_NAMES;
         run.wallSeconds = (System.nanoTime() - t0) / 1e9;
         Path report = Report.write(run, o.out());
         GridImage.write(run, o.out().resolve("grid.png"));
@@ -300,8 +299,8 @@ public final class Evaluation {
 
     /** Returns {result, gridRow or null}. */
     private static Object[] evaluateFace(FaceDataset ds, int id, DegradationPipeline pipeline,
-                                         ClassicalBaseline baseline, Deblurrer deblurrer, boolean keep)
-            throws IOException {
+                                         ClassicalBaseline baseline, Deblurrer deblurrer, boolean keep,
+                                         Run run) throws IOException {
         FaceImage sharp = quantise8(ds.image(id));
         int[] gt = ds.groupMask(id).orElse(null);
         if (gt != null && gt.length != sharp.width() * sharp.height()) {
@@ -344,6 +343,9 @@ public final class Evaluation {
             metrics(r.values[Method.SMFD.ordinal()], smfd, sharp, eyes, mouth);
         } else {
             Arrays.fill(r.values[Method.SMFD.ordinal()], Double.NaN);
+        }
+        if (masks != null && !masks.classNames().equals(FaceDataset.GROUP_NAMES)) {
+            run.foreignClasses = masks.classNames();
         }
         if (masks != null && gt != null) {
             iou(r, masks, gt);

@@ -224,6 +224,11 @@ final class Report {
                     + " absent from both prediction and ground truth in an image is skipped for that image. \"Mean IoU\""
                     + " averages over the images where the class occurs; \"pooled IoU\" sums intersections and unions"
                     + " over all images.\n\n");
+            if (run.foreignClasses != null) {
+                sb.append("> **Note:** the model's mask classes ").append(run.foreignClasses).append(" differ from the"
+                        + " ground-truth groups ").append(FaceDataset.GROUP_NAMES).append("; classes are matched by name"
+                        + " and predicted classes without a ground-truth counterpart count as misses.\n\n");
+            }
             double[][] st = iouStats(all);
             sb.append("| Class | Mean IoU | Images | Pooled IoU |\n| --- | ---: | ---: | ---: |\n");
             double mc = 0;
