@@ -37,6 +37,7 @@ public final class Cli {
     public static final int EXIT_USAGE = 2;
 
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+    private static final String CPU_KERNEL_LOGGER = "org.slf4j.simpleLogger.log.io.smfd.runtime.cpu.KernelSelector";
 
     private Cli() {
     }
@@ -51,6 +52,11 @@ public final class Cli {
         // Keep the terminal readable: SMFD's one-time INFO lines (backend choice) only with --debug.
         if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
             System.setProperty(LOG_LEVEL_PROPERTY, debug ? "debug" : "warn");
+        }
+        // The cpu backend warns about scalar kernels whenever it is probed, even if another backend runs;
+        // 'smfd info' prints the same hint instead.
+        if (!debug && System.getProperty(CPU_KERNEL_LOGGER) == null) {
+            System.setProperty(CPU_KERNEL_LOGGER, "error");
         }
         System.exit(run(args, System.out, System.err));
     }
@@ -162,6 +168,12 @@ public final class Cli {
                 }
             }
             out.println("Default backend: " + (chosen == null ? "none available" : chosen));
+            for (BackendStatus b : backends) {
+                if (b.name().equals("cpu") && b.available() && b.reason().contains("scalar")) {
+                    out.println("Tip: java --add-modules jdk.incubator.vector -jar smfd-cli.jar ... gives the cpu"
+                            + " backend its vector kernels (Java 21+)");
+                }
+            }
         }
         String model;
         try {

@@ -6,7 +6,9 @@ import io.smfd.Device;
 import io.smfd.FaceImage;
 import io.smfd.SmfdException;
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -226,7 +228,15 @@ final class DeblurCommand {
     }
 
     private static void write(BufferedImage img, String format, Path target) throws IOException {
-        if (!ImageIO.write(img, format, target.toFile())) {
+        // Through our own stream: ImageIO.write(File) prints a stack trace when the file cannot be created.
+        boolean written;
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(target))) {
+            written = ImageIO.write(img, format, os);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + target + ": " + e, e);
+        }
+        if (!written) {
+            Files.deleteIfExists(target);
             throw new IOException("no ImageIO writer for format " + format);
         }
     }
