@@ -63,6 +63,11 @@ final class CpuBackend implements InferenceBackend {
             throw new IllegalArgumentException("input has " + nchwInput.length + " values, expected [" + batch
                     + ",3," + height + "," + width + "] = " + expected);
         }
+        int m = net.info.sizeMultiple();
+        if (height % m != 0 || width % m != 0) {
+            throw new IllegalArgumentException("height and width must be multiples of " + m + " (the model's size"
+                    + " multiple), got " + height + "x" + width);
+        }
         if (height > 1 << 14 || width > 1 << 14 || batch > 1 << 14) {
             throw new IllegalArgumentException("input [" + batch + ",3," + height + "," + width + "] is too large");
         }

@@ -107,6 +107,8 @@ class CpuBackendTest {
                 }
             }
             assertThatThrownBy(() -> b.infer(new float[10], 1, 8, 8)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> b.infer(new float[3 * 12 * 8], 1, 12, 8))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiples of 8");
         }
     }
 
