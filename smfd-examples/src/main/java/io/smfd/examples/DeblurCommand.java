@@ -47,7 +47,7 @@ import javax.imageio.ImageIO;
 final class DeblurCommand {
 
     /** Default number of faces per {@code deblurAll} call. */
-    static final int DEFAULT_BATCH = 8;
+    static final int DEFAULT_BATCH = 4;
 
     private DeblurCommand() {
     }
