@@ -199,7 +199,8 @@ public final class Evaluation {
         run.options = o;
         run.dataRoot = o.data().toAbsolutePath().normalize();
         run.requested = ids.size();
-        run.date = java.time.ZonedDateTime.now().withNano(0).toString();
+        run.date = java.time.OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         ClassicalBaseline baseline = new ClassicalBaseline();
         run.baseline = baseline.params();
         DegradationPipeline pipeline = DegradationPipeline.defaults();
