@@ -21,6 +21,9 @@ final class Conv extends Op {
     /** Largest chunk of wide positions per task: keeps the input rows of a chunk in L2. */
     static final int MAX_CHUNK = 1024;
 
+    /** Positions per task of a 1x1 convolution: all input channels of a chunk stay in L1. */
+    static final int DIRECT_CHUNK = 128;
+
     private static final ThreadLocal<float[]> TILE = new ThreadLocal<>();
 
     final int oc;
@@ -201,15 +204,34 @@ final class Conv extends Op {
                 prepare(in, n * ic * g.h * g.w, src, g, ex.par);
             }
             int outN = n * oc * outPlane;
+            if (direct()) {
+                // 1x1: every input vector is used once per output-channel block, so keep a small chunk of all
+                // input channels in L1 and run every output-channel block over it (epilogue in registers).
+                int dChunks = (g.wide + DIRECT_CHUNK - 1) / DIRECT_CHUNK;
+                ex.par.forEach(dChunks, chunk -> {
+                    int p0 = chunk * DIRECT_CHUNK;
+                    int p1 = Math.min(g.wide, p0 + DIRECT_CHUNK);
+                    float[] tile = tile(DIRECT_CHUNK);
+                    for (int b = 0; b < blocks; b++) {
+                        ex.k.convFused(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * 4,
+                                Math.min(4, oc - b * 4), out, outN + b * 4 * outPlane, outPlane, bias, b * 4, res,
+                                act, lo, hi, p0, p1, tile);
+                    }
+                });
+                continue;
+            }
             ex.par.forEach(blocks * nChunks, task -> {
                 int chunk = task / blocks;
                 int b = task - chunk * blocks;
                 int p0 = chunk * cl;
                 int p1 = Math.min(g.wide, p0 + cl);
-                float[] tile = TILE.get();
-                if (tile == null || tile.length < 4 * cl) {
-                    tile = new float[4 * MAX_CHUNK];
-                    TILE.set(tile);
+                float[] tile = tile(cl);
+                if (g.pitch == g.wo) { // wide positions are output positions: epilogue in registers
+                    int nOut = Math.min(4, oc - b * 4);
+                    int ob = outN + b * 4 * outPlane;
+                    ex.k.convFused(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * 4, nOut, out,
+                            ob, outPlane, bias, b * 4, res, act, lo, hi, p0, p1, tile);
+                    return;
                 }
                 ex.k.conv(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * 4, tile, cl, p0, p1);
                 for (int o = 0; o < 4; o++) {
@@ -218,24 +240,29 @@ final class Conv extends Op {
                         break;
                     }
                     int ob = outN + c * outPlane;
-                    if (g.pitch == g.wo) {
-                        ex.k.epilogue(tile, o * cl, out, ob + p0, p1 - p0, bias[c], res, ob + p0, act, lo, hi);
-                    } else {
-                        int p = p0;
-                        while (p < p1) {
-                            int y = p / g.pitch;
-                            int x = p - y * g.pitch;
-                            if (x < g.wo) {
-                                int e = Math.min(p1, y * g.pitch + g.wo);
-                                int d = ob + y * g.wo + x;
-                                ex.k.epilogue(tile, o * cl + p - p0, out, d, e - p, bias[c], res, d, act, lo, hi);
-                            }
-                            p = (y + 1) * g.pitch;
+                    int p = p0;
+                    while (p < p1) {
+                        int y = p / g.pitch;
+                        int x = p - y * g.pitch;
+                        if (x < g.wo) {
+                            int e = Math.min(p1, y * g.pitch + g.wo);
+                            int d = ob + y * g.wo + x;
+                            ex.k.epilogue(tile, o * cl + p - p0, out, d, e - p, bias[c], res, d, act, lo, hi);
                         }
+                        p = (y + 1) * g.pitch;
                     }
                 }
             });
         }
+    }
+
+    private static float[] tile(int len) {
+        float[] tile = TILE.get();
+        if (tile == null || tile.length < 4 * len) {
+            tile = new float[4 * MAX_CHUNK];
+            TILE.set(tile);
+        }
+        return tile;
     }
 
     /** Writes the zero-padded phase planes of image {@code inBase} into {@code dst}. */

@@ -44,6 +44,24 @@ abstract class Kernels {
     abstract void epilogue(float[] src, int srcOff, float[] dst, int dstOff, int len, float bias,
                            float[] res, int resOff, int act, float lo, float hi);
 
+    /**
+     * Convolution with the epilogue fused, for layouts where wide positions are output positions (1x1 stride-1
+     * convolutions): for {@code o < nOut} and {@code p0 <= p < p1},
+     * {@code out[outOff + o*outStride + p] = act(conv + bias[biasOff + o] (+ res[same index]))}.
+     * The default goes through {@code tile} (at least {@code 4 * (p1 - p0)} floats) and {@link #epilogue};
+     * vector kernels apply the epilogue in registers.
+     */
+    void convFused(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff,
+                   int nOut, float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] res,
+                   int act, float lo, float hi, int p0, int p1, float[] tile) {
+        int len = p1 - p0;
+        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, tile, len, p0, p1);
+        for (int o = 0; o < nOut; o++) {
+            int d = outOff + o * outStride + p0;
+            epilogue(tile, o * len, out, d, len, bias[biasOff + o], res, d, act, lo, hi);
+        }
+    }
+
     static float sigmoid(float x) {
         return (float) (1.0 / (1.0 + Math.exp(-(double) x)));
     }

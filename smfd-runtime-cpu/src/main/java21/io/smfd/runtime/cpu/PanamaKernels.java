@@ -104,6 +104,91 @@ final class PanamaKernels extends Kernels {
     }
 
     @Override
+    void convFused(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff,
+                   int nOut, float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] res,
+                   int act, float lo, float hi, int p0, int p1, float[] tile) {
+        float b0 = bias[biasOff];
+        float b1 = nOut > 1 ? bias[biasOff + 1] : 0f;
+        float b2 = nOut > 2 ? bias[biasOff + 2] : 0f;
+        float b3 = nOut > 3 ? bias[biasOff + 3] : 0f;
+        int o1 = outOff + outStride;
+        int o2 = outOff + 2 * outStride;
+        int o3 = outOff + 3 * outStride;
+        int p = p0;
+        for (; p + 2 * VL <= p1; p += 2 * VL) {
+            FloatVector a00 = FloatVector.zero(S);
+            FloatVector a01 = FloatVector.zero(S);
+            FloatVector a10 = FloatVector.zero(S);
+            FloatVector a11 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S);
+            FloatVector a21 = FloatVector.zero(S);
+            FloatVector a30 = FloatVector.zero(S);
+            FloatVector a31 = FloatVector.zero(S);
+            int wi = wOff;
+            for (int c = 0; c < ic; c++) {
+                int cb = inBase + c * icStride + p;
+                for (int t = 0; t < taps; t++, wi += 4) {
+                    int idx = cb + tapOff[t];
+                    FloatVector x0 = FloatVector.fromArray(S, in, idx);
+                    FloatVector x1 = FloatVector.fromArray(S, in, idx + VL);
+                    FloatVector w0 = FloatVector.broadcast(S, w[wi]);
+                    a00 = x0.fma(w0, a00);
+                    a01 = x1.fma(w0, a01);
+                    FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
+                    a10 = x0.fma(w1, a10);
+                    a11 = x1.fma(w1, a11);
+                    FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
+                    a20 = x0.fma(w2, a20);
+                    a21 = x1.fma(w2, a21);
+                    FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);
+                    a30 = x0.fma(w3, a30);
+                    a31 = x1.fma(w3, a31);
+                }
+            }
+            finish(a00, b0, out, outOff + p, res, act, lo, hi);
+            finish(a01, b0, out, outOff + p + VL, res, act, lo, hi);
+            if (nOut > 1) {
+                finish(a10, b1, out, o1 + p, res, act, lo, hi);
+                finish(a11, b1, out, o1 + p + VL, res, act, lo, hi);
+            }
+            if (nOut > 2) {
+                finish(a20, b2, out, o2 + p, res, act, lo, hi);
+                finish(a21, b2, out, o2 + p + VL, res, act, lo, hi);
+            }
+            if (nOut > 3) {
+                finish(a30, b3, out, o3 + p, res, act, lo, hi);
+                finish(a31, b3, out, o3 + p + VL, res, act, lo, hi);
+            }
+        }
+        if (p < p1) {
+            super.convFused(in, inBase, icStride, ic, tapOff, taps, w, wOff, nOut, out, outOff, outStride, bias,
+                    biasOff, res, act, lo, hi, p, p1, tile);
+        }
+    }
+
+    private static void finish(FloatVector acc, float bias, float[] out, int idx, float[] res, int act, float lo,
+                               float hi) {
+        FloatVector v = acc.add(bias);
+        if (res != null) {
+            v = v.add(FloatVector.fromArray(S, res, idx));
+        }
+        switch (act) {
+            case ACT_RELU:
+                v = v.max(0f);
+                break;
+            case ACT_SIGMOID:
+                v = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                break;
+            case ACT_CLIP:
+                v = v.max(lo).min(hi);
+                break;
+            default:
+                break;
+        }
+        v.intoArray(out, idx);
+    }
+
+    @Override
     void epilogue(float[] src, int srcOff, float[] dst, int dstOff, int len, float bias,
                   float[] res, int resOff, int act, float lo, float hi) {
         FloatVector b = FloatVector.broadcast(S, bias);
