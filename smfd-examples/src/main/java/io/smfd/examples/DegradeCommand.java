@@ -108,7 +108,8 @@ public final class DegradeCommand {
                 result = d.applyTo(face).toBufferedImage();
                 out.println("seed " + seed + ": " + d.describe());
             }
-            File f = new File(output);
+            File f = new File(output).getAbsoluteFile();
+            java.nio.file.Files.createDirectories(f.toPath().getParent());
             if (!ImageIO.write(result, "png", f)) {
                 err.println("degrade: no PNG writer available");
                 return 1;
