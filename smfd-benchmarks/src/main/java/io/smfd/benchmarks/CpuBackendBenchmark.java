@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (add {@code -jvmArgsAppend -Dsmfd.cpu.vector=false} to measure the scalar kernels).
  *
  * <p>Run: {@code java -jar smfd-benchmarks/target/benchmarks.jar CpuBackendBenchmark -f 1 -wi 2 -i 3}
- * and compare {@code cpu} with {@code onnx} per (size, threads).
+ * and compare {@code cpu} with {@code onnx} per (size, threads); add
+ * {@code -p backend=onnx -p onnxSpinning=false} for ONNX Runtime without spin-waiting.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,11 +45,23 @@ public class CpuBackendBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /**
+     * ONNX Runtime spin-waiting ({@code smfd.onnx.spinning}): {@code default} (ORT's, spinning) or {@code false},
+     * which is faster for {@code threads >= 2} on a busy machine. Ignored by the cpu backend.
+     */
+    @Param({"default"})
+    public String onnxSpinning;
+
     private Deblurrer deblurrer;
     private FaceImage face;
 
     @Setup(Level.Trial)
     public void setUp() {
+        if ("default".equals(onnxSpinning)) {
+            System.clearProperty("smfd.onnx.spinning");
+        } else {
+            System.setProperty("smfd.onnx.spinning", onnxSpinning); // benchmark JVM only
+        }
         deblurrer = Deblurrer.builder().backend(backend).device(Device.CPU).threads(threads).build();
         face = DeblurBenchmark.syntheticFace(size, 42);
         deblurrer.deblur(face); // plans / buffers for this size
