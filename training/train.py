@@ -6,7 +6,8 @@
 Resumable: re-running with the same --out continues from ``latest.pt`` (the cosine learning-rate
 schedule is driven by elapsed training time, which is stored in the checkpoint).  Uses only
 ``train/`` images 0000-4299 for training and 4300-4499 as our own validation split; ``eval/`` is
-never read here.
+never read here.  ``--init FILE`` starts a new run from compact weights (see compact.py), e.g. the
+committed ``training/checkpoints/smfd-unet-v1.pt``, to continue training in a later session.
 """
 import argparse
 import io
@@ -132,6 +133,8 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--init", default=None,
+                    help="start from these weights (a file written by compact.py) when --out has no latest.pt")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
@@ -167,6 +170,11 @@ def main():
         step, elapsed = s["step"], s["elapsed"]
         rng.setstate(s["rng"])
         say(f"resumed at step {step}, {elapsed / 60:.1f} min trained")
+    elif a.init:
+        s = torch.load(a.init)
+        net.load_state_dict({k_: v.float() for k_, v in s["net"].items()})
+        ema.load_state_dict({k_: v.float() for k_, v in s["ema"].items()})
+        say(f"initialised from {a.init} ({s.get('note', '')}); fresh optimiser and schedule")
     say(f"params {sum(p.numel() for p in net.parameters())}")
     budget = a.budget_minutes * 60.0
     last_ck = time.time()
