@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a loaded model declares about itself. Immutable and thread-safe.
@@ -18,7 +20,9 @@ import java.util.Set;
  *   <li>{@value #KEY_CLASSES}: comma-separated mask class names in output-channel order,
  *       e.g. {@code background,skin,brows,eyes,nose,mouth,hair,accessories} (required)</li>
  *   <li>{@value #KEY_SIZE_MULTIPLE}: input height and width must be multiples of this, e.g. {@code 8} (required)</li>
- *   <li>{@value #KEY_MODEL_CARD}: model card as JSON (optional, not parsed)</li>
+ *   <li>{@value #KEY_MODEL_CARD}: model card as JSON (optional); if present it must be a JSON object, and its
+ *       top-level {@code format}, {@code size_multiple} and {@code classes}, where given, must agree with the keys
+ *       above (checked with a targeted scan, not a full JSON parse)</li>
  * </ul>
  */
 public final class ModelInfo {
@@ -35,6 +39,12 @@ public final class ModelInfo {
     public static final String KEY_SIZE_MULTIPLE = "smfd.size_multiple";
     /** Metadata key of the JSON model card. */
     public static final String KEY_MODEL_CARD = "smfd.model_card";
+
+    private static final Pattern CARD_FORMAT = Pattern.compile("\"format\"\\s*:\\s*\"([^\"]*)\"");
+    private static final Pattern CARD_MULTIPLE = Pattern.compile("\"size_multiple\"\\s*:\\s*(\\d+)");
+    private static final Pattern CARD_CLASSES = Pattern.compile("\"classes\"\\s*:\\s*\\[([^\\]]*)\\]");
+    private static final String CARD_HINT = ". Use the bundled model (io.smfd:smfd-model) or an ONNX file exported by"
+            + " training/export.py.";
 
     private final String version;
     private final List<String> classNames;
@@ -75,12 +85,14 @@ public final class ModelInfo {
     }
 
     /**
-     * Parses and validates the {@code smfd.*} metadata of an ONNX model.
+     * Parses and validates the {@code smfd.*} metadata of an ONNX model, including the consistency of the
+     * optional {@value #KEY_MODEL_CARD} with the other keys.
      *
      * @param metadata the model's {@code metadata_props}
      * @return the model info
      * @throws NullPointerException        if {@code metadata} is null
-     * @throws IncompatibleModelException  if a required key is missing or a value is unsupported
+     * @throws IncompatibleModelException  if a required key is missing, a value is unsupported, or the model card
+     *                                     is not a JSON object or contradicts the format, size multiple or classes
      */
     public static ModelInfo fromMetadata(Map<String, String> metadata) {
         Objects.requireNonNull(metadata, "metadata");
@@ -111,11 +123,58 @@ public final class ModelInfo {
                     + " integer such as 8, got " + (multiple == null ? "nothing" : "'" + multiple + "'"), e);
         }
         String version = metadata.getOrDefault(KEY_VERSION, "unknown").trim();
+        ModelInfo info;
         try {
-            return of(version, names, m);
+            info = of(version, names, m);
         } catch (IllegalArgumentException e) {
             throw new IncompatibleModelException("Invalid SMFD model metadata: " + e.getMessage(), e);
         }
+        checkModelCard(metadata.get(KEY_MODEL_CARD), info);
+        return info;
+    }
+
+    /**
+     * Checks that the optional model card agrees with the parsed metadata. The messages are phrased to follow the
+     * runtimes' prefix {@code "The <model> is not a usable SMFD-UNet model: "}.
+     */
+    static void checkModelCard(String card, ModelInfo info) {
+        if (card == null) {
+            return; // optional
+        }
+        String c = card.trim();
+        if (!c.startsWith("{") || !c.endsWith("}")) {
+            throw cardProblem("metadata '" + KEY_MODEL_CARD + "' must be a JSON object");
+        }
+        Matcher m = CARD_FORMAT.matcher(c);
+        if (m.find() && !FORMAT.equals(m.group(1))) {
+            throw cardProblem("its model card declares format '" + m.group(1) + "', expected '" + FORMAT + "'");
+        }
+        m = CARD_MULTIPLE.matcher(c);
+        if (m.find() && !String.valueOf(info.sizeMultiple()).equals(m.group(1))) {
+            throw cardProblem("its model card declares size_multiple " + m.group(1) + " but "
+                    + KEY_SIZE_MULTIPLE + " is " + info.sizeMultiple());
+        }
+        m = CARD_CLASSES.matcher(c);
+        if (m.find()) {
+            List<String> cardClasses = new ArrayList<>();
+            for (String s : m.group(1).split(",")) {
+                String n = s.trim();
+                if (n.length() >= 2 && n.startsWith("\"") && n.endsWith("\"")) {
+                    n = n.substring(1, n.length() - 1);
+                }
+                if (!n.isEmpty()) {
+                    cardClasses.add(n);
+                }
+            }
+            if (!cardClasses.equals(info.classNames())) {
+                throw cardProblem("its model card lists classes " + cardClasses + " but "
+                        + KEY_CLASSES + " lists " + info.classNames());
+            }
+        }
+    }
+
+    private static IncompatibleModelException cardProblem(String problem) {
+        return new IncompatibleModelException(problem + CARD_HINT);
     }
 
     /**

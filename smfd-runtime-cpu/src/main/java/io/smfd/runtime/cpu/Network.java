@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An SMFD-UNet ONNX graph compiled for the CPU backend: validated (metadata, inputs/outputs, operators and their
@@ -31,10 +29,6 @@ final class Network {
     static final Set<String> SUPPORTED_OPS = Set.of("Conv", "Relu", "Sigmoid", "Add", "Mul", "Concat",
             "DepthToSpace", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax",
             "Softmax", "Clip", "Constant");
-
-    private static final Pattern CARD_FORMAT = Pattern.compile("\"format\"\\s*:\\s*\"([^\"]*)\"");
-    private static final Pattern CARD_MULTIPLE = Pattern.compile("\"size_multiple\"\\s*:\\s*(\\d+)");
-    private static final Pattern CARD_CLASSES = Pattern.compile("\"classes\"\\s*:\\s*\\[([^\\]]*)\\]");
 
     /** A tensor value: activation (computed) or constant. */
     static final class Value {
@@ -93,7 +87,7 @@ final class Network {
     }
 
     static Network compile(OnnxModel m, String description) {
-        // 1. metadata, as the onnx backend checks it
+        // 1. metadata and model card, as the onnx backend checks them (in ModelInfo.fromMetadata)
         ModelInfo info;
         try {
             info = ModelInfo.fromMetadata(m.metadata);
@@ -101,7 +95,6 @@ final class Network {
             throw new IncompatibleModelException("The " + description + " is not a usable SMFD-UNet model: "
                     + e.getMessage(), e);
         }
-        checkModelCard(m.metadata.get(ModelInfo.KEY_MODEL_CARD), info, description);
 
         // 2. opset and operators
         Long opset = m.opsets.containsKey("") ? m.opsets.get("") : m.opsets.get("ai.onnx");
@@ -343,43 +336,6 @@ final class Network {
             if (v.dims[1] >= 0 && v.dims[1] != channels) {
                 throw incompatible(description, kind + " '" + v.name + "' must have " + channels
                         + " channels (dimension 1) but has shape " + Arrays.toString(v.dims));
-            }
-        }
-    }
-
-    private static void checkModelCard(String card, ModelInfo info, String description) {
-        if (card == null) {
-            return;
-        }
-        String c = card.trim();
-        if (!c.startsWith("{") || !c.endsWith("}")) {
-            throw incompatible(description, "metadata '" + ModelInfo.KEY_MODEL_CARD + "' must be a JSON object");
-        }
-        Matcher mt = CARD_FORMAT.matcher(c);
-        if (mt.find() && !ModelInfo.FORMAT.equals(mt.group(1))) {
-            throw incompatible(description, "its model card declares format '" + mt.group(1) + "', expected '"
-                    + ModelInfo.FORMAT + "'");
-        }
-        mt = CARD_MULTIPLE.matcher(c);
-        if (mt.find() && !String.valueOf(info.sizeMultiple()).equals(mt.group(1))) {
-            throw incompatible(description, "its model card declares size_multiple " + mt.group(1) + " but "
-                    + ModelInfo.KEY_SIZE_MULTIPLE + " is " + info.sizeMultiple());
-        }
-        mt = CARD_CLASSES.matcher(c);
-        if (mt.find()) {
-            List<String> cardClasses = new ArrayList<>();
-            for (String s : mt.group(1).split(",")) {
-                String n = s.trim();
-                if (n.length() >= 2 && n.startsWith("\"") && n.endsWith("\"")) {
-                    n = n.substring(1, n.length() - 1);
-                }
-                if (!n.isEmpty()) {
-                    cardClasses.add(n);
-                }
-            }
-            if (!cardClasses.equals(info.classNames())) {
-                throw incompatible(description, "its model card lists classes " + cardClasses + " but "
-                        + ModelInfo.KEY_CLASSES + " lists " + info.classNames());
             }
         }
     }

@@ -12,23 +12,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Checks that a loaded ONNX session is an SMFD-UNet model this version can run: {@code smfd.*} metadata
- * (via {@link ModelInfo#fromMetadata}), the model card, and the input/output names, element types,
- * ranks and fixed dimensions.
+ * and the model card's consistency with it (via {@link ModelInfo#fromMetadata}), and the input/output names,
+ * element types, ranks and fixed dimensions.
  */
 final class ModelValidator {
 
     static final String INPUT = "input";
     static final String OUTPUT_IMAGE = "image";
     static final String OUTPUT_MASKS = "masks";
-
-    private static final Pattern CARD_FORMAT = Pattern.compile("\"format\"\\s*:\\s*\"([^\"]*)\"");
-    private static final Pattern CARD_MULTIPLE = Pattern.compile("\"size_multiple\"\\s*:\\s*(\\d+)");
-    private static final Pattern CARD_CLASSES = Pattern.compile("\"classes\"\\s*:\\s*\\[([^\\]]*)\\]");
 
     private ModelValidator() {
     }
@@ -51,7 +45,6 @@ final class ModelValidator {
             throw new IncompatibleModelException("The " + description + " is not a usable SMFD-UNet model: "
                     + e.getMessage(), e);
         }
-        checkModelCard(metadata.get(ModelInfo.KEY_MODEL_CARD), info, description);
         int k = info.classNames().size();
 
         Map<String, NodeInfo> inputs = session.getInputInfo();
@@ -93,43 +86,6 @@ final class ModelValidator {
                     + " channels (dimension 1) but has shape " + Arrays.toString(shape)
                     + (channels == 3 ? "" : "; the number of mask channels must equal the " + channels
                     + " classes listed in " + ModelInfo.KEY_CLASSES));
-        }
-    }
-
-    private static void checkModelCard(String card, ModelInfo info, String description) {
-        if (card == null) {
-            return; // optional
-        }
-        String c = card.trim();
-        if (!c.startsWith("{") || !c.endsWith("}")) {
-            throw incompatible(description, "metadata '" + ModelInfo.KEY_MODEL_CARD + "' must be a JSON object");
-        }
-        Matcher m = CARD_FORMAT.matcher(c);
-        if (m.find() && !ModelInfo.FORMAT.equals(m.group(1))) {
-            throw incompatible(description, "its model card declares format '" + m.group(1) + "', expected '"
-                    + ModelInfo.FORMAT + "'");
-        }
-        m = CARD_MULTIPLE.matcher(c);
-        if (m.find() && !String.valueOf(info.sizeMultiple()).equals(m.group(1))) {
-            throw incompatible(description, "its model card declares size_multiple " + m.group(1) + " but "
-                    + ModelInfo.KEY_SIZE_MULTIPLE + " is " + info.sizeMultiple());
-        }
-        m = CARD_CLASSES.matcher(c);
-        if (m.find()) {
-            List<String> cardClasses = new ArrayList<>();
-            for (String s : m.group(1).split(",")) {
-                String n = s.trim();
-                if (n.length() >= 2 && n.startsWith("\"") && n.endsWith("\"")) {
-                    n = n.substring(1, n.length() - 1);
-                }
-                if (!n.isEmpty()) {
-                    cardClasses.add(n);
-                }
-            }
-            if (!cardClasses.equals(info.classNames())) {
-                throw incompatible(description, "its model card lists classes " + cardClasses + " but "
-                        + ModelInfo.KEY_CLASSES + " lists " + info.classNames());
-            }
         }
     }
 
