@@ -59,11 +59,7 @@ public class CpuOnnxPairedBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        if ("default".equals(onnxSpinning)) {
-            System.clearProperty("smfd.onnx.spinning");
-        } else {
-            System.setProperty("smfd.onnx.spinning", onnxSpinning); // benchmark JVM only
-        }
+        DeblurBenchmark.applyOnnxSpinning(onnxSpinning);
         cpu = Deblurrer.builder().backend("cpu").device(Device.CPU).threads(threads).build();
         onnx = Deblurrer.builder().backend("onnx").device(Device.CPU).threads(threads).build();
         face = DeblurBenchmark.syntheticFace(size, 42);

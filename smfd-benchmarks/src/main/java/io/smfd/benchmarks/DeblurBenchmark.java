@@ -26,18 +26,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code threads}: the backend's intra-op CPU threads ({@code Deblurrer.builder().threads(n)});
  * {@code onnxSpinning}: {@code default} or {@code false} (system property {@code smfd.onnx.spinning}).
  * The input is a fixed synthetic face-like image (smooth gradients plus seeded noise; no committed photos).
+ * The forked JVM resolves {@code jdk.incubator.vector}, so the cpu backend uses its vector kernels
+ * (add {@code -jvmArgsAppend -Dsmfd.cpu.vector=false} to measure the scalar kernels).
  *
  * <p>Run: {@code java -jar smfd-benchmarks/target/benchmarks.jar DeblurBenchmark -f 1 -wi 2 -i 3 -r 3s}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules=jdk.incubator.vector"})
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 5)
 public class DeblurBenchmark {
 
-    @Param({"onnx"})
+    @Param({"onnx", "cpu"})
     public String backend;
 
     @Param({"112", "128", "256"})
@@ -55,11 +57,7 @@ public class DeblurBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        if ("default".equals(onnxSpinning)) {
-            System.clearProperty("smfd.onnx.spinning");
-        } else {
-            System.setProperty("smfd.onnx.spinning", onnxSpinning);
-        }
+        applyOnnxSpinning(onnxSpinning);
         deblurrer = Deblurrer.builder().backend(backend).device(Device.CPU).threads(threads).build();
         face = syntheticFace(size, 42);
         deblurrer.deblur(face); // first call allocates per-thread buffers
@@ -73,6 +71,18 @@ public class DeblurBenchmark {
     @Benchmark
     public FaceImage deblur() {
         return deblurrer.deblur(face);
+    }
+
+    /**
+     * Sets the ONNX backend's spin-waiting for this benchmark JVM: {@code default} clears
+     * {@code smfd.onnx.spinning} (ONNX Runtime's own default), anything else is passed on as its value.
+     */
+    static void applyOnnxSpinning(String onnxSpinning) {
+        if ("default".equals(onnxSpinning)) {
+            System.clearProperty("smfd.onnx.spinning");
+        } else {
+            System.setProperty("smfd.onnx.spinning", onnxSpinning); // forked benchmark JVM only
+        }
     }
 
     /** A smooth, face-sized RGB image with mild seeded noise, values in [0, 1]. */
