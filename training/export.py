@@ -8,6 +8,10 @@ Writes smfd-unet.onnx (opset 17, dynamic N/H/W, input "input" NCHW RGB in [0,1],
 "smfd.model_card") and smfd-unet.onnx.sha256.  The EMA weights are exported.  Zero-width Pad
 nodes that torch inserts in front of AveragePool are removed so the graph only uses the
 operators listed in model.py.
+
+The shipped model was exported without --metrics; after `smfd eval` on that exact file, the measured
+metrics were added to smfd-unet.json only, so the ONNX bytes (and checksum) stay the ones evaluated and
+the embedded card carries no metrics.  --metrics embeds them in both, which changes the checksum.
 """
 import argparse
 import hashlib
