@@ -67,8 +67,14 @@ def main():
     if a.ckpt:
         s = torch.load(a.ckpt)
         net.load_state_dict(s["ema"])
+        args = s["args"]
         info = {"trained": True, "steps": s["step"], "minutes": round(s["elapsed"] / 60, 1),
-                "batch": s["args"]["batch"], "crop": s["args"]["crop"], "lr": s["args"]["lr"]}
+                "batch": args["batch"], "crop": args["crop"], "lr": args["lr"]}
+        if args.get("init"):
+            init = torch.load(args["init"])
+            info["initialised_from"] = f"{os.path.basename(args['init'])} ({init.get('note', '')})"
+    w_region = s["args"].get("w_region", 0.5) if a.ckpt else 0.5
+    w_grad = s["args"].get("w_grad", 0.5) if a.ckpt else 0.5
     net.eval()
     exp = M.Exported(net).eval()
     os.makedirs(a.out, exist_ok=True)
@@ -92,7 +98,8 @@ def main():
         "opset": 17,
         "training": dict(info, data="CelebAMask-HQ mini train/ images 0000-4299 (4300-4499 validation); eval/ never used",
                          degradation="io.smfd.degrade spec v1 (training/degrade.py)",
-                         loss="Charbonnier + 0.5 region-weighted L1 (x3 brows/eyes/mouth) + 0.5 gradient L1 + 0.2 mask CE"),
+                         loss=f"Charbonnier + {w_region:g} region-weighted L1 (x3 brows/eyes/mouth) + {w_grad:g} gradient L1"
+                              " + 0.2 mask CE"),
         "licence": "Weights trained on CelebA/CelebAMask-HQ: non-commercial research and education only.",
         "metrics": json.load(open(a.metrics)) if a.metrics else None,
     }

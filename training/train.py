@@ -104,9 +104,9 @@ def make_batch(imgs, masks, bs, size, rng):
 REGION = torch.tensor([0, 0, 1, 1, 0, 1, 0, 0], dtype=torch.float32)  # brows, eyes, mouth
 
 
-def losses(y, t, logits, gt):
-    """Loss = Charbonnier + 0.5 * region-weighted L1 (x3 on brows/eyes/mouth) + 0.5 * gradient L1
-    (structural: matches edges) + 0.2 * mask cross-entropy."""
+def losses(y, t, logits, gt, w_region=0.5, w_grad=0.5):
+    """Loss = Charbonnier + w_region * region-weighted L1 (x3 on brows/eyes/mouth) + w_grad * gradient
+    L1 (structural: matches edges) + 0.2 * mask cross-entropy.  Defaults 0.5 / 0.5 (v1 run)."""
     charb = torch.sqrt((y - t) ** 2 + 1e-6).mean()
     w = 1.0 + 2.0 * REGION[gt].unsqueeze(1)
     region = (w * (y - t).abs()).mean() / w.mean()
@@ -114,7 +114,7 @@ def losses(y, t, logits, gt):
     gy = lambda a: a[..., 1:, :] - a[..., :-1, :]  # noqa: E731
     grad = (gx(y) - gx(t)).abs().mean() + (gy(y) - gy(t)).abs().mean()
     ce = F.cross_entropy(logits, gt)
-    total = charb + 0.5 * region + 0.5 * grad + 0.2 * ce
+    total = charb + w_region * region + w_grad * grad + 0.2 * ce
     return total, {"charb": charb.item(), "region": region.item(), "grad": grad.item(), "ce": ce.item()}
 
 
@@ -133,6 +133,8 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--w-region", type=float, default=0.5, help="weight of the region-weighted L1 term")
+    ap.add_argument("--w-grad", type=float, default=0.5, help="weight of the gradient L1 term")
     ap.add_argument("--init", default=None,
                     help="start from these weights (a file written by compact.py) when --out has no latest.pt")
     a = ap.parse_args()
@@ -190,7 +192,7 @@ def main():
         x, t, gt = make_batch(imgs, masks, a.batch, a.crop, rng)
         net.train()
         y, logits = net(x)
-        loss, parts = losses(y, t, logits, gt)
+        loss, parts = losses(y, t, logits, gt, a.w_region, a.w_grad)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)

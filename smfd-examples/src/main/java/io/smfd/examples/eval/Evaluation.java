@@ -132,6 +132,10 @@ public final class Evaluation {
         double strength;
         int bucket;
         String degradation;
+        /** Post-blur steps drawn for this face (see {@link Report} "By post-blur degradation"). */
+        boolean noise;
+        boolean jpeg;
+        boolean rescaled;
         /** [method][metric]; NaN for absent (region empty or SMFD skipped). */
         final double[][] values = new double[Method.values().length][Metric.values().length];
         Method bestClassical;
@@ -315,6 +319,9 @@ public final class Evaluation {
         r.strength = radiusOfGyration(deg.kernel(), deg.kernelSize());
         r.bucket = bucket(r.strength);
         r.degradation = deg.describe();
+        r.noise = deg.noiseType().isPresent();
+        r.jpeg = deg.jpegQuality().isPresent();
+        r.rescaled = deg.scale().isPresent();
         FaceImage blurry = quantise8(deg.applyTo(sharp));
 
         FaceImage unsharp = quantise8(baseline.unsharp(blurry));

@@ -203,6 +203,11 @@ final class Report {
         }
         groupTable(sb, "Strength", ms, buckets);
 
+        sb.append("## By post-blur degradation\n\n");
+        sb.append("The same faces grouped by the steps the pipeline drew after the blur (a face can have several, so"
+                + " the \"with\" groups overlap; \"blur only\" has none of them).\n\n");
+        groupTable(sb, "Condition", ms, conditionGroups(all));
+
         sb.append("## Region PSNR (eyes, mouth)\n\n");
         sb.append("RGB PSNR (peak 1) over the pixels of the ground-truth grouped mask: eyes = CelebAMask-HQ classes 4, 5;"
                 + " mouth = 10, 11, 12. Faces whose region is empty are left out (n).\n\n");
@@ -276,7 +281,15 @@ final class Report {
         return sb.toString();
     }
 
-    private record Group(String name, List<FaceResult> faces) {
+    /** Faces grouped by the post-blur steps: blur only, with noise, with JPEG, with down-up rescaling. */
+    static List<Group> conditionGroups(List<FaceResult> all) {
+        return List.of(new Group("blur only", filter(all, f -> !f.noise && !f.jpeg && !f.rescaled)),
+                new Group("with noise", filter(all, f -> f.noise)),
+                new Group("with JPEG", filter(all, f -> f.jpeg)),
+                new Group("with rescaling", filter(all, f -> f.rescaled)));
+    }
+
+    record Group(String name, List<FaceResult> faces) {
     }
 
     private static void groupTable(StringBuilder sb, String title, List<Method> ms, List<Group> groups) {
@@ -370,6 +383,13 @@ final class Report {
         }
         bk.append("  }");
         kv(sb, 1, "byStrength", bk.toString(), true);
+        StringBuilder cond = new StringBuilder("{\n");
+        List<Group> cgs = conditionGroups(all);
+        for (int i = 0; i < cgs.size(); i++) {
+            kv(cond, 2, cgs.get(i).name(), groupJson(cgs.get(i).faces(), ms, 2), i < cgs.size() - 1);
+        }
+        cond.append("  }");
+        kv(sb, 1, "byCondition", cond.toString(), true);
         StringBuilder iou = new StringBuilder("{\n");
         if (run.smfd) {
             double[][] st = iouStats(all);

@@ -59,6 +59,35 @@ class EvaluationTest {
     }
 
     @Test
+    void conditionGroupsFollowTheDrawnPostBlurSteps() {
+        DegradationPipeline p = DegradationPipeline.defaults();
+        List<Evaluation.FaceResult> faces = new java.util.ArrayList<>();
+        int blurOnly = 0;
+        int noisy = 0;
+        int jpeg = 0;
+        int rescaled = 0;
+        for (long seed = 0; seed < 200; seed++) {
+            io.smfd.degrade.Degradation d = p.sample(seed);
+            Evaluation.FaceResult r = new Evaluation.FaceResult();
+            r.noise = d.noiseType().isPresent();
+            r.jpeg = d.jpegQuality().isPresent();
+            r.rescaled = d.scale().isPresent();
+            faces.add(r);
+            blurOnly += !r.noise && !r.jpeg && !r.rescaled ? 1 : 0;
+            noisy += r.noise ? 1 : 0;
+            jpeg += r.jpeg ? 1 : 0;
+            rescaled += r.rescaled ? 1 : 0;
+        }
+        List<Report.Group> g = Report.conditionGroups(faces);
+        assertThat(g).extracting(Report.Group::name)
+                .containsExactly("blur only", "with noise", "with JPEG", "with rescaling");
+        assertThat(g).extracting(x -> x.faces().size()).containsExactly(blurOnly, noisy, jpeg, rescaled);
+        // the default pipeline draws each step for some but not all faces, so every group is a proper subset
+        assertThat(List.of(blurOnly, noisy, jpeg, rescaled)).allSatisfy(n -> assertThat(n).isBetween(1, 199));
+        assertThat(g.get(0).faces()).doesNotContainAnyElementsOf(g.get(2).faces());
+    }
+
+    @Test
     void iouSkipsClassesAbsentFromBoth() {
         int w = 16;
         int h = 16;
@@ -152,7 +181,7 @@ class EvaluationTest {
         assertThat(code).as("stderr: %s", se.toString(StandardCharsets.UTF_8)).isZero();
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("# SMFD evaluation report", "held-out", "## Summary (all faces)", "## By blur family",
-                "## By blur strength", "## Region PSNR (eyes, mouth)", "## Mask generator IoU", "## Classical baselines",
+                "## By blur strength", "## By post-blur degradation", "## Region PSNR (eyes, mouth)", "## Mask generator IoU", "## Classical baselines",
                 "| SMFD |", "| Best classical |", "| Wiener (blind) |", "| Unsharp mask |", "| Blurry input |",
                 "smfd eval --data", "mIoU", "Backend", "Model", "20260000");
         assertThat(md).doesNotContain("NaN", "Infinity");
@@ -170,7 +199,7 @@ class EvaluationTest {
         }
         assertThat(rows).isEqualTo(5);
         String json = Files.readString(out.resolve("report.json"));
-        assertThat(json).contains("\"overall\"", "\"byFamily\"", "\"byStrength\"", "\"maskIoU\"", "\"smfd\"");
+        assertThat(json).contains("\"overall\"", "\"byFamily\"", "\"byStrength\"", "\"byCondition\"", "\"maskIoU\"", "\"smfd\"");
         assertThat(Files.readAllLines(out.resolve("per_image.csv"))).hasSize(5);
         BufferedImage grid = ImageIO.read(out.resolve("grid.png").toFile());
         assertThat(grid.getWidth()).isGreaterThan(6 * 256);
