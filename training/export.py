@@ -64,6 +64,7 @@ def main():
     a = ap.parse_args()
     net = M.SMFDUNet()
     info = {"trained": False}
+    args = {}
     if a.ckpt:
         s = torch.load(a.ckpt)
         net.load_state_dict(s["ema"])
@@ -73,8 +74,7 @@ def main():
         if args.get("init"):
             init = torch.load(args["init"])
             info["initialised_from"] = f"{os.path.basename(args['init'])} ({init.get('note', '')})"
-    w_region = s["args"].get("w_region", 0.5) if a.ckpt else 0.5
-    w_grad = s["args"].get("w_grad", 0.5) if a.ckpt else 0.5
+    w_region, w_grad = args.get("w_region", 0.5), args.get("w_grad", 0.5)
     net.eval()
     exp = M.Exported(net).eval()
     os.makedirs(a.out, exist_ok=True)

@@ -136,6 +136,12 @@ public final class Evaluation {
         boolean noise;
         boolean jpeg;
         boolean rescaled;
+
+        void recordPostBlurSteps(Degradation deg) {
+            noise = deg.noiseType().isPresent();
+            jpeg = deg.jpegQuality().isPresent();
+            rescaled = deg.scale().isPresent();
+        }
         /** [method][metric]; NaN for absent (region empty or SMFD skipped). */
         final double[][] values = new double[Method.values().length][Metric.values().length];
         Method bestClassical;
@@ -319,9 +325,7 @@ public final class Evaluation {
         r.strength = radiusOfGyration(deg.kernel(), deg.kernelSize());
         r.bucket = bucket(r.strength);
         r.degradation = deg.describe();
-        r.noise = deg.noiseType().isPresent();
-        r.jpeg = deg.jpegQuality().isPresent();
-        r.rescaled = deg.scale().isPresent();
+        r.recordPostBlurSteps(deg);
         FaceImage blurry = quantise8(deg.applyTo(sharp));
 
         FaceImage unsharp = quantise8(baseline.unsharp(blurry));

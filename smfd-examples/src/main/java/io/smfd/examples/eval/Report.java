@@ -188,20 +188,13 @@ final class Report {
         sb.append('\n');
 
         sb.append("## By blur family\n\n");
-        groupTable(sb, "Family", ms, List.of(BlurFamily.values()).stream()
-                .map(fam -> new Group(fam.name().toLowerCase(Locale.ROOT), filter(all, f -> f.family == fam)))
-                .toList());
+        groupTable(sb, "Family", ms, familyGroups(all));
 
         sb.append("## By blur strength\n\n");
         sb.append("Strength = radius of gyration of the blur kernel, `sqrt(sum k(x,y) |(x,y) - centroid|^2)` in pixels"
                 + " (an isotropic Gaussian of sigma s has sqrt(2) s; a linear motion of length L has L/sqrt(12);"
                 + " a disk of radius R has R/sqrt(2)).\n\n");
-        List<Group> buckets = new ArrayList<>();
-        for (int b = 0; b < Evaluation.BUCKET_LABELS.length; b++) {
-            int bb = b;
-            buckets.add(new Group(Evaluation.BUCKET_LABELS[b], filter(all, f -> f.bucket == bb)));
-        }
-        groupTable(sb, "Strength", ms, buckets);
+        groupTable(sb, "Strength", ms, strengthGroups(all));
 
         sb.append("## By post-blur degradation\n\n");
         sb.append("The same faces grouped by the steps the pipeline drew after the blur (a face can have several, so"
@@ -279,6 +272,23 @@ final class Report {
                 + " masks. Derived from CelebAMask-HQ (non-commercial licence): do not commit or redistribute.\n\n");
         sb.append("Method details: `docs/evaluation.md`.\n");
         return sb.toString();
+    }
+
+    /** Faces grouped by blur family, in {@link BlurFamily} order, named in lower case. */
+    private static List<Group> familyGroups(List<FaceResult> all) {
+        return List.of(BlurFamily.values()).stream()
+                .map(fam -> new Group(fam.name().toLowerCase(Locale.ROOT), filter(all, f -> f.family == fam)))
+                .toList();
+    }
+
+    /** Faces grouped by strength bucket ({@link Evaluation#BUCKET_LABELS}). */
+    private static List<Group> strengthGroups(List<FaceResult> all) {
+        List<Group> buckets = new ArrayList<>();
+        for (int b = 0; b < Evaluation.BUCKET_LABELS.length; b++) {
+            int bb = b;
+            buckets.add(new Group(Evaluation.BUCKET_LABELS[b], filter(all, f -> f.bucket == bb)));
+        }
+        return buckets;
     }
 
     /** Faces grouped by the post-blur steps: blur only, with noise, with JPEG, with down-up rescaling. */
@@ -366,30 +376,9 @@ final class Report {
         kv(sb, 1, "baseline", str(run.baseline.toString()), true);
         kv(sb, 1, "wallSeconds", jnum(run.wallSeconds), true);
         kv(sb, 1, "overall", methodsJson(all, ms, 1), true);
-        StringBuilder fam = new StringBuilder("{\n");
-        BlurFamily[] fs = BlurFamily.values();
-        for (int i = 0; i < fs.length; i++) {
-            BlurFamily f = fs[i];
-            List<FaceResult> g = filter(all, x -> x.family == f);
-            kv(fam, 2, f.name().toLowerCase(Locale.ROOT), groupJson(g, ms, 2), i < fs.length - 1);
-        }
-        fam.append("  }");
-        kv(sb, 1, "byFamily", fam.toString(), true);
-        StringBuilder bk = new StringBuilder("{\n");
-        for (int b = 0; b < Evaluation.BUCKET_LABELS.length; b++) {
-            int bb = b;
-            List<FaceResult> g = filter(all, x -> x.bucket == bb);
-            kv(bk, 2, Evaluation.BUCKET_LABELS[b], groupJson(g, ms, 2), b < Evaluation.BUCKET_LABELS.length - 1);
-        }
-        bk.append("  }");
-        kv(sb, 1, "byStrength", bk.toString(), true);
-        StringBuilder cond = new StringBuilder("{\n");
-        List<Group> cgs = conditionGroups(all);
-        for (int i = 0; i < cgs.size(); i++) {
-            kv(cond, 2, cgs.get(i).name(), groupJson(cgs.get(i).faces(), ms, 2), i < cgs.size() - 1);
-        }
-        cond.append("  }");
-        kv(sb, 1, "byCondition", cond.toString(), true);
+        kv(sb, 1, "byFamily", groupsJson(familyGroups(all), ms), true);
+        kv(sb, 1, "byStrength", groupsJson(strengthGroups(all), ms), true);
+        kv(sb, 1, "byCondition", groupsJson(conditionGroups(all), ms), true);
         StringBuilder iou = new StringBuilder("{\n");
         if (run.smfd) {
             double[][] st = iouStats(all);
@@ -412,6 +401,15 @@ final class Report {
         kv(sb, 1, "maskIoU", iou.toString(), false);
         sb.append("}\n");
         return sb.toString();
+    }
+
+    /** A JSON object (at depth 1) with one {@link #groupJson} entry per group, keyed by the group's name. */
+    private static String groupsJson(List<Group> groups, List<Method> ms) {
+        StringBuilder sb = new StringBuilder("{\n");
+        for (int i = 0; i < groups.size(); i++) {
+            kv(sb, 2, groups.get(i).name(), groupJson(groups.get(i).faces(), ms, 2), i < groups.size() - 1);
+        }
+        return sb.append("  }").toString();
     }
 
     private static String groupJson(List<FaceResult> g, List<Method> ms, int depth) {

@@ -69,14 +69,15 @@ class EvaluationTest {
         for (long seed = 0; seed < 200; seed++) {
             io.smfd.degrade.Degradation d = p.sample(seed);
             Evaluation.FaceResult r = new Evaluation.FaceResult();
-            r.noise = d.noiseType().isPresent();
-            r.jpeg = d.jpegQuality().isPresent();
-            r.rescaled = d.scale().isPresent();
+            r.recordPostBlurSteps(d);
             faces.add(r);
-            blurOnly += !r.noise && !r.jpeg && !r.rescaled ? 1 : 0;
-            noisy += r.noise ? 1 : 0;
-            jpeg += r.jpeg ? 1 : 0;
-            rescaled += r.rescaled ? 1 : 0;
+            boolean n = d.noiseType().isPresent();
+            boolean j = d.jpegQuality().isPresent();
+            boolean s = d.scale().isPresent();
+            blurOnly += !n && !j && !s ? 1 : 0;
+            noisy += n ? 1 : 0;
+            jpeg += j ? 1 : 0;
+            rescaled += s ? 1 : 0;
         }
         List<Report.Group> g = Report.conditionGroups(faces);
         assertThat(g).extracting(Report.Group::name)

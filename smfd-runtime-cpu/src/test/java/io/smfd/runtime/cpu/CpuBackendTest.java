@@ -26,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The provider contract, model validation messages, concurrency and the smfd-api integration. */
 class CpuBackendTest {
@@ -142,28 +144,14 @@ class CpuBackendTest {
         }
     }
 
-    @Test
-    void unsupportedOperatorIsNamed() throws Exception {
-        byte[] m = replace(TestModels.modelBytes(), "Softmax", "Hardmax");
+    /** An unsupported operator, missing format metadata and a renamed output are each named in the message. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"Softmax, Hardmax, Hardmax", "smfd.format, smfd.formaX, smfd.format", "masks, maskz, masks"})
+    void incompatibleModelIsNamed(String from, String to, String named) throws Exception {
+        byte[] m = replace(TestModels.modelBytes(), from, to);
         assertThatThrownBy(() -> new CpuBackendProvider().create(config(m, Device.CPU, 1)))
                 .isInstanceOf(IncompatibleModelException.class)
-                .hasMessageContaining("Hardmax");
-    }
-
-    @Test
-    void missingFormatMetadataIsIncompatible() throws Exception {
-        byte[] m = replace(TestModels.modelBytes(), "smfd.format", "smfd.formaX");
-        assertThatThrownBy(() -> new CpuBackendProvider().create(config(m, Device.CPU, 1)))
-                .isInstanceOf(IncompatibleModelException.class)
-                .hasMessageContaining("smfd.format");
-    }
-
-    @Test
-    void renamedOutputIsIncompatible() throws Exception {
-        byte[] m = replace(TestModels.modelBytes(), "masks", "maskz");
-        assertThatThrownBy(() -> new CpuBackendProvider().create(config(m, Device.CPU, 1)))
-                .isInstanceOf(IncompatibleModelException.class)
-                .hasMessageContaining("masks");
+                .hasMessageContaining(named);
     }
 
     @Test
