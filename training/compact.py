@@ -12,7 +12,8 @@ def main(src, dst):
     s = torch.load(src)
     out = {"net": {k: v.half() for k, v in s["net"].items()},
            "ema": {k: v.half() for k, v in s["ema"].items()},
-           "note": f"step {s['step']}, {s['elapsed'] / 60:.1f} min, args {s['args']}"}
+           "note": f"step {s['step']}, {s['elapsed'] / 60:.1f} min, "
+                   + (f"stage {s['config']['name']} of {s['config']['steps']} steps" if "config" in s else f"args {s['args']}")}
     torch.save(out, dst)
     print(dst, out["note"])
 

@@ -65,12 +65,22 @@ def main():
     net = M.SMFDUNet()
     info = {"trained": False}
     args = {}
+    version = VERSION
     if a.ckpt:
         s = torch.load(a.ckpt)
         net.load_state_dict(s["ema"])
-        args = s["args"]
-        info = {"trained": True, "steps": s["step"], "minutes": round(s["elapsed"] / 60, 1),
-                "batch": args["batch"], "crop": args["crop"], "lr": args["lr"]}
+        if "config" in s:  # config-driven stage (train.py CONFIG)
+            cfg = s["config"]
+            args = {"init": cfg.get("init"), "w_region": cfg["loss"]["region"], "w_grad": cfg["loss"]["grad"]}
+            version = cfg["version"]
+            info = {"trained": True, "stage": cfg["name"], "steps": s["step"], "of_steps": cfg["steps"],
+                    "minutes": round(s["elapsed"] / 60, 1), "batch": cfg["batch"], "crop_schedule": cfg["crop_schedule"],
+                    "lr": cfg["lr"], "mix": cfg["mix"], "loss_weights": cfg["loss"], "bf16": cfg["bf16"],
+                    "seed": cfg["seed"]}
+        else:  # v1/v2 checkpoints (time-budgeted train.py of those stages)
+            args = s["args"]
+            info = {"trained": True, "steps": s["step"], "minutes": round(s["elapsed"] / 60, 1),
+                    "batch": args["batch"], "crop": args["crop"], "lr": args["lr"]}
         if args.get("init"):
             init = torch.load(args["init"])
             info["initialised_from"] = f"{os.path.basename(args['init'])} ({init.get('note', '')})"
@@ -86,7 +96,7 @@ def main():
     m = strip_zero_pads(onnx.load(path))
     card = {
         "name": "SMFD-UNet",
-        "version": VERSION,
+        "version": version,
         "format": "smfd-unet/1",
         "architecture": "mask generator UNet + mask-fusion deblurring UNet (RDC, CBAM, PixelShuffle); residual output",
         "parameters": sum(p.numel() for p in net.parameters()),
@@ -103,7 +113,7 @@ def main():
         "licence": "Weights trained on CelebA/CelebAMask-HQ: non-commercial research and education only.",
         "metrics": json.load(open(a.metrics)) if a.metrics else None,
     }
-    meta = {"smfd.format": "smfd-unet/1", "smfd.version": VERSION, "smfd.classes": ",".join(M.CLASSES),
+    meta = {"smfd.format": "smfd-unet/1", "smfd.version": version, "smfd.classes": ",".join(M.CLASSES),
             "smfd.size_multiple": str(M.SIZE_MULTIPLE), "smfd.model_card": json.dumps(card, sort_keys=True)}
     del m.metadata_props[:]
     for k, v in meta.items():

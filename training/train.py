@@ -1,13 +1,19 @@
-"""Train SMFD-UNet on CPU.  Usage (from the repo root):
+"""Train SMFD-UNet: one JSON config per stage, step-based schedule, everything seeded, exact resume.
 
-    /usr/bin/python3 training/train.py --data ../shared/data/celebamask-hq-mini --out training/runs/v1 \
-        --budget-minutes 110
+    /usr/bin/python3 training/train.py training/configs/v3-stage1.json [--max-minutes 150]
 
-Resumable: re-running with the same --out continues from ``latest.pt`` (the cosine learning-rate
-schedule is driven by elapsed training time, which is stored in the checkpoint).  Uses only
-``train/`` images 0000-4299 for training and 4300-4499 as our own validation split; ``eval/`` is
-never read here.  ``--init FILE`` starts a new run from compact weights (see compact.py), e.g. the
-committed ``training/checkpoints/smfd-unet-v1.pt``, to continue training in a later session.
+The config (see ``training/configs/``) records every hyperparameter of a stage.  The batch of step ``s``
+is a pure function of ``(config seed, s)`` (its own ``random.Random``), so a resumed run sees exactly
+the batches an uninterrupted run would, whatever the number of data workers.  ``latest.pt`` in the
+stage's ``out`` folder holds weights, EMA, optimiser, step and torch RNG state; re-running the same
+command continues from it.  ``--max-minutes`` only bounds this invocation's wall clock (a working
+period); the learning-rate schedule depends on the step alone.  Without ``latest.pt`` and with
+``init`` set, the stage starts from compact weights (``compact.py``), e.g. the committed
+``training/checkpoints/smfd-unet-v2.pt``.
+
+Data: ``train/`` images 0000-4299 for training and 4300-4499 as our own validation split of
+``../shared/data/celebamask-hq-mini`` (or a pack written by ``make_pack.py``); ``eval/`` is never read.
+Runs unchanged on one CUDA GPU (PyTorch 2.x) when one is present; bf16 autocast on either device.
 """
 import argparse
 import io
@@ -15,6 +21,7 @@ import json
 import math
 import os
 import random
+import signal
 import sys
 import time
 
@@ -29,8 +36,45 @@ import model as M  # noqa: E402
 
 LUT = np.array(M.CELEBA_TO_GROUP, dtype=np.int64)
 
+DEFAULTS = {
+    "seed": 1, "steps": 10000, "warmup": 200, "lr": 1e-3, "lr_min_frac": 0.02, "batch": 4,
+    "crop_schedule": [[0, 192]], "mix": {"sharp": 0.0, "mild": 0.0},
+    "loss": {"region": 0.5, "grad": 0.25, "mask_ce": 0.2, "identity": 0.0},
+    "ema": 0.999, "bf16": True, "val_every": 500, "ckpt_every": 250, "workers": 1, "init": None,
+    "data": "../shared/data/celebamask-hq-mini", "version": "0.1.0",
+}
+
+
+def load_config(path):
+    with open(path) as f:
+        cfg = json.load(f)
+    unknown = set(cfg) - set(DEFAULTS) - {"name", "out", "notes"}
+    if unknown:
+        raise SystemExit(f"{path}: unknown config keys {sorted(unknown)}")
+    out = json.loads(json.dumps(DEFAULTS))
+    for k, v in cfg.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k].update(v)
+        else:
+            out[k] = v
+    for k in ("name", "out"):
+        if k not in out:
+            raise SystemExit(f"{path}: missing '{k}'")
+    return out
+
 
 def load_split(root, lo, hi):
+    """Faces lo..hi of train/ (uint8 HWC) and their grouped masks, from the data folder or a pack
+    (a .npz written by make_pack.py holding JPEG bytes of the same files)."""
+    if root.endswith(".npz"):
+        pack = np.load(root)
+        ids = list(pack["ids"])
+        imgs, masks = [], []
+        for i in range(lo, hi + 1):
+            j = ids.index(i)
+            imgs.append(np.asarray(Image.open(io.BytesIO(pack[f"img{j}"].tobytes())).convert("RGB")))
+            masks.append(LUT[np.clip(np.asarray(Image.open(io.BytesIO(pack[f"mask{j}"].tobytes()))), 0, 18)].astype(np.uint8))
+        return np.stack(imgs), np.stack(masks)
     imgs, masks = [], []
     for i in range(lo, hi + 1):
         name = f"{i:04d}"
@@ -41,10 +85,31 @@ def load_split(root, lo, hi):
     return np.stack(imgs), np.stack(masks)
 
 
-def degrade_crop(img, y0, x0, size, seed):
+def mild_sample(seed):
+    """A mild blur with no noise, JPEG or rescaling (training mixture only, not part of degradation
+    spec v1): isotropic Gaussian sigma 0.3-1.0 (40%), a short camera-shake trajectory in a 5-9 px
+    kernel (40%) or linear motion of 1-3 px (20%)."""
+    rng = degrade.SplitMix64(seed)
+    u = rng.uniform()
+    if u < 0.4:
+        s = rng.grid(0.3, 1.0, 0.05)
+        fam, ker = "gaussian", degrade._gaussian({"sigma1": s, "sigma2": s, "theta": 0})
+    elif u < 0.8:
+        p = {"size": 2 * rng.randint(2, 4) + 1, "length": rng.grid(0.5, 1.0, 0.05), "angle": rng.grid(0, 359, 1),
+             "anxiety": rng.grid(0.005, 0.1, 0.005), "impulse": rng.grid(0.0, 0.2, 0.02),
+             "shake": rng.grid(1.0, 10.0, 0.5), "centripetal": rng.grid(0.0, 0.7, 0.05),
+             "exposure": rng.grid(0.5, 1.0, 0.05)}
+        fam, ker = "trajectory", degrade._trajectory(rng, p)
+    else:
+        fam, ker = "linear", degrade._linear({"length": rng.grid(1.0, 3.0, 0.25), "angle": rng.grid(0, 179, 1)})
+    return {"family": fam, "kernel": ker, "scale": None, "noise_first": False, "noise": None, "jpeg": None,
+            "subseed": rng.next()}
+
+
+def degrade_crop(img, y0, x0, size, seed, d=None):
     """Apply degradation spec v1 (training/degrade.py) to a size x size crop of a uint8 HWC image.
     The kernel is applied as a true convolution over the surrounding image (reflect at borders)."""
-    d = degrade.sample(seed)
+    d = degrade.sample(seed) if d is None else d
     ker = d["kernel"]
     r = ker.shape[0] // 2
     pad = np.pad(img, ((r + 1, r + 1), (r + 1, r + 1), (0, 0)), mode="reflect")
@@ -82,7 +147,10 @@ def degrade_crop(img, y0, x0, size, seed):
     return torch.from_numpy(u8.astype(np.float32) / 255.0).permute(2, 0, 1), d["family"]
 
 
-def make_batch(imgs, masks, bs, size, rng):
+def make_batch(imgs, masks, bs, size, rng, mix=None):
+    """bs random crops (random horizontal flip), each degraded with a fresh seed.  Without ``mix`` every
+    crop follows degradation spec v1 (the validation set is drawn this way); with ``mix`` a share
+    ``mix['sharp']`` are sharp pairs (input = target) and ``mix['mild']`` mild blur (``mild_sample``)."""
     xs, ts, ms = [], [], []
     for _ in range(bs):
         i = rng.randrange(len(imgs))
@@ -93,29 +161,73 @@ def make_batch(imgs, masks, bs, size, rng):
             img, mk = img[:, ::-1], mk[:, ::-1]
             x0 = imgs.shape[2] - size - x0
         img = np.ascontiguousarray(img)
-        x, _ = degrade_crop(img, y0, x0, size, rng.getrandbits(63))
         t = torch.from_numpy(img[y0:y0 + size, x0:x0 + size].astype(np.float32) / 255.0).permute(2, 0, 1)
+        seed = rng.getrandbits(63)
+        u = rng.random() if mix else 1.0
+        if mix and u < mix["sharp"]:
+            x = t.clone()
+        elif mix and u < mix["sharp"] + mix["mild"]:
+            x, _ = degrade_crop(img, y0, x0, size, seed, mild_sample(seed))
+        else:
+            x, _ = degrade_crop(img, y0, x0, size, seed)
         xs.append(x)
         ts.append(t)
         ms.append(torch.from_numpy(np.ascontiguousarray(mk[y0:y0 + size, x0:x0 + size]).astype(np.int64)))
     return torch.stack(xs), torch.stack(ts), torch.stack(ms)
 
 
+def crop_at(cfg, step):
+    """Progressive crop size: the last [from_step, crop] entry with from_step <= step."""
+    size = cfg["crop_schedule"][0][1]
+    for at, c in cfg["crop_schedule"]:
+        if step >= at:
+            size = c
+    return size
+
+
+def lr_at(cfg, step):
+    """Linear warm-up, then cosine decay from lr to lr * lr_min_frac over cfg['steps'] (step-based)."""
+    warm = min(1.0, (step + 1) / max(1, cfg["warmup"]))
+    frac = min(1.0, step / cfg["steps"])
+    lo = cfg["lr_min_frac"]
+    return cfg["lr"] * warm * (lo + (1 - lo) * 0.5 * (1 + math.cos(math.pi * frac)))
+
+
+class StepBatches(torch.utils.data.Dataset):
+    """Batch of step s = a pure function of (seed, s): exact resume with any number of workers."""
+
+    def __init__(self, cfg, imgs, masks):
+        self.cfg, self.imgs, self.masks = cfg, imgs, masks
+
+    def __len__(self):
+        return self.cfg["steps"]
+
+    def __getitem__(self, step):
+        rng = random.Random(self.cfg["seed"] * 1_000_003 + step)
+        return make_batch(self.imgs, self.masks, self.cfg["batch"], crop_at(self.cfg, step), rng, self.cfg["mix"])
+
+
 REGION = torch.tensor([0, 0, 1, 1, 0, 1, 0, 0], dtype=torch.float32)  # brows, eyes, mouth
 
 
-def losses(y, t, logits, gt, w_region=0.5, w_grad=0.5):
-    """Loss = Charbonnier + w_region * region-weighted L1 (x3 on brows/eyes/mouth) + w_grad * gradient
-    L1 (structural: matches edges) + 0.2 * mask cross-entropy.  Defaults 0.5 / 0.5 (v1 run)."""
+def losses(y, t, logits, gt, w, identity=None):
+    """Loss = Charbonnier + w.region * region-weighted L1 (x3 on brows/eyes/mouth) + w.grad * gradient L1
+    (structural: matches edges) + w.mask_ce * mask cross-entropy (+ w.identity * identity feature loss
+    when ``identity`` is given: a callable (y, t) -> scalar)."""
     charb = torch.sqrt((y - t) ** 2 + 1e-6).mean()
-    w = 1.0 + 2.0 * REGION[gt].unsqueeze(1)
-    region = (w * (y - t).abs()).mean() / w.mean()
+    wr = 1.0 + 2.0 * REGION[gt].unsqueeze(1)
+    region = (wr * (y - t).abs()).mean() / wr.mean()
     gx = lambda a: a[..., :, 1:] - a[..., :, :-1]  # noqa: E731
     gy = lambda a: a[..., 1:, :] - a[..., :-1, :]  # noqa: E731
     grad = (gx(y) - gx(t)).abs().mean() + (gy(y) - gy(t)).abs().mean()
     ce = F.cross_entropy(logits, gt)
-    total = charb + w_region * region + w_grad * grad + 0.2 * ce
-    return total, {"charb": charb.item(), "region": region.item(), "grad": grad.item(), "ce": ce.item()}
+    total = charb + w["region"] * region + w["grad"] * grad + w["mask_ce"] * ce
+    parts = {"charb": charb.item(), "region": region.item(), "grad": grad.item(), "ce": ce.item()}
+    if identity is not None and w.get("identity", 0) > 0:
+        idl = identity(y, t)
+        total = total + w["identity"] * idl
+        parts["id"] = idl.item()
+    return total, parts
 
 
 def psnr(a, b):
@@ -125,22 +237,26 @@ def psnr(a, b):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default="../shared/data/celebamask-hq-mini")
-    ap.add_argument("--out", default="training/runs/v1")
-    ap.add_argument("--budget-minutes", type=float, default=110)
-    ap.add_argument("--batch", type=int, default=8)
-    ap.add_argument("--crop", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--w-region", type=float, default=0.5, help="weight of the region-weighted L1 term")
-    ap.add_argument("--w-grad", type=float, default=0.5, help="weight of the gradient L1 term")
-    ap.add_argument("--init", default=None,
-                    help="start from these weights (a file written by compact.py) when --out has no latest.pt")
+    ap.add_argument("config", help="stage config (JSON), e.g. training/configs/v3-stage1.json")
+    ap.add_argument("--max-minutes", type=float, default=None,
+                    help="stop (with a checkpoint) after this much wall clock; resume later with the same command")
+    ap.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
+    ap.add_argument("--data", default=None, help="override the config's data folder or pack")
+    ap.add_argument("--stop-at", type=int, default=None, help="stop at this step (tests, profiling)")
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    os.makedirs(a.out, exist_ok=True)
-    log = open(os.path.join(a.out, "train.log"), "a")
+    cfg = load_config(a.config)
+    if a.data:
+        cfg["data"] = a.data
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    random.seed(cfg["seed"])
+    np.random.seed(cfg["seed"] % (2 ** 32))
+    torch.manual_seed(cfg["seed"])
+    dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    os.makedirs(cfg["out"], exist_ok=True)
+    with open(os.path.join(cfg["out"], "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+    log = open(os.path.join(cfg["out"], "train.log"), "a")
 
     def say(msg):
         line = time.strftime("%H:%M:%S ") + msg
@@ -149,85 +265,117 @@ def main():
         log.flush()
 
     t0 = time.time()
-    imgs, masks = load_split(a.data, 0, 4299)
-    vimgs, vmasks = load_split(a.data, 4300, 4499)
-    say(f"loaded {len(imgs)} train / {len(vimgs)} val faces in {time.time() - t0:.1f}s")
+    imgs, masks = load_split(cfg["data"], 0, 4299)
+    vimgs, vmasks = load_split(cfg["data"], 4300, 4499)
+    say(f"{cfg['name']}: loaded {len(imgs)} train / {len(vimgs)} val faces in {time.time() - t0:.1f}s on {dev}")
     vrng = random.Random(12345)
-    val = [make_batch(vimgs, vmasks, 16, a.crop, vrng) for _ in range(4)]
+    val = [make_batch(vimgs, vmasks, 16, 192, vrng) for _ in range(4)]  # same 64 crops as v1/v2 history
+    srng = random.Random(54321)
+    val_sharp = make_batch(vimgs, vmasks, 16, 192, srng, {"sharp": 1.0, "mild": 0.0})
+    val_mild = make_batch(vimgs, vmasks, 16, 192, srng, {"sharp": 0.0, "mild": 1.0})
 
-    net = M.SMFDUNet()
-    ema = M.SMFDUNet()
+    net = M.SMFDUNet().to(dev)
+    ema = M.SMFDUNet().to(dev)
     ema.load_state_dict(net.state_dict())
     for p in ema.parameters():
         p.requires_grad_(False)
-    opt = torch.optim.Adam(net.parameters(), lr=a.lr)
+    opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"])
     step, elapsed = 0, 0.0
-    rng = random.Random(a.seed)
-    ck = os.path.join(a.out, "latest.pt")
+    ck = os.path.join(cfg["out"], "latest.pt")
     if os.path.exists(ck):
-        s = torch.load(ck)
+        s = torch.load(ck, map_location=dev)
         net.load_state_dict(s["net"])
         ema.load_state_dict(s["ema"])
         opt.load_state_dict(s["opt"])
         step, elapsed = s["step"], s["elapsed"]
-        rng.setstate(s["rng"])
+        torch.set_rng_state(s["torch_rng"])
         say(f"resumed at step {step}, {elapsed / 60:.1f} min trained")
-    elif a.init:
-        s = torch.load(a.init)
+    elif cfg["init"]:
+        s = torch.load(cfg["init"], map_location=dev)
         net.load_state_dict({k_: v.float() for k_, v in s["net"].items()})
         ema.load_state_dict({k_: v.float() for k_, v in s["ema"].items()})
-        say(f"initialised from {a.init} ({s.get('note', '')}); fresh optimiser and schedule")
-    say(f"params {sum(p.numel() for p in net.parameters())}")
-    budget = a.budget_minutes * 60.0
-    last_ck = time.time()
-    last_val = time.time()
-    agg = {}
-    while elapsed < budget:
+        say(f"initialised from {cfg['init']} ({s.get('note', '')}); fresh optimiser, schedule from step 0")
+    say(f"params {sum(p.numel() for p in net.parameters())}, config {json.dumps(cfg, sort_keys=True)}")
+
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
+
+    def save():
+        torch.save({"net": net.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
+                    "elapsed": elapsed, "torch_rng": torch.get_rng_state(), "config": cfg}, ck + ".tmp")
+        os.replace(ck + ".tmp", ck)
+
+    def validate():
+        ema.eval()
+        with torch.no_grad(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=False):
+            run = lambda x: ema(x.to(dev))  # noqa: E731
+            pin = sum(psnr(vx, vt) for vx, vt, _ in val) / len(val)
+            pout = sum(psnr(run(vx)[0].clamp(0, 1).cpu(), vt) for vx, vt, _ in val) / len(val)
+            acc = sum((run(vx)[1].argmax(1).cpu() == vg).float().mean().item() for vx, _, vg in val) / len(val)
+            sx, st, _ = val_sharp
+            psharp = psnr(run(sx)[0].clamp(0, 1).cpu(), st)
+            mx, mt, _ = val_mild
+            mil_in, mil_out = psnr(mx, mt), psnr(run(mx)[0].clamp(0, 1).cpu(), mt)
+        say(f"VAL step {step}: blurry {pin:.2f} dB -> smfd {pout:.2f} dB (+{pout - pin:.2f}), mask acc {acc:.3f}; "
+            f"sharp in->out {psharp:.2f} dB; mild {mil_in:.2f} -> {mil_out:.2f} dB")
+
+    extra = {"prefetch_factor": 4} if cfg["workers"] else {}
+    loader = torch.utils.data.DataLoader(StepBatches(cfg, imgs, masks), batch_size=None,
+                                         sampler=range(step, cfg["steps"]), num_workers=cfg["workers"], **extra)
+    t_start = time.time()
+    agg, t_data, t_comp = {}, 0.0, 0.0
+    if step == 0:
+        validate()
+    tw = time.time()
+    for x, t, gt in loader:
         ts = time.time()
-        frac = elapsed / budget
-        warm = min(1.0, (step + 1) / 200.0)
-        lr = a.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
+        t_data += ts - tw
+        lr = lr_at(cfg, step)
         for g in opt.param_groups:
             g["lr"] = lr
-        x, t, gt = make_batch(imgs, masks, a.batch, a.crop, rng)
+        x, t, gt = x.to(dev), t.to(dev), gt.to(dev)
         net.train()
-        y, logits = net(x)
-        loss, parts = losses(y, t, logits, gt, a.w_region, a.w_grad)
-        opt.zero_grad()
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cfg["bf16"]):
+            y, logits = net(x)
+        loss, parts = losses(y.float(), t, logits.float(), gt, cfg["loss"])
+        opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
-        decay = min(0.999, (1 + step) / (10 + step))
+        decay = min(cfg["ema"], (1 + step) / (10 + step))
         with torch.no_grad():
             for pe, pn in zip(ema.parameters(), net.parameters()):
                 pe.mul_(decay).add_(pn, alpha=1 - decay)
             for be, bn in zip(ema.buffers(), net.buffers()):
                 be.copy_(bn)
         step += 1
-        elapsed += time.time() - ts
+        now = time.time()
+        t_comp += now - ts
+        elapsed += now - tw
+        tw = now
         for k_, v in parts.items():
             agg[k_] = agg.get(k_, 0.0) + v
         agg["n"] = agg.get("n", 0) + 1
         if step % 50 == 0:
             n = agg.pop("n")
-            say(f"step {step} t={elapsed / 60:.1f}m lr={lr:.2e} " + " ".join(f"{k_}={v / n:.4f}" for k_, v in agg.items()))
-            agg = {}
-        if time.time() - last_val > 600 or elapsed >= budget:
-            ema.eval()
-            with torch.no_grad():
-                pin = sum(psnr(vx, vt) for vx, vt, _ in val) / len(val)
-                pout = sum(psnr(ema(vx)[0].clamp(0, 1), vt) for vx, vt, _ in val) / len(val)
-                acc = sum((ema(vx)[1].argmax(1) == vg).float().mean().item() for vx, _, vg in val) / len(val)
-            say(f"VAL step {step}: blurry {pin:.2f} dB -> smfd {pout:.2f} dB (+{pout - pin:.2f}), mask acc {acc:.3f}")
-            last_val = time.time()
-        if time.time() - last_ck > 300 or elapsed >= budget:
-            torch.save({"net": net.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
-                        "step": step, "elapsed": elapsed, "rng": rng.getstate(), "args": vars(a)}, ck + ".tmp")
-            os.replace(ck + ".tmp", ck)
-            last_ck = time.time()
-    say(f"done: {step} steps, {elapsed / 60:.1f} min")
-    with open(os.path.join(a.out, "done.json"), "w") as f:
-        json.dump({"steps": step, "minutes": elapsed / 60}, f)
+            crops = n * cfg["batch"]
+            say(f"step {step} crop {crop_at(cfg, step - 1)} lr={lr:.2e} " + " ".join(f"{k_}={v / n:.4f}" for k_, v in agg.items())
+                + f" | {crops / (t_data + t_comp):.1f} crops/s, waiting for data {100 * t_data / (t_data + t_comp):.0f}%")
+            agg, t_data, t_comp = {}, 0.0, 0.0
+        out_of_time = a.max_minutes is not None and time.time() - t_start > a.max_minutes * 60
+        last = step >= cfg["steps"] or (a.stop_at is not None and step >= a.stop_at) or out_of_time or stop["now"]
+        if step % cfg["val_every"] == 0 or step >= cfg["steps"]:
+            validate()
+        if step % cfg["ckpt_every"] == 0 or last:
+            save()
+        if last:
+            break
+        tw = time.time()  # validation and checkpoint time is not data-wait time
+    say(f"stopped at step {step} of {cfg['steps']}")
+    if step >= cfg["steps"]:
+        with open(os.path.join(cfg["out"], "done.json"), "w") as f:
+            json.dump({"steps": step}, f)
 
 
 if __name__ == "__main__":
