@@ -232,22 +232,6 @@ def compress(model, weights):
     return replaced
 
 
-def weights_from_onnx(model):
-    """Read the (compressed) weights back from the ONNX model, dequantised in float32 the way ONNX
-    Runtime does ((q - zp) * scale, then + min), as {torch parameter name: tensor}."""
-    inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
-    out = {}
-    for tname in FD.tfjs_to_torch_names().values():
-        tname = tname[0]
-        if tname in inits:
-            out[tname] = inits[tname].astype(np.float32)
-        else:
-            q = inits[tname + "_q"].astype(np.int32) - int(inits[tname + "_zero"])
-            deq = q.astype(np.float32) * np.float32(inits[tname + "_scale"])
-            out[tname] = (deq + np.float32(inits[tname + "_min"])).astype(np.float32)
-    return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in out.items()}
-
-
 def cpu_time_per_chip(net, chips, batch, repeats=5):
     x = chips[:batch] if batch <= len(chips) else chips.repeat((batch + len(chips) - 1) // len(chips), 1, 1, 1)[:batch]
     with torch.no_grad():
@@ -316,7 +300,7 @@ def main():
 
     # Re-check the compressed weights as stored in the file (float32 dequantisation as in ORT).
     netq = FD.FaceDescriptor().eval()
-    netq.load_state_dict(weights_from_onnx(onnx.load(onnx_path)), strict=True)
+    netq = FD.FaceDescriptor.from_onnx(onnx_path)
     with torch.no_grad():
         dq = netq(chips).numpy()
     err_q_fp32 = report("compressed weights vs fp32 net", dq, d32.astype(np.float64))

@@ -36,6 +36,8 @@ CHIP_SIZE = 150
 MEAN_RGB = (122.782, 117.001, 104.298)
 INPUT_DIVISOR = 255.0
 THRESHOLD = 0.6
+DEFAULT_ONNX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "smfd-eval", "src", "main", "resources",
+                            "io", "smfd", "eval", "descriptor", "dlib-face-descriptor.onnx")
 DESCRIPTOR_DIM = 128
 N_PARAMS = 5_614_592
 # Framing of a 256 x 256 CelebA-HQ-style aligned face: PIL box (left, top, right, bottom), i.e.
@@ -137,6 +139,28 @@ class FaceDescriptor(nn.Module):
         net = cls()
         net.load_tfjs(read_tfjs_weights(os.path.join(model_dir, manifest)))
         return net
+
+    @classmethod
+    def from_onnx(cls, path=None):
+        """The net with the weights of the committed ONNX file (default: the one in smfd-eval's
+        resources), dequantised the way ONNX Runtime does: ((q - zero) * scale) + min.  Needs no
+        npm package, so training (also on a machine without internet) can use it as a frozen loss."""
+        import onnx
+        from onnx import numpy_helper
+        path = path or DEFAULT_ONNX
+        inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+        out = {}
+        for names in tfjs_to_torch_names().values():
+            name = names[0]
+            if name in inits:
+                out[name] = inits[name].astype(np.float32)
+            else:
+                q = inits[name + "_q"].astype(np.int32) - int(inits[name + "_zero"])
+                deq = q.astype(np.float32) * np.float32(inits[name + "_scale"])
+                out[name] = (deq + np.float32(inits[name + "_min"])).astype(np.float32)
+        net = cls()
+        net.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in out.items()}, strict=True)
+        return net.eval()
 
     def load_tfjs(self, weights):
         """Copy weights {manifest name: TfjsTensor} into the module (strict: every tensor used)."""

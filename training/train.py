@@ -32,6 +32,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import degrade  # noqa: E402
+import face_descriptor as FD  # noqa: E402
 import model as M  # noqa: E402
 
 LUT = np.array(M.CELEBA_TO_GROUP, dtype=np.int64)
@@ -230,6 +231,26 @@ def losses(y, t, logits, gt, w, identity=None):
     return total, parts
 
 
+class IdentityLoss:
+    """Frozen dlib face descriptor (``face_descriptor.py``, weights of the committed ONNX) as a feature
+    loss: mean Euclidean distance between the descriptors of the output's and the target's chips.
+    Only defined on whole aligned 256x256 faces (the chip box is fixed), so the recipe applies it to
+    steps whose crop is 256 (the last phase of ``crop_schedule``)."""
+
+    def __init__(self, device):
+        self.net = FD.FaceDescriptor.from_onnx().to(device)
+        for p in self.net.parameters():
+            p.requires_grad_(False)
+
+    def descriptors(self, faces):
+        return self.net(FD.crop_chip(faces))
+
+    def __call__(self, y, t):
+        with torch.no_grad():
+            dt = self.descriptors(t)
+        return (self.descriptors(y) - dt).norm(dim=1).mean()
+
+
 def psnr(a, b):
     mse = ((a - b) ** 2).mean(dim=(1, 2, 3)).clamp_min(1e-10)
     return (10 * torch.log10(1.0 / mse)).mean().item()
@@ -273,6 +294,9 @@ def main():
     srng = random.Random(54321)
     val_sharp = make_batch(vimgs, vmasks, 16, 192, srng, {"sharp": 1.0, "mild": 0.0})
     val_mild = make_batch(vimgs, vmasks, 16, 192, srng, {"sharp": 0.0, "mild": 1.0})
+    frng = random.Random(777)
+    val_full = [make_batch(vimgs, vmasks, 8, 256, frng) for _ in range(4)]  # 32 whole faces, spec v1
+    ident = IdentityLoss(dev)
 
     net = M.SMFDUNet().to(dev)
     ema = M.SMFDUNet().to(dev)
@@ -317,8 +341,16 @@ def main():
             psharp = psnr(run(sx)[0].clamp(0, 1).cpu(), st)
             mx, mt, _ = val_mild
             mil_in, mil_out = psnr(mx, mt), psnr(run(mx)[0].clamp(0, 1).cpu(), mt)
+            din = dout = dsharp = 0.0
+            for fx, ft, _ in val_full:
+                fy = run(fx)[0].clamp(0, 1)
+                dt = ident.descriptors(ft.to(dev))
+                din += (ident.descriptors(fx.to(dev)) - dt).norm(dim=1).mean().item() / len(val_full)
+                dout += (ident.descriptors(fy) - dt).norm(dim=1).mean().item() / len(val_full)
+                dsharp += (ident.descriptors(run(ft)[0].clamp(0, 1)) - dt).norm(dim=1).mean().item() / len(val_full)
         say(f"VAL step {step}: blurry {pin:.2f} dB -> smfd {pout:.2f} dB (+{pout - pin:.2f}), mask acc {acc:.3f}; "
-            f"sharp in->out {psharp:.2f} dB; mild {mil_in:.2f} -> {mil_out:.2f} dB")
+            f"sharp in->out {psharp:.2f} dB; mild {mil_in:.2f} -> {mil_out:.2f} dB; "
+            f"identity distance (32 faces) blurry {din:.3f} -> smfd {dout:.3f}, sharp drift {dsharp:.3f}")
 
     extra = {"prefetch_factor": 4} if cfg["workers"] else {}
     loader = torch.utils.data.DataLoader(StepBatches(cfg, imgs, masks), batch_size=None,
@@ -338,7 +370,8 @@ def main():
         net.train()
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cfg["bf16"]):
             y, logits = net(x)
-        loss, parts = losses(y.float(), t, logits.float(), gt, cfg["loss"])
+        use_id = cfg["loss"]["identity"] > 0 and x.shape[-1] == 256 and x.shape[-2] == 256
+        loss, parts = losses(y.float(), t, logits.float(), gt, cfg["loss"], ident if use_id else None)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
