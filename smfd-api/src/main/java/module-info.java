@@ -12,7 +12,6 @@ module io.smfd.api {
 
     exports io.smfd;
     exports io.smfd.spi;
-    exports io.smfd.degrade;
 
     uses io.smfd.spi.DeblurBackendProvider;
 }

@@ -1,13 +1,14 @@
 package io.smfd;
 
 /**
- * No inference backend can be used: none is on the class path, the requested one is missing,
- * or the requested/available ones report themselves unavailable (e.g. "CUDA driver not found").
+ * No inference backend can be used (reason {@link SmfdException.Reason#BACKEND_UNAVAILABLE}): none is on the
+ * class path, the requested one is missing, or the requested/available ones report themselves unavailable
+ * (e.g. "CUDA driver not found"); the caller may pick another backend or device.
  * The message lists every provider found with its availability reason, or, when none was found,
  * which artifact to add ({@code io.smfd:smfd-runtime-onnx} or {@code io.smfd:smfd-runtime-cpu}).
  */
-public class BackendUnavailableException extends SmfdException {
-    private static final long serialVersionUID = 1L;
+public final class BackendUnavailableException extends SmfdException {
+    private static final long serialVersionUID = 2L;
 
     /**
      * Creates an exception.
@@ -15,7 +16,7 @@ public class BackendUnavailableException extends SmfdException {
      * @param message which backend is unavailable, why, and what to add or change
      */
     public BackendUnavailableException(String message) {
-        super(message);
+        super(Reason.BACKEND_UNAVAILABLE, message, null);
     }
 
     /**
@@ -25,6 +26,6 @@ public class BackendUnavailableException extends SmfdException {
      * @param cause   underlying failure, may be {@code null}
      */
     public BackendUnavailableException(String message, Throwable cause) {
-        super(message, cause);
+        super(Reason.BACKEND_UNAVAILABLE, message, cause);
     }
 }

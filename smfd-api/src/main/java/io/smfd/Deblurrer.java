@@ -1,5 +1,6 @@
 package io.smfd;
 
+import io.smfd.SmfdException.Reason;
 import io.smfd.internal.BackendSelector;
 import io.smfd.spi.BackendConfig;
 import io.smfd.spi.ModelSource;
@@ -32,11 +33,15 @@ import java.util.Objects;
  * INFO through SLF4J (logger {@code io.smfd.internal.BackendSelector}).
  *
  * <p><b>Threading.</b> Implementations are thread-safe: share one instance between threads; calls may
- * run concurrently. {@link #close()} waits for running calls, is idempotent, and afterwards every
- * other method except {@link #backendName()} and {@link #device()} throws {@link IllegalStateException}.
+ * run concurrently. {@link #close()} waits for running calls, is idempotent, and afterwards the deblurring
+ * methods throw {@link SmfdException} with reason {@link SmfdException.Reason#CLOSED CLOSED};
+ * {@link #backendName()}, {@link #device()} and {@link #modelInfo()} still answer.
  *
  * <p><b>Errors.</b> {@code null} arguments throw {@link NullPointerException} naming the parameter;
- * everything else is an unchecked {@link SmfdException} subclass.
+ * everything else is an unchecked {@link SmfdException} carrying a {@link SmfdException.Reason}. Catch
+ * {@link InvalidImageException} to skip a bad face, {@link ModelException} for deployment problems with the
+ * model, {@link BackendUnavailableException} to fall back to another backend; the rest ({@code INFERENCE_FAILED},
+ * {@code CLOSED}) are plain {@code SmfdException}s.
  */
 public interface Deblurrer extends AutoCloseable {
 
@@ -81,8 +86,8 @@ public interface Deblurrer extends AutoCloseable {
      * @param image the blurred face crop
      * @return the deblurred image, same size
      * @throws NullPointerException  if {@code image} is null
-     * @throws InferenceException    if the backend fails
-     * @throws IllegalStateException if this deblurrer is closed
+     * @throws SmfdException        {@link SmfdException.Reason#INFERENCE_FAILED INFERENCE_FAILED} if the backend fails,
+     *                               {@link SmfdException.Reason#CLOSED CLOSED} if this deblurrer is closed
      */
     FaceImage deblur(FaceImage image);
 
@@ -92,8 +97,8 @@ public interface Deblurrer extends AutoCloseable {
      * @param images the blurred face crops (any mix of sizes)
      * @return the deblurred images, in input order
      * @throws NullPointerException  if {@code images} or an element is null
-     * @throws InferenceException    if the backend fails
-     * @throws IllegalStateException if this deblurrer is closed
+     * @throws SmfdException        {@link SmfdException.Reason#INFERENCE_FAILED INFERENCE_FAILED} if the backend fails,
+     *                               {@link SmfdException.Reason#CLOSED CLOSED} if this deblurrer is closed
      */
     List<FaceImage> deblurAll(List<FaceImage> images);
 
@@ -103,8 +108,8 @@ public interface Deblurrer extends AutoCloseable {
      * @param image the blurred face crop
      * @return the deblurred image and its masks, same size
      * @throws NullPointerException  if {@code image} is null
-     * @throws InferenceException    if the backend fails
-     * @throws IllegalStateException if this deblurrer is closed
+     * @throws SmfdException        {@link SmfdException.Reason#INFERENCE_FAILED INFERENCE_FAILED} if the backend fails,
+     *                               {@link SmfdException.Reason#CLOSED CLOSED} if this deblurrer is closed
      */
     DeblurResult deblurWithMasks(FaceImage image);
 
@@ -114,6 +119,13 @@ public interface Deblurrer extends AutoCloseable {
      * @return e.g. {@code "onnx"} or {@code "cpu"}
      */
     String backendName();
+
+    /**
+     * Returns which model this deblurrer runs: name, version, SHA-256, source, classes and model card.
+     *
+     * @return the model description; available also after {@link #close()}
+     */
+    ModelInfo modelInfo();
 
     /**
      * Returns the device in use.
@@ -194,12 +206,13 @@ public interface Deblurrer extends AutoCloseable {
          * @param onnxFile path to an existing {@code .onnx} file
          * @return this builder
          * @throws NullPointerException   if {@code onnxFile} is null
-         * @throws ModelNotFoundException if the file does not exist or is not a regular file
+         * @throws ModelException        {@link SmfdException.Reason#MODEL_NOT_FOUND MODEL_NOT_FOUND} if the file does not
+         *                                exist or is not a regular file
          */
         public Builder model(Path onnxFile) {
             Objects.requireNonNull(onnxFile, "onnxFile");
             if (!Files.isRegularFile(onnxFile)) {
-                throw new ModelNotFoundException("Model file not found or not a regular file: "
+                throw new ModelException(Reason.MODEL_NOT_FOUND, "Model file not found or not a regular file: "
                         + onnxFile.toAbsolutePath() + ". Pass an existing SMFD-UNet .onnx file, or omit model(...)"
                         + " to use the bundled model (io.smfd:smfd-model).");
             }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>Instances are immutable and thread-safe; every factory copies its input and every
  * {@code to...} method returns a fresh copy. Errors: {@code null} arguments throw
  * {@link NullPointerException} naming the parameter; sizes outside the range throw
- * {@link UnsupportedImageSizeException}; wrong array lengths and NaN, infinite or out-of-range
+ * {@link InvalidImageException} with reason {@code UNSUPPORTED_IMAGE_SIZE}; wrong array lengths and NaN, infinite or out-of-range
  * float values throw {@link InvalidImageException} naming the offending index.
  */
 public final class FaceImage {
@@ -45,7 +45,7 @@ public final class FaceImage {
      * @param image source image, not modified
      * @return a new face image
      * @throws NullPointerException           if {@code image} is null
-     * @throws UnsupportedImageSizeException  if the size is outside [{@value #MIN_SIZE}, {@value #MAX_SIZE}]
+     * @throws InvalidImageException {@code UNSUPPORTED_IMAGE_SIZE} if the size is outside [{@value #MIN_SIZE}, {@value #MAX_SIZE}]
      */
     public static FaceImage fromBufferedImage(BufferedImage image) {
         Objects.requireNonNull(image, "image");
@@ -65,8 +65,8 @@ public final class FaceImage {
      * @param argb   {@code width * height} packed pixels, not modified
      * @return a new face image
      * @throws NullPointerException          if {@code argb} is null
-     * @throws UnsupportedImageSizeException if the size is outside [{@value #MIN_SIZE}, {@value #MAX_SIZE}]
-     * @throws InvalidImageException         if {@code argb.length != width * height}
+     * @throws InvalidImageException {@code UNSUPPORTED_IMAGE_SIZE} if the size is outside [{@value #MIN_SIZE}, {@value #MAX_SIZE}];
+     *                               {@code INVALID_IMAGE} if {@code argb.length != width * height}
      */
     public static FaceImage fromArgb(int width, int height, int[] argb) {
         Objects.requireNonNull(argb, "argb");
@@ -84,8 +84,8 @@ public final class FaceImage {
      * @param rgbInterleaved {@code width * height * 3} bytes, not modified
      * @return a new face image
      * @throws NullPointerException          if {@code rgbInterleaved} is null
-     * @throws UnsupportedImageSizeException if the size is outside [{@value #MIN_SIZE}, {@value #MAX_SIZE}]
-     * @throws InvalidImageException         if {@code rgbInterleaved.length != width * height * 3}
+     * @throws InvalidImageException {@code UNSUPPORTED_IMAGE_SIZE} if the size is outside [{@value #MIN_SIZE}, {@value #MAX_SIZE}];
+     *                               {@code INVALID_IMAGE} if {@code rgbInterleaved.length != width * height * 3}
      */
     public static FaceImage fromRgbBytes(int width, int height, byte[] rgbInterleaved) {
         Objects.requireNonNull(rgbInterleaved, "rgbInterleaved");
@@ -111,8 +111,8 @@ public final class FaceImage {
      * @param planarRgb {@code 3 * width * height} values in [0, 1], not modified
      * @return a new face image
      * @throws NullPointerException          if {@code planarRgb} is null
-     * @throws UnsupportedImageSizeException if the size is outside [{@value #MIN_SIZE}, {@value #MAX_SIZE}]
-     * @throws InvalidImageException         if the length is not {@code 3 * width * height}, or a value
+     * @throws InvalidImageException {@code UNSUPPORTED_IMAGE_SIZE} if the size is outside [{@value #MIN_SIZE}, {@value #MAX_SIZE}];
+     *                               {@code INVALID_IMAGE} if the length is not {@code 3 * width * height}, or a value
      *                                       is NaN, infinite or outside [0, 1] (the message names its index)
      */
     public static FaceImage fromPlanarFloat(int width, int height, float[] planarRgb) {
@@ -244,7 +244,7 @@ public final class FaceImage {
 
     static void checkSize(int width, int height) {
         if (width < MIN_SIZE || width > MAX_SIZE || height < MIN_SIZE || height > MAX_SIZE) {
-            throw new UnsupportedImageSizeException(width, height);
+            throw InvalidImageException.unsupportedSize(width, height);
         }
     }
 

@@ -49,8 +49,8 @@ public final class FaceMasks {
      * @return new masks
      * @throws NullPointerException          if an argument or a class name is null
      * @throws IllegalArgumentException      if {@code classNames} is empty, has blanks or duplicates
-     * @throws UnsupportedImageSizeException if the size is outside the {@link FaceImage} range
-     * @throws InvalidImageException         if the array length is wrong or a value is NaN or infinite
+     * @throws InvalidImageException {@code UNSUPPORTED_IMAGE_SIZE} if the size is outside the {@link FaceImage} range;
+     *                               {@code INVALID_IMAGE} if the array length is wrong or a value is NaN or infinite
      */
     public static FaceMasks of(List<String> classNames, int width, int height, float[] probabilities) {
         Objects.requireNonNull(classNames, "classNames");

@@ -3,8 +3,9 @@ package io.smfd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smfd.SmfdException.Reason;
 import io.smfd.spi.BackendConfig;
-import io.smfd.spi.ModelInfo;
+import io.smfd.spi.ModelMetadata;
 import io.smfd.spi.ModelSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class DeblurrerBuilderTest {
         assertThatThrownBy(() -> b.threads(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 1");
         assertThatThrownBy(() -> b.model(null)).isInstanceOf(NullPointerException.class).hasMessage("onnxFile");
         assertThatThrownBy(() -> b.model(tmp.resolve("missing.onnx")))
-                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("missing.onnx");
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.MODEL_NOT_FOUND).hasMessageContaining("missing.onnx");
     }
 
     @Test
@@ -40,35 +41,51 @@ class DeblurrerBuilderTest {
     @Test
     void modelSourceErrors() throws Exception {
         assertThatThrownBy(() -> ModelSource.file(tmp.resolve("nope.onnx")).readBytes())
-                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("nope.onnx");
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.MODEL_NOT_FOUND).hasMessageContaining("nope.onnx");
         Path f = Files.write(tmp.resolve("m.onnx"), new byte[] {1, 2, 3});
         assertThat(ModelSource.file(f).readBytes()).containsExactly(1, 2, 3);
         assertThat(ModelSource.file(f).path()).contains(f);
         // smfd-api's tests do not have io.smfd:smfd-model on the class path
         assertThatThrownBy(() -> ModelSource.bundled().readBytes())
-                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("add io.smfd:smfd-model");
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.MODEL_NOT_FOUND).hasMessageContaining("add io.smfd:smfd-model");
     }
 
     @Test
     void modelInfoFromMetadata() {
-        ModelInfo info = ModelInfo.fromMetadata(Map.of("smfd.format", "smfd-unet/1", "smfd.version", "0.1",
+        ModelMetadata info = ModelMetadata.fromMetadata(Map.of("smfd.format", "smfd-unet/1", "smfd.version", "0.1",
                 "smfd.classes", "background, skin,hair", "smfd.size_multiple", "8"));
         assertThat(info.classNames()).containsExactly("background", "skin", "hair");
         assertThat(info.sizeMultiple()).isEqualTo(8);
         assertThat(info.version()).isEqualTo("0.1");
-        assertThatThrownBy(() -> ModelInfo.fromMetadata(Map.of()))
-                .isInstanceOf(IncompatibleModelException.class).hasMessageContaining("smfd.format");
-        assertThatThrownBy(() -> ModelInfo.fromMetadata(Map.of("smfd.format", "smfd-unet/2",
+        assertThatThrownBy(() -> ModelMetadata.fromMetadata(Map.of()))
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL).hasMessageContaining("smfd.format");
+        assertThatThrownBy(() -> ModelMetadata.fromMetadata(Map.of("smfd.format", "smfd-unet/2",
                 "smfd.classes", "a", "smfd.size_multiple", "8")))
-                .isInstanceOf(IncompatibleModelException.class).hasMessageContaining("smfd-unet/2");
-        assertThatThrownBy(() -> ModelInfo.fromMetadata(Map.of("smfd.format", "smfd-unet/1",
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL).hasMessageContaining("smfd-unet/2");
+        assertThatThrownBy(() -> ModelMetadata.fromMetadata(Map.of("smfd.format", "smfd-unet/1",
                 "smfd.classes", "a,b", "smfd.size_multiple", "eight")))
-                .isInstanceOf(IncompatibleModelException.class).hasMessageContaining("eight");
-        assertThatThrownBy(() -> ModelInfo.fromMetadata(Map.of("smfd.format", "smfd-unet/1",
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL).hasMessageContaining("eight");
+        assertThatThrownBy(() -> ModelMetadata.fromMetadata(Map.of("smfd.format", "smfd-unet/1",
                 "smfd.classes", "a,,b", "smfd.size_multiple", "8")))
-                .isInstanceOf(IncompatibleModelException.class);
-        assertThat(ModelException.class).isAssignableFrom(IncompatibleModelException.class);
-        assertThat(List.of(InvalidImageException.class, ModelException.class, BackendUnavailableException.class,
-                InferenceException.class)).allSatisfy(c -> assertThat(SmfdException.class).isAssignableFrom(c));
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL);
+    }
+
+    @Test
+    void everyReasonBelongsToExactlyOneOfTheFourExceptionClasses() {
+        assertThat(SmfdException.class.getPermittedSubclasses()).containsExactlyInAnyOrder(
+                InvalidImageException.class, ModelException.class, BackendUnavailableException.class);
+        for (Reason r : Reason.values()) {
+            assertThat(r.exceptionType()).isIn(SmfdException.class, InvalidImageException.class,
+                    ModelException.class, BackendUnavailableException.class);
+        }
+        assertThat(new ModelException(Reason.CORRUPT_MODEL, "m").reason()).isEqualTo(Reason.CORRUPT_MODEL);
+        assertThat(new SmfdException(Reason.CLOSED, "c").reason()).isEqualTo(Reason.CLOSED);
+        assertThat(new BackendUnavailableException("b").reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+        assertThat(new InvalidImageException("i").width()).isEmpty();
+        assertThatThrownBy(() -> new ModelException(Reason.CLOSED, "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CLOSED is carried by SmfdException");
+        assertThatThrownBy(() -> new SmfdException(Reason.MODEL_NOT_FOUND, "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("carried by ModelException");
+        assertThatThrownBy(() -> new SmfdException(null, "x")).isInstanceOf(NullPointerException.class);
     }
 }

@@ -3,6 +3,7 @@ package io.smfd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smfd.SmfdException.Reason;
 import java.awt.image.BufferedImage;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -171,9 +172,10 @@ class FaceImageTest {
             () -> FaceImage.fromRgbBytes(w, h, new byte[3 * n]),
             () -> FaceImage.fromPlanarFloat(w, h, new float[3 * n]),
         }) {
-            assertThatThrownBy(r::run).isInstanceOfSatisfying(UnsupportedImageSizeException.class, e -> {
-                assertThat(e.width()).isEqualTo(w);
-                assertThat(e.height()).isEqualTo(h);
+            assertThatThrownBy(r::run).isInstanceOfSatisfying(InvalidImageException.class, e -> {
+                assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_IMAGE_SIZE);
+                assertThat(e.width()).hasValue(w);
+                assertThat(e.height()).hasValue(h);
                 assertThat(e).hasMessageContaining(w + "x" + h).hasMessageContaining("between 16 and 2048");
             });
         }
@@ -182,9 +184,9 @@ class FaceImageTest {
     @Test
     void unsupportedBufferedImageSizes() {
         assertThatThrownBy(() -> FaceImage.fromBufferedImage(new BufferedImage(15, 64, BufferedImage.TYPE_INT_RGB)))
-                .isInstanceOf(UnsupportedImageSizeException.class).hasMessageContaining("15x64");
+                .isInstanceOf(InvalidImageException.class).hasFieldOrPropertyWithValue("reason", Reason.UNSUPPORTED_IMAGE_SIZE).hasMessageContaining("15x64");
         assertThatThrownBy(() -> FaceImage.fromBufferedImage(new BufferedImage(2049, 16, BufferedImage.TYPE_BYTE_GRAY)))
-                .isInstanceOf(UnsupportedImageSizeException.class).hasMessageContaining("2049x16");
+                .isInstanceOf(InvalidImageException.class).hasFieldOrPropertyWithValue("reason", Reason.UNSUPPORTED_IMAGE_SIZE).hasMessageContaining("2049x16");
     }
 
     @Test

@@ -163,7 +163,7 @@ public final class BackendSelector {
         }
         DefaultDeblurrer deblurrer;
         try {
-            deblurrer = new DefaultDeblurrer(c.name(), backend);
+            deblurrer = new DefaultDeblurrer(c.name(), backend, config.model());
         } catch (RuntimeException | Error e) {
             backend.close();
             throw e;
@@ -171,7 +171,7 @@ public final class BackendSelector {
         if (logOnce(c.name(), deblurrer.device())) {
             LOG.info("SMFD backend '{}' selected by {} on {} ({} threads, {}, model {}); candidates: {}",
                     c.name(), source, deblurrer.device(), config.threads(), c.availability().reason(),
-                    config.model().description(), describe(all));
+                    deblurrer.modelInfo().summary(), describe(all));
         }
         return deblurrer;
     }

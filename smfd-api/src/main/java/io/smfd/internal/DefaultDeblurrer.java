@@ -5,11 +5,13 @@ import io.smfd.Deblurrer;
 import io.smfd.Device;
 import io.smfd.FaceImage;
 import io.smfd.FaceMasks;
-import io.smfd.InferenceException;
+import io.smfd.ModelInfo;
+import io.smfd.SmfdException.Reason;
 import io.smfd.SmfdException;
 import io.smfd.spi.InferenceBackend;
-import io.smfd.spi.ModelInfo;
+import io.smfd.spi.ModelMetadata;
 import io.smfd.spi.ModelOutputs;
+import io.smfd.spi.ModelSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,7 +39,8 @@ public final class DefaultDeblurrer implements Deblurrer {
 
     private final String name;
     private final InferenceBackend backend;
-    private final ModelInfo info;
+    private final ModelMetadata info;
+    private final ModelInfo model;
     private final Device device;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lock
@@ -47,11 +50,14 @@ public final class DefaultDeblurrer implements Deblurrer {
      *
      * @param name    backend name
      * @param backend the backend
+     * @param source  where the backend loaded the model from (hashed once more for {@link #modelInfo()})
+     * @throws io.smfd.ModelException if the model can no longer be read
      */
-    public DefaultDeblurrer(String name, InferenceBackend backend) {
+    public DefaultDeblurrer(String name, InferenceBackend backend, ModelSource source) {
         this.name = Objects.requireNonNull(name, "name");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.info = Objects.requireNonNull(backend.modelInfo(), "backend.modelInfo()");
+        this.model = ModelInfos.describe(info, Objects.requireNonNull(source, "source"));
         Device d = backend.device();
         this.device = d == null || d == Device.AUTO ? Device.CPU : d;
     }
@@ -92,13 +98,9 @@ public final class DefaultDeblurrer implements Deblurrer {
         return device;
     }
 
-    /**
-     * Returns the model info of the backend.
-     *
-     * @return model info
-     */
+    @Override
     public ModelInfo modelInfo() {
-        return info;
+        return model;
     }
 
     @Override
@@ -121,7 +123,7 @@ public final class DefaultDeblurrer implements Deblurrer {
 
     @Override
     public String toString() {
-        return "Deblurrer[backend=" + name + ", device=" + device + ", model=" + info.version() + "]";
+        return "Deblurrer[backend=" + name + ", device=" + device + ", model=" + model.name() + " " + model.version() + "]";
     }
 
     private record Result(FaceImage image, FaceMasks masks) {
@@ -131,7 +133,7 @@ public final class DefaultDeblurrer implements Deblurrer {
         lock.readLock().lock();
         try {
             if (closed) {
-                throw new IllegalStateException("This Deblurrer (backend '" + name + "') is closed");
+                throw new SmfdException(Reason.CLOSED, "This Deblurrer (backend '" + name + "') is closed");
             }
             Result[] results = new Result[images.size()];
             Map<Long, List<Integer>> bySize = new LinkedHashMap<>();
@@ -181,12 +183,12 @@ public final class DefaultDeblurrer implements Deblurrer {
         } catch (SmfdException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new InferenceException("SMFD backend '" + name + "' failed on a batch of " + n + " image(s) of "
+            throw new SmfdException(Reason.INFERENCE_FAILED, "SMFD backend '" + name + "' failed on a batch of " + n + " image(s) of "
                     + w + "x" + h + " (padded to " + pw + "x" + ph + "): " + e, e);
         }
         int k = info.classNames().size();
         if (out == null || out.batch() != n || out.height() != ph || out.width() != pw || out.classes() != k) {
-            throw new InferenceException("SMFD backend '" + name + "' returned " + out + " but [N=" + n + ", K=" + k
+            throw new SmfdException(Reason.INFERENCE_FAILED, "SMFD backend '" + name + "' returned " + out + " but [N=" + n + ", K=" + k
                     + ", H=" + ph + ", W=" + pw + "] was expected");
         }
         float[] outImage = out.image();
@@ -196,7 +198,7 @@ public final class DefaultDeblurrer implements Deblurrer {
             for (int i = 0; i < img.length; i++) {
                 float v = img[i];
                 if (Float.isNaN(v)) {
-                    throw new InferenceException("SMFD backend '" + name + "' produced NaN in its image output");
+                    throw new SmfdException(Reason.INFERENCE_FAILED, "SMFD backend '" + name + "' produced NaN in its image output");
                 }
                 img[i] = v < 0f ? 0f : (v > 1f ? 1f : v);
             }
@@ -206,7 +208,7 @@ public final class DefaultDeblurrer implements Deblurrer {
                 float[] m = crop(outMasks, b * k * paddedPlane, k, ph, pw, h, w);
                 for (float v : m) {
                     if (!Float.isFinite(v)) {
-                        throw new InferenceException("SMFD backend '" + name + "' produced " + v + " in its mask output");
+                        throw new SmfdException(Reason.INFERENCE_FAILED, "SMFD backend '" + name + "' produced " + v + " in its mask output");
                     }
                 }
                 masks = FaceMasks.of(info.classNames(), w, h, m);

@@ -16,7 +16,7 @@ public interface InferenceBackend extends AutoCloseable {
      *
      * @return class names, size multiple and version of the loaded model
      */
-    ModelInfo modelInfo();
+    ModelMetadata modelInfo();
 
     /**
      * Returns the device actually used (never {@link Device#AUTO}). The default returns {@link Device#CPU};
@@ -33,10 +33,10 @@ public interface InferenceBackend extends AutoCloseable {
      *
      * @param nchwInput {@code batch * 3 * height * width} RGB values in [0, 1], NCHW; read-only
      * @param batch     N, at least 1
-     * @param height    H, a multiple of {@link ModelInfo#sizeMultiple()}
-     * @param width     W, a multiple of {@link ModelInfo#sizeMultiple()}
+     * @param height    H, a multiple of {@link ModelMetadata#sizeMultiple()}
+     * @param width     W, a multiple of {@link ModelMetadata#sizeMultiple()}
      * @return outputs with the same N, H, W and {@code K = modelInfo().classNames().size()}
-     * @throws io.smfd.InferenceException if the runtime fails
+     * @throws io.smfd.SmfdException if the runtime fails
      */
     ModelOutputs infer(float[] nchwInput, int batch, int height, int width);
 

@@ -1,11 +1,9 @@
 package io.smfd.spi;
 
-import io.smfd.CorruptModelException;
 import io.smfd.ModelException;
-import io.smfd.ModelNotFoundException;
+import io.smfd.SmfdException.Reason;
+import io.smfd.internal.BundledModelAccess;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,9 +18,6 @@ import java.util.Optional;
  * so smfd-api does not depend on smfd-model; the runtime artifacts do.
  */
 public final class ModelSource {
-
-    /** Fully qualified name of the class in {@code io.smfd:smfd-model} that serves the bundled model. */
-    static final String BUNDLED_MODEL_CLASS = "io.smfd.model.BundledModel";
 
     private static final ModelSource BUNDLED = new ModelSource(null);
 
@@ -74,13 +69,13 @@ public final class ModelSource {
      * Reads the whole model.
      *
      * @return the ONNX bytes (a new array)
-     * @throws ModelNotFoundException if the file does not exist, or smfd-model is not on the
-     *                                class/module path ("add io.smfd:smfd-model"), or its model resource is missing
-     * @throws CorruptModelException  if the bundled model fails its SHA-256 check
-     * @throws ModelException         if the file cannot be read
+     * @throws ModelException {@link io.smfd.SmfdException.Reason#MODEL_NOT_FOUND MODEL_NOT_FOUND} if the file does not
+     *                        exist, or smfd-model is not on the class/module path ("add io.smfd:smfd-model"), or its
+     *                        model resource is missing; {@link io.smfd.SmfdException.Reason#CORRUPT_MODEL CORRUPT_MODEL}
+     *                        if the bundled model fails its SHA-256 check or the file cannot be read
      */
     public byte[] readBytes() {
-        return file == null ? readBundled() : readFile(file);
+        return file == null ? BundledModelAccess.onnxBytes() : readFile(file);
     }
 
     /**
@@ -96,55 +91,13 @@ public final class ModelSource {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ModelNotFoundException("Model file not found: " + file.toAbsolutePath()
+            throw new ModelException(Reason.MODEL_NOT_FOUND, "Model file not found: " + file.toAbsolutePath()
                     + ". Pass an existing SMFD-UNet .onnx file, or omit model(...) to use the bundled model"
                     + " (io.smfd:smfd-model).", e);
         } catch (IOException | SecurityException e) {
-            throw new ModelException("Cannot read model file " + file.toAbsolutePath() + ": " + e
+            throw new ModelException(Reason.CORRUPT_MODEL, "Cannot read model file " + file.toAbsolutePath() + ": " + e
                     + ". Check that it is a readable regular file.", e);
         }
-    }
-
-    private static byte[] readBundled() {
-        Class<?> cls = findBundledModelClass();
-        if (cls == null) {
-            throw new ModelNotFoundException("The bundled SMFD model is not available: add io.smfd:smfd-model to your"
-                    + " dependencies (on the module path it must also be resolved, e.g. --add-modules io.smfd.model),"
-                    + " or pass a model file with Deblurrer.builder().model(path).");
-        }
-        try {
-            Method available = cls.getMethod("isAvailable");
-            if (!Boolean.TRUE.equals(available.invoke(null))) {
-                throw new ModelNotFoundException("The bundled SMFD model resource is missing from io.smfd:smfd-model"
-                        + " (this build of smfd-model does not contain the trained model yet); pass a model file with"
-                        + " Deblurrer.builder().model(path) or use a released io.smfd:smfd-model.");
-            }
-            Method m = cls.getMethod("onnxBytes");
-            return (byte[]) m.invoke(null);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            throw new CorruptModelException("The bundled SMFD model cannot be loaded: " + cause.getMessage()
-                    + ". Rebuild or re-download io.smfd:smfd-model.", cause);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            if (e instanceof ModelException) {
-                throw (ModelException) e;
-            }
-            throw new ModelException("io.smfd:smfd-model is present but " + BUNDLED_MODEL_CLASS
-                    + " cannot be called (" + e + "); use the smfd-model version matching smfd-api.", e);
-        }
-    }
-
-    private static Class<?> findBundledModelClass() {
-        ClassLoader own = ModelSource.class.getClassLoader();
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader loader : new ClassLoader[] {own, context}) {
-            try {
-                return Class.forName(BUNDLED_MODEL_CLASS, true, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                // try the next loader
-            }
-        }
-        return null;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.smfd.fakes;
 
 import io.smfd.spi.InferenceBackend;
-import io.smfd.spi.ModelInfo;
+import io.smfd.spi.ModelMetadata;
 import io.smfd.spi.ModelOutputs;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,13 +21,13 @@ public final class FakeBackend implements InferenceBackend {
     public record Call(int batch, int height, int width, float[] input) {
     }
 
-    private final ModelInfo info;
+    private final ModelMetadata info;
     private final UnaryOperator<float[]> transform;
     public final List<Call> calls = new CopyOnWriteArrayList<>();
     public final AtomicInteger closeCount = new AtomicInteger();
 
     public FakeBackend(int sizeMultiple, UnaryOperator<float[]> transform) {
-        this.info = ModelInfo.of("fake-1", CLASSES, sizeMultiple);
+        this.info = ModelMetadata.of("fake-1", CLASSES, sizeMultiple);
         this.transform = transform;
     }
 
@@ -36,7 +36,7 @@ public final class FakeBackend implements InferenceBackend {
     }
 
     @Override
-    public ModelInfo modelInfo() {
+    public ModelMetadata modelInfo() {
         return info;
     }
 

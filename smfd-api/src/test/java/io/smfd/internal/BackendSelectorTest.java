@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BackendSelectorTest {
 
     private static final String SERVICES = "META-INF/services/" + DeblurBackendProvider.class.getName();
-    private static final BackendConfig CONFIG = BackendConfig.of(Device.AUTO, 1, ModelSource.bundled());
+    private static final BackendConfig CONFIG = BackendConfig.of(Device.AUTO, 1, DefaultDeblurrerTest.MODEL);
 
     @TempDir
     Path tmp;
@@ -176,15 +176,18 @@ class BackendSelectorTest {
 
     @Test
     void publicApiUsesServiceRegistrations() {
-        try (Deblurrer d = Deblurrer.create()) {
+        // the fake backends ignore the model; the deblurrer hashes this stand-in file for modelInfo()
+        Path model = DefaultDeblurrerTest.MODEL.path().orElseThrow();
+        try (Deblurrer d = Deblurrer.builder().model(model).build()) {
             assertThat(d.backendName()).isEqualTo("fake-high");
             assertThat(d.device()).isEqualTo(Device.CPU);
+            assertThat(d.modelInfo().sha256()).startsWith("ba7816bf");
         }
         System.setProperty(Deblurrer.BACKEND_PROPERTY, "fake-low");
-        try (Deblurrer d = Deblurrer.create()) {
+        try (Deblurrer d = Deblurrer.builder().model(model).build()) {
             assertThat(d.backendName()).isEqualTo("fake-low");
         }
-        try (Deblurrer d = Deblurrer.builder().backend("fake-high").threads(2).build()) {
+        try (Deblurrer d = Deblurrer.builder().backend("fake-high").threads(2).model(model).build()) {
             assertThat(d.backendName()).isEqualTo("fake-high");
         }
     }

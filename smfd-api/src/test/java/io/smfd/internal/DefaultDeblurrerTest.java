@@ -5,11 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smfd.DeblurResult;
 import io.smfd.FaceImage;
-import io.smfd.InferenceException;
+import io.smfd.ModelInfo;
+import io.smfd.SmfdException.Reason;
+import io.smfd.SmfdException;
 import io.smfd.fakes.FakeBackend;
 import io.smfd.spi.InferenceBackend;
-import io.smfd.spi.ModelInfo;
+import io.smfd.spi.ModelMetadata;
 import io.smfd.spi.ModelOutputs;
+import io.smfd.spi.ModelSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +28,20 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class DefaultDeblurrerTest {
+
+    /** Stand-in model file: the fake backend ignores it, the deblurrer hashes it for {@code modelInfo()}. */
+    static final ModelSource MODEL;
+
+    static {
+        try {
+            Path f = Files.createTempFile("smfd-fake", ".onnx");
+            Files.write(f, "abc".getBytes(StandardCharsets.US_ASCII));
+            f.toFile().deleteOnExit();
+            MODEL = ModelSource.file(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     static FaceImage random(int w, int h, long seed) {
         Random r = new Random(seed);
@@ -34,7 +56,7 @@ class DefaultDeblurrerTest {
     void oddSizeIsReflectPaddedToTheMultipleAndCroppedBack() {
         FakeBackend backend = new FakeBackend();
         FaceImage in = random(97, 131, 1);
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend)) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, MODEL)) {
             FaceImage out = d.deblur(in);
             assertThat(out).isEqualTo(in);
         }
@@ -62,7 +84,7 @@ class DefaultDeblurrerTest {
     @Test
     void masksAreCroppedAndNamed() {
         FaceImage in = random(97, 131, 2);
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", new FakeBackend())) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", new FakeBackend(), MODEL)) {
             DeblurResult r = d.deblurWithMasks(in);
             assertThat(r.image()).isEqualTo(in);
             assertThat(r.masks().classNames()).isEqualTo(FakeBackend.CLASSES);
@@ -80,7 +102,7 @@ class DefaultDeblurrerTest {
         FakeBackend backend = new FakeBackend();
         List<FaceImage> in = List.of(random(32, 32, 1), random(97, 131, 2), random(32, 32, 3),
                 random(97, 131, 4), random(40, 24, 5));
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend)) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, MODEL)) {
             assertThat(d.deblurAll(in)).containsExactlyElementsOf(in);
             assertThat(d.deblurAll(List.of())).isEmpty();
         }
@@ -98,7 +120,7 @@ class DefaultDeblurrerTest {
         for (int i = 0; i < 20; i++) {
             in.add(random(16, 16, i));
         }
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend)) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, MODEL)) {
             assertThat(d.deblurAll(in)).containsExactlyElementsOf(in);
         }
         assertThat(backend.calls).extracting(FakeBackend.Call::batch).containsExactly(16, 4);
@@ -112,7 +134,7 @@ class DefaultDeblurrerTest {
             }
             return x;
         });
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend)) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, MODEL)) {
             float[] out = d.deblur(random(20, 18, 3)).toPlanarFloat();
             assertThat(out).containsOnly(0f, 1f).contains(0f, 1f);
         }
@@ -124,9 +146,9 @@ class DefaultDeblurrerTest {
             x[0] = Float.NaN;
             return x;
         });
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend)) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, MODEL)) {
             assertThatThrownBy(() -> d.deblur(random(16, 16, 1)))
-                    .isInstanceOf(InferenceException.class).hasMessageContaining("NaN");
+                    .isInstanceOf(SmfdException.class).hasFieldOrPropertyWithValue("reason", Reason.INFERENCE_FAILED).hasMessageContaining("NaN");
         }
     }
 
@@ -135,15 +157,15 @@ class DefaultDeblurrerTest {
         InferenceBackend failing = new FakeBackend(8, x -> {
             throw new IllegalStateException("device lost");
         });
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", failing)) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", failing, MODEL)) {
             assertThatThrownBy(() -> d.deblur(random(16, 16, 1)))
-                    .isInstanceOf(InferenceException.class).hasMessageContaining("device lost")
+                    .isInstanceOf(SmfdException.class).hasFieldOrPropertyWithValue("reason", Reason.INFERENCE_FAILED).hasMessageContaining("device lost")
                     .hasCauseInstanceOf(IllegalStateException.class);
         }
         InferenceBackend wrongShape = new InferenceBackend() {
             @Override
-            public ModelInfo modelInfo() {
-                return ModelInfo.of("x", List.of("a", "b"), 8);
+            public ModelMetadata modelInfo() {
+                return ModelMetadata.of("x", List.of("a", "b"), 8);
             }
 
             @Override
@@ -155,29 +177,65 @@ class DefaultDeblurrerTest {
             public void close() {
             }
         };
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", wrongShape)) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", wrongShape, MODEL)) {
             assertThatThrownBy(() -> d.deblur(random(16, 16, 1)))
-                    .isInstanceOf(InferenceException.class).hasMessageContaining("H=16");
+                    .isInstanceOf(SmfdException.class).hasFieldOrPropertyWithValue("reason", Reason.INFERENCE_FAILED).hasMessageContaining("H=16");
         }
     }
 
     @Test
     void closeIsIdempotentAndUseAfterCloseFails() {
         FakeBackend backend = new FakeBackend();
-        DefaultDeblurrer d = new DefaultDeblurrer("fake", backend);
+        DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, MODEL);
         d.close();
         d.close();
         assertThat(backend.closeCount.get()).isEqualTo(1);
         assertThat(d.backendName()).isEqualTo("fake");
         FaceImage img = random(16, 16, 1);
-        assertThatThrownBy(() -> d.deblur(img)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-        assertThatThrownBy(() -> d.deblurAll(List.of(img))).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> d.deblurWithMasks(img)).isInstanceOf(IllegalStateException.class);
+        assertThat(d.modelInfo().version()).isEqualTo("fake-1");
+        assertThatThrownBy(() -> d.deblur(img)).isExactlyInstanceOf(SmfdException.class)
+                .hasFieldOrPropertyWithValue("reason", Reason.CLOSED).hasMessage("This Deblurrer (backend 'fake') is closed");
+        assertThatThrownBy(() -> d.deblurAll(List.of(img))).isExactlyInstanceOf(SmfdException.class)
+                .hasFieldOrPropertyWithValue("reason", Reason.CLOSED);
+        assertThatThrownBy(() -> d.deblurWithMasks(img)).isExactlyInstanceOf(SmfdException.class)
+                .hasFieldOrPropertyWithValue("reason", Reason.CLOSED);
+    }
+
+    @Test
+    void modelInfoNamesTheModelItsChecksumAndSource() {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", new FakeBackend(), MODEL)) {
+            ModelInfo info = d.modelInfo();
+            assertThat(info.name()).isEqualTo("SMFD-UNet");
+            assertThat(info.version()).isEqualTo("fake-1");
+            // SHA-256 of "abc", the bytes of the stand-in model file
+            assertThat(info.sha256()).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+            assertThat(info.source()).startsWith("model file ").endsWith(".onnx");
+            assertThat(info.classNames()).isEqualTo(FakeBackend.CLASSES);
+            assertThat(info.sizeMultiple()).isEqualTo(8);
+            assertThat(info.modelCard()).isEmpty();
+            assertThat(info.summary()).isEqualTo("SMFD-UNet fake-1, sha256 ba7816bf8f01, 3 classes, " + info.source());
+            assertThat(d.toString()).contains("model=SMFD-UNet fake-1");
+        }
+    }
+
+    @Test
+    void modelCardNameIsTheTopLevelOne() {
+        assertThat(ModelInfos.cardName("{\"input\": {\"name\": \"input\"}, \"name\": \"My \\\"Net\\\"\", \"v\": [1]}"))
+                .isEqualTo("My \"Net\"");
+        assertThat(ModelInfos.cardName("{\"input\": {\"name\": \"input\"}}")).isEqualTo("SMFD-UNet");
+        assertThat(ModelInfos.cardName("")).isEqualTo("SMFD-UNet");
+        assertThat(ModelInfos.cardName("{\"classes\": [\"a\"], \"name\": \"X\"}")).isEqualTo("X");
+    }
+
+    @Test
+    void modelInfoRejectsABadChecksum() {
+        assertThatThrownBy(() -> new ModelInfo("n", "v", "xyz", "s", List.of("a"), 8, ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sha256");
     }
 
     @Test
     void nullArgumentsNameTheParameter() {
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", new FakeBackend())) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", new FakeBackend(), MODEL)) {
             assertThatThrownBy(() -> d.deblur(null)).isInstanceOf(NullPointerException.class).hasMessage("image");
             assertThatThrownBy(() -> d.deblurWithMasks(null)).isInstanceOf(NullPointerException.class).hasMessage("image");
             assertThatThrownBy(() -> d.deblurAll(null)).isInstanceOf(NullPointerException.class).hasMessage("images");
@@ -189,7 +247,7 @@ class DefaultDeblurrerTest {
     @Test
     void concurrentCallsAreSafe() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", new FakeBackend())) {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", new FakeBackend(), MODEL)) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < 32; i++) {
                 FaceImage img = random(17 + i, 33, i);

@@ -31,7 +31,7 @@ import javax.imageio.ImageIO;
  * }
  * }</pre>
  *
- * Run: {@code java -cp smfd-examples/target/smfd-cli.jar io.smfd.examples.FaceMatchingExample
+ * Run: {@code java -jar smfd-examples/target/smfd-examples.jar
  * [--gallery FACE] [--other FACE] [--seed N] [--backend NAME]} (add
  * {@code --enable-native-access=ALL-UNNAMED} on JDK 22+); the defaults are held-out faces 4500 and
  * 4501 of {@code ../shared/data/celebamask-hq-mini/eval/images}.
@@ -92,17 +92,16 @@ public final class FaceMatchingExample {
     public static void main(String[] args) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-            System.setProperty("org.slf4j.simpleLogger.log.io.smfd.runtime.cpu.KernelSelector", "error");
         }
         try {
             System.exit(run(args));
         } catch (IllegalArgumentException e) {
             System.err.println("face-matching: " + e.getMessage());
             System.err.println("Usage: FaceMatchingExample [--gallery FACE] [--other FACE] [--seed N] [--backend NAME]");
-            System.exit(Cli.EXIT_USAGE);
+            System.exit(2);
         } catch (IOException | SmfdException e) {
             System.err.println("face-matching: " + e.getMessage());
-            System.exit(Cli.EXIT_FAILURE);
+            System.exit(1);
         }
     }
 
@@ -154,7 +153,7 @@ public final class FaceMatchingExample {
         if (!Double.isNaN(r.other())) {
             System.out.printf(Locale.ROOT, "  gallery vs other person      %.4f   (%s, for scale)%n", r.other(), other);
         }
-        return Cli.EXIT_OK;
+        return 0;
     }
 
     private static FaceImage read(Path p) throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.smfd.Deblurrer;
 import io.smfd.FaceImage;
 import io.smfd.degrade.DegradationPipeline;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -16,9 +17,16 @@ class FaceMatchingExampleTest {
 
     @Test
     void embeddingIsUnitLengthAndSelfSimilar() throws Exception {
-        FaceImage a = FaceImage.fromBufferedImage(ImageIO.read(
-                DeblurCommandTest.writeFace(Files.createTempDirectory("lbp").resolve("a.png"), 64, 64, "png")
-                        .toFile()));
+        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                double dx = (x - 32) / 64.0;
+                double dy = (y - 32) / 64.0;
+                int skin = dx * dx + dy * dy < 0.1 ? 200 : 60;
+                img.setRGB(x, y, (skin << 16) | ((x * 4) << 8) | (y * 4));
+            }
+        }
+        FaceImage a = FaceImage.fromBufferedImage(img);
         float[] e = LbpEmbedding.embed(a);
         assertThat(e).hasSize(LbpEmbedding.DIMENSION);
         double norm = 0;

@@ -51,7 +51,7 @@ public final class BundledModel {
         byte[] model = read(MODEL_RESOURCE);
         if (model == null) {
             throw new IllegalStateException("bundled model resource missing: io/smfd/model/" + MODEL_RESOURCE
-                    + " is not in this io.smfd:smfd-model jar (the trained model has not been added to this build);"
+                    + " is not in this io.smfd:smfd-model jar (the jar is incomplete or was repackaged without it);"
                     + " pass a model file with Deblurrer.builder().model(path)");
         }
         byte[] sha = read(SHA256_RESOURCE);

@@ -1,8 +1,9 @@
 package io.smfd.runtime.cpu;
 
-import io.smfd.InferenceException;
+import io.smfd.SmfdException.Reason;
+import io.smfd.SmfdException;
 import io.smfd.spi.InferenceBackend;
-import io.smfd.spi.ModelInfo;
+import io.smfd.spi.ModelMetadata;
 import io.smfd.spi.ModelOutputs;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +33,7 @@ final class CpuBackend implements InferenceBackend {
     }
 
     @Override
-    public ModelInfo modelInfo() {
+    public ModelMetadata modelInfo() {
         return net.info;
     }
 
@@ -92,7 +93,7 @@ final class CpuBackend implements InferenceBackend {
             }
             return new ModelOutputs(image, masks, batch, k, height, width);
         } catch (OutOfMemoryError e) {
-            throw new InferenceException("Out of memory running the cpu backend on [" + batch + ",3," + height + ","
+            throw new SmfdException(Reason.INFERENCE_FAILED, "Out of memory running the cpu backend on [" + batch + ",3," + height + ","
                     + width + "]; use smaller batches or a larger heap", e);
         } finally {
             release(key, plan);
@@ -109,7 +110,7 @@ final class CpuBackend implements InferenceBackend {
             return new Plan(net, batch, height, width);
         } catch (OutOfMemoryError e) {
             plans.clear();
-            throw new InferenceException("Out of memory planning the cpu backend for [" + batch + ",3," + height
+            throw new SmfdException(Reason.INFERENCE_FAILED, "Out of memory planning the cpu backend for [" + batch + ",3," + height
                     + "," + width + "]; use smaller batches or a larger heap", e);
         }
     }

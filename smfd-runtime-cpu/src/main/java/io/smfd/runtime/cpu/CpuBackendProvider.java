@@ -1,9 +1,9 @@
 package io.smfd.runtime.cpu;
 
-import io.smfd.CorruptModelException;
-import io.smfd.Device;
 import io.smfd.BackendUnavailableException;
+import io.smfd.Device;
 import io.smfd.ModelException;
+import io.smfd.SmfdException.Reason;
 import io.smfd.spi.Availability;
 import io.smfd.spi.BackendConfig;
 import io.smfd.spi.DeblurBackendProvider;
@@ -49,8 +49,9 @@ public final class CpuBackendProvider implements DeblurBackendProvider {
             return Availability.unavailable("the cpu backend runs on the CPU only; use the 'onnx' backend with"
                     + " io.smfd:smfd-runtime-onnx and onnxruntime_gpu for GPU inference, or request Device.CPU/AUTO");
         }
-        return Availability.available("pure Java, " + KernelSelector.get().description() + " kernels, "
-                + config.threads() + " thread(s)");
+        // preview(): what would be chosen, without loading or logging the kernels (see KernelSelector)
+        return Availability.available("pure Java, " + KernelSelector.preview() + ", " + config.threads()
+                + " thread(s)");
     }
 
     @Override
@@ -77,7 +78,7 @@ public final class CpuBackendProvider implements DeblurBackendProvider {
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
-            throw new CorruptModelException("The " + description + " cannot be read by the cpu backend (" + e
+            throw new ModelException(Reason.CORRUPT_MODEL, "The " + description + " cannot be read by the cpu backend (" + e
                     + "); re-export the model or use the bundled one", e);
         }
     }

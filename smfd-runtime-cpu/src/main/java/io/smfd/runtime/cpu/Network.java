@@ -1,7 +1,8 @@
 package io.smfd.runtime.cpu;
 
-import io.smfd.IncompatibleModelException;
-import io.smfd.spi.ModelInfo;
+import io.smfd.ModelException;
+import io.smfd.SmfdException.Reason;
+import io.smfd.spi.ModelMetadata;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ final class Network {
         }
     }
 
-    final ModelInfo info;
+    final ModelMetadata info;
     final String description;
     final List<Value> values = new ArrayList<>();
     final List<Op> ops;
@@ -56,7 +57,7 @@ final class Network {
     final int imageId;
     final int masksId;
 
-    private Network(ModelInfo info, String description, List<Op> ops, List<Value> values, int inputId, int imageId,
+    private Network(ModelMetadata info, String description, List<Op> ops, List<Value> values, int inputId, int imageId,
                     int masksId) {
         this.info = info;
         this.description = description;
@@ -73,26 +74,26 @@ final class Network {
      * @param bytes       the ONNX file
      * @param description model description for messages
      * @return the compiled network
-     * @throws io.smfd.CorruptModelException      if the bytes are not a well-formed ONNX model
-     * @throws IncompatibleModelException if the model is not an SMFD-UNet export this backend can run
+     * @throws io.smfd.ModelException      if the bytes are not a well-formed ONNX model
+     * @throws ModelException if the model is not an SMFD-UNet export this backend can run
      */
     static Network load(byte[] bytes, String description) {
         return compile(OnnxModel.parse(bytes), description);
     }
 
-    static IncompatibleModelException incompatible(String description, String problem) {
-        return new IncompatibleModelException("The " + description + " is not a usable SMFD-UNet model for the cpu"
+    static ModelException incompatible(String description, String problem) {
+        return new ModelException(Reason.INCOMPATIBLE_MODEL, "The " + description + " is not a usable SMFD-UNet model for the cpu"
                 + " backend: " + problem + ". Use the bundled model (io.smfd:smfd-model) or an ONNX file exported by"
                 + " training/export.py.");
     }
 
     static Network compile(OnnxModel m, String description) {
-        // 1. metadata and model card, as the onnx backend checks them (in ModelInfo.fromMetadata)
-        ModelInfo info;
+        // 1. metadata and model card, as the onnx backend checks them (in ModelMetadata.fromMetadata)
+        ModelMetadata info;
         try {
-            info = ModelInfo.fromMetadata(m.metadata);
-        } catch (IncompatibleModelException e) {
-            throw new IncompatibleModelException("The " + description + " is not a usable SMFD-UNet model: "
+            info = ModelMetadata.fromMetadata(m.metadata);
+        } catch (ModelException e) {
+            throw new ModelException(Reason.INCOMPATIBLE_MODEL, "The " + description + " is not a usable SMFD-UNet model: "
                     + e.getMessage(), e);
         }
 
@@ -199,7 +200,7 @@ final class Network {
         }
         if (shapes[masks.id][1] != k) {
             throw incompatible(description, "output '" + OUTPUT_MASKS + "' has " + shapes[masks.id][1]
-                    + " channels but " + ModelInfo.KEY_CLASSES + " lists " + k + " classes");
+                    + " channels but " + ModelMetadata.KEY_CLASSES + " lists " + k + " classes");
         }
         for (int[] s : new int[][] {shapes[image.id], shapes[masks.id]}) {
             if (s[0] != 1 || s[2] != m2 || s[3] != m2) {
@@ -371,7 +372,7 @@ final class Network {
                 }
             }
             if (elements > Integer.MAX_VALUE - 1024) {
-                throw new io.smfd.InferenceException("Input [" + n + ",3," + h + "," + w + "] is too large for the cpu"
+                throw new io.smfd.SmfdException(Reason.INFERENCE_FAILED, "Input [" + n + ",3," + h + "," + w + "] is too large for the cpu"
                         + " backend: " + op.label + " would produce " + elements + " values; use smaller batches");
             }
             shapes[op.output] = out;

@@ -1,7 +1,7 @@
 package io.smfd.runtime.cpu;
 
-import io.smfd.CorruptModelException;
-import io.smfd.IncompatibleModelException;
+import io.smfd.ModelException;
+import io.smfd.SmfdException.Reason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * The parts of an ONNX {@code ModelProto} that the CPU backend needs, parsed with {@link ProtoReader}
  * (no protobuf-java dependency). Parsing is strict: caps on counts and tensor ranks, tensor payload sizes
- * must match their dims, and every violation is a {@link CorruptModelException} (malformed bytes) or an
- * {@link IncompatibleModelException} (well-formed but unsupported, e.g. external data or a non-float weight).
+ * must match their dims, and every violation is a {@link ModelException} (malformed bytes) or an
+ * {@link ModelException} (well-formed but unsupported, e.g. external data or a non-float weight).
  * Instances are immutable after {@link #parse(byte[])}.
  */
 final class OnnxModel {
@@ -99,8 +99,8 @@ final class OnnxModel {
      *
      * @param bytes the whole {@code .onnx} file
      * @return the parsed model
-     * @throws CorruptModelException      if the bytes are not a well-formed ONNX model
-     * @throws IncompatibleModelException if the model uses unsupported storage (external data, subgraphs)
+     * @throws ModelException      if the bytes are not a well-formed ONNX model
+     * @throws ModelException if the model uses unsupported storage (external data, subgraphs)
      */
     static OnnxModel parse(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
@@ -218,7 +218,7 @@ final class OnnxModel {
                     outputs.add(parseValueInfo(g.readMessage("graph output #" + outputs.size())));
                     break;
                 case 15:
-                    throw new IncompatibleModelException("The ONNX graph has sparse initializers, which the cpu backend"
+                    throw new ModelException(Reason.INCOMPATIBLE_MODEL, "The ONNX graph has sparse initializers, which the cpu backend"
                             + " does not support; export SMFD-UNet with dense weights");
                 default:
                     g.skip(tag);
@@ -452,7 +452,7 @@ final class OnnxModel {
         }
         String label = "tensor '" + t.name + "'";
         if (external) {
-            throw new IncompatibleModelException("ONNX " + label + " uses external data, which the cpu backend does"
+            throw new ModelException(Reason.INCOMPATIBLE_MODEL, "ONNX " + label + " uses external data, which the cpu backend does"
                     + " not load; export the model with weights embedded in the .onnx file");
         }
         t.dims = new int[dims.size];
@@ -513,7 +513,7 @@ final class OnnxModel {
                 t.longs = int64Data.toArray();
             }
         } else {
-            throw new IncompatibleModelException("ONNX " + label + " has data type " + t.dataType
+            throw new ModelException(Reason.INCOMPATIBLE_MODEL, "ONNX " + label + " has data type " + t.dataType
                     + "; the cpu backend supports float32 (1) and int64 (7) tensors only");
         }
         return t;

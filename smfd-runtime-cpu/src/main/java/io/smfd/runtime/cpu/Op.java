@@ -16,7 +16,7 @@ abstract class Op {
     /**
      * Infers and validates the output shape (rank 4, NCHW) from the input shapes.
      *
-     * @throws io.smfd.IncompatibleModelException if the shapes do not fit the operator
+     * @throws io.smfd.ModelException if the shapes do not fit the operator
      */
     abstract int[] shape(int[][] in);
 

@@ -1,6 +1,6 @@
 package io.smfd.runtime.cpu;
 
-import io.smfd.IncompatibleModelException;
+import io.smfd.ModelException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -11,7 +11,7 @@ final class Ops {
     private Ops() {
     }
 
-    static IncompatibleModelException bad(String description, OnnxModel.Node n, String problem) {
+    static ModelException bad(String description, OnnxModel.Node n, String problem) {
         return Network.incompatible(description, n.label() + ": " + problem);
     }
 

@@ -1,5 +1,6 @@
 package io.smfd.runtime.cpu;
 
+import io.smfd.SmfdException.Reason;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,7 +71,7 @@ final class Plan {
             }
         }
         if (scratchNeed > Integer.MAX_VALUE - 64) {
-            throw new io.smfd.InferenceException("Input [" + n + ",3," + h + "," + w + "] is too large for the cpu"
+            throw new io.smfd.SmfdException(Reason.INFERENCE_FAILED, "Input [" + n + ",3," + h + "," + w + "] is too large for the cpu"
                     + " backend; use smaller images or batches");
         }
         scratch = new float[(int) scratchNeed];

@@ -1,6 +1,7 @@
 package io.smfd.runtime.cpu;
 
-import io.smfd.CorruptModelException;
+import io.smfd.ModelException;
+import io.smfd.SmfdException.Reason;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>This module deliberately does not depend on protobuf-java: integrators embedding SMFD often pin their
  * own protobuf version, and a second copy leads to version clashes. Every length is checked against the
- * bytes that remain in the enclosing message; any violation raises {@link CorruptModelException} naming
+ * bytes that remain in the enclosing message; any violation raises {@link ModelException} naming
  * what was being read. Not thread-safe; one reader per message.
  */
 final class ProtoReader {
@@ -33,12 +34,12 @@ final class ProtoReader {
         this.what = what;
     }
 
-    static CorruptModelException corrupt(String what, String detail) {
-        return new CorruptModelException("Corrupt ONNX model (" + what + "): " + detail
+    static ModelException corrupt(String what, String detail) {
+        return new ModelException(Reason.CORRUPT_MODEL, "Corrupt ONNX model (" + what + "): " + detail
                 + ". Re-export the model or use the bundled one.");
     }
 
-    CorruptModelException corrupt(String detail) {
+    ModelException corrupt(String detail) {
         return corrupt(what, detail);
     }
 

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smfd.BackendUnavailableException;
-import io.smfd.CorruptModelException;
 import io.smfd.DeblurResult;
 import io.smfd.Deblurrer;
 import io.smfd.Device;
 import io.smfd.FaceImage;
-import io.smfd.IncompatibleModelException;
+import io.smfd.ModelException;
+import io.smfd.SmfdException.Reason;
 import io.smfd.spi.BackendConfig;
 import io.smfd.spi.DeblurBackendProvider;
 import io.smfd.spi.InferenceBackend;
@@ -150,7 +150,7 @@ class CpuBackendTest {
     void incompatibleModelIsNamed(String from, String to, String named) throws Exception {
         byte[] m = replace(TestModels.modelBytes(), from, to);
         assertThatThrownBy(() -> new CpuBackendProvider().create(config(m, Device.CPU, 1)))
-                .isInstanceOf(IncompatibleModelException.class)
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining(named);
     }
 
@@ -159,13 +159,13 @@ class CpuBackendTest {
         byte[] full = TestModels.modelBytes();
         byte[] truncated = java.util.Arrays.copyOf(full, full.length / 2);
         assertThatThrownBy(() -> new CpuBackendProvider().create(config(truncated, Device.CPU, 1)))
-                .isInstanceOf(CorruptModelException.class)
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.CORRUPT_MODEL)
                 .hasMessageContaining("exceeds");
         byte[] text = "this is not an onnx model".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> new CpuBackendProvider().create(config(text, Device.CPU, 1)))
-                .isInstanceOf(CorruptModelException.class);
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.CORRUPT_MODEL);
         assertThatThrownBy(() -> new CpuBackendProvider().create(config(new byte[0], Device.CPU, 1)))
-                .isInstanceOf(CorruptModelException.class)
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.CORRUPT_MODEL)
                 .hasMessageContaining("empty");
     }
 

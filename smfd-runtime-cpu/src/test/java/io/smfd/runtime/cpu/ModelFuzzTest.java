@@ -3,9 +3,8 @@ package io.smfd.runtime.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.smfd.CorruptModelException;
-import io.smfd.IncompatibleModelException;
 import io.smfd.ModelException;
+import io.smfd.SmfdException.Reason;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -74,14 +73,10 @@ class ModelFuzzTest {
                 try {
                     Network.load(model, "fuzz #" + index);
                     return "loaded";
-                } catch (CorruptModelException e) {
-                    assertThat(e.getMessage()).isNotBlank();
-                    return "corrupt";
-                } catch (IncompatibleModelException e) {
-                    assertThat(e.getMessage()).isNotBlank();
-                    return "incompatible";
                 } catch (ModelException e) {
-                    return "model";
+                    assertThat(e.getMessage()).isNotBlank();
+                    assertThat(e.reason()).isIn(Reason.CORRUPT_MODEL, Reason.INCOMPATIBLE_MODEL);
+                    return e.reason() == Reason.CORRUPT_MODEL ? "corrupt" : "incompatible";
                 } catch (Throwable t) {
                     throw new AssertionError("mutation #" + index + " (kind " + kind + ") threw " + t, t);
                 }
@@ -94,7 +89,7 @@ class ModelFuzzTest {
                 incompatible++;
             }
         }
-        System.out.printf("fuzz: %d mutations in %.1f s: %d loaded, %d corrupt, %d incompatible/other model%n",
+        System.out.printf("fuzz: %d mutations in %.1f s: %d loaded, %d corrupt, %d incompatible%n",
                 MUTATIONS, (System.nanoTime() - start) / 1e9, loaded, corrupt, incompatible);
         assertThat(loaded + corrupt + incompatible).isEqualTo(MUTATIONS);
         assertThat(corrupt).isPositive();

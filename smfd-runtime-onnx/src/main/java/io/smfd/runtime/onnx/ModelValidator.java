@@ -6,8 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
-import io.smfd.IncompatibleModelException;
-import io.smfd.spi.ModelInfo;
+import io.smfd.ModelException;
+import io.smfd.SmfdException.Reason;
+import io.smfd.spi.ModelMetadata;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Map;
 
 /**
  * Checks that a loaded ONNX session is an SMFD-UNet model this version can run: {@code smfd.*} metadata
- * and the model card's consistency with it (via {@link ModelInfo#fromMetadata}), and the input/output names,
+ * and the model card's consistency with it (via {@link ModelMetadata#fromMetadata}), and the input/output names,
  * element types, ranks and fixed dimensions.
  */
 final class ModelValidator {
@@ -33,16 +34,16 @@ final class ModelValidator {
      * @param session     the loaded session
      * @param description model description for messages, e.g. {@code "model file /x.onnx"}
      * @return the model info
-     * @throws IncompatibleModelException if the model is not a compatible SMFD-UNet export
+     * @throws ModelException if the model is not a compatible SMFD-UNet export
      * @throws OrtException               if ONNX Runtime cannot describe the session
      */
-    static ModelInfo validate(OrtSession session, String description) throws OrtException {
+    static ModelMetadata validate(OrtSession session, String description) throws OrtException {
         Map<String, String> metadata = session.getMetadata().getCustomMetadata();
-        ModelInfo info;
+        ModelMetadata info;
         try {
-            info = ModelInfo.fromMetadata(metadata);
-        } catch (IncompatibleModelException e) {
-            throw new IncompatibleModelException("The " + description + " is not a usable SMFD-UNet model: "
+            info = ModelMetadata.fromMetadata(metadata);
+        } catch (ModelException e) {
+            throw new ModelException(Reason.INCOMPATIBLE_MODEL, "The " + description + " is not a usable SMFD-UNet model: "
                     + e.getMessage(), e);
         }
         int k = info.classNames().size();
@@ -85,7 +86,7 @@ final class ModelValidator {
             throw incompatible(description, kind + " '" + name + "' must have " + channels
                     + " channels (dimension 1) but has shape " + Arrays.toString(shape)
                     + (channels == 3 ? "" : "; the number of mask channels must equal the " + channels
-                    + " classes listed in " + ModelInfo.KEY_CLASSES));
+                    + " classes listed in " + ModelMetadata.KEY_CLASSES));
         }
     }
 
@@ -97,8 +98,8 @@ final class ModelValidator {
         return out.toString();
     }
 
-    private static IncompatibleModelException incompatible(String description, String problem) {
-        return new IncompatibleModelException("The " + description + " is not a usable SMFD-UNet model: " + problem
+    private static ModelException incompatible(String description, String problem) {
+        return new ModelException(Reason.INCOMPATIBLE_MODEL, "The " + description + " is not a usable SMFD-UNet model: " + problem
                 + ". Use the bundled model (io.smfd:smfd-model) or an ONNX file exported by training/export.py.");
     }
 }

@@ -4,15 +4,14 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.smfd.BackendUnavailableException;
-import io.smfd.CorruptModelException;
 import io.smfd.Device;
-import io.smfd.IncompatibleModelException;
 import io.smfd.ModelException;
+import io.smfd.SmfdException.Reason;
 import io.smfd.spi.Availability;
 import io.smfd.spi.BackendConfig;
 import io.smfd.spi.DeblurBackendProvider;
 import io.smfd.spi.InferenceBackend;
-import io.smfd.spi.ModelInfo;
+import io.smfd.spi.ModelMetadata;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +111,7 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
         byte[] model = config.model().readBytes();
         String description = config.model().description();
         if (model.length == 0) {
-            throw new CorruptModelException("The " + description + " is empty (0 bytes). Pass a complete SMFD-UNet"
+            throw new ModelException(Reason.CORRUPT_MODEL, "The " + description + " is empty (0 bytes). Pass a complete SMFD-UNet"
                     + " .onnx file, or omit model(...) to use the bundled model (io.smfd:smfd-model).");
         }
         Device requested = config.device();
@@ -177,14 +176,14 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
             } catch (OrtException e) {
                 throw loadFailure(e, description, device);
             }
-            ModelInfo info = ModelValidator.validate(session, description);
+            ModelMetadata info = ModelValidator.validate(session, description);
             OnnxInferenceBackend backend = new OnnxInferenceBackend(env, session, options, info, device, description);
             LOG.debug("Loaded {} with ONNX Runtime {} on {} ({} intra-op threads): {}", description,
                     OrtRuntime.version(), device, threads, info);
             return backend;
         } catch (OrtException e) {
             closeQuietly(session, options);
-            throw new CorruptModelException("ONNX Runtime cannot describe the " + description + ": "
+            throw new ModelException(Reason.CORRUPT_MODEL, "ONNX Runtime cannot describe the " + description + ": "
                     + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             closeQuietly(session, options);
@@ -220,11 +219,11 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
         String msg = e.getMessage();
         if (code == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF || code == OrtException.OrtErrorCode.ORT_NO_MODEL
                 || code == OrtException.OrtErrorCode.ORT_NO_SUCHFILE) {
-            return new CorruptModelException("The " + description + " is not a valid ONNX file (truncated, corrupt or"
+            return new ModelException(Reason.CORRUPT_MODEL, "The " + description + " is not a valid ONNX file (truncated, corrupt or"
                     + " another format): " + msg + ". Re-download or re-export it, or use the bundled model.", e);
         }
         if (code == OrtException.OrtErrorCode.ORT_INVALID_GRAPH || code == OrtException.OrtErrorCode.ORT_NOT_IMPLEMENTED) {
-            return new IncompatibleModelException("The " + description + " is ONNX but cannot be run by ONNX Runtime "
+            return new ModelException(Reason.INCOMPATIBLE_MODEL, "The " + description + " is ONNX but cannot be run by ONNX Runtime "
                     + OrtRuntime.version() + ": " + msg + ". Use a model exported by training/export.py (opset 17).", e);
         }
         if (device == Device.GPU) {
@@ -233,7 +232,7 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
                     + " the GPU: " + msg + " (CPU fallback is disabled for explicit GPU requests; use Device.CPU or"
                     + " Device.AUTO).", e);
         }
-        return new ModelException("ONNX Runtime cannot load the " + description + " (" + code + "): " + msg
+        return new ModelException(Reason.CORRUPT_MODEL, "ONNX Runtime cannot load the " + description + " (" + code + "): " + msg
                 + ". Check that the file is a complete SMFD-UNet ONNX export.", e);
     }
 

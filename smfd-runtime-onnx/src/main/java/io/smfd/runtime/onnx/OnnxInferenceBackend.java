@@ -6,9 +6,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.smfd.Device;
-import io.smfd.InferenceException;
+import io.smfd.SmfdException.Reason;
+import io.smfd.SmfdException;
 import io.smfd.spi.InferenceBackend;
-import io.smfd.spi.ModelInfo;
+import io.smfd.spi.ModelMetadata;
 import io.smfd.spi.ModelOutputs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,14 +37,14 @@ final class OnnxInferenceBackend implements InferenceBackend {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
-    private final ModelInfo info;
+    private final ModelMetadata info;
     private final Device device;
     private final String description;
     private final int classes;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ThreadLocal<FloatBuffer> inputBuffers = new ThreadLocal<>();
 
-    OnnxInferenceBackend(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, ModelInfo info,
+    OnnxInferenceBackend(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, ModelMetadata info,
                          Device device, String description) {
         this.env = Objects.requireNonNull(env, "env");
         this.session = Objects.requireNonNull(session, "session");
@@ -55,7 +56,7 @@ final class OnnxInferenceBackend implements InferenceBackend {
     }
 
     @Override
-    public ModelInfo modelInfo() {
+    public ModelMetadata modelInfo() {
         return info;
     }
 
@@ -93,7 +94,7 @@ final class OnnxInferenceBackend implements InferenceBackend {
             float[] masks = read(result, ModelValidator.OUTPUT_MASKS, batch, classes, height, width);
             return new ModelOutputs(image, masks, batch, classes, height, width);
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed to run the SMFD model (" + description + ") on "
+            throw new SmfdException(Reason.INFERENCE_FAILED, "ONNX Runtime failed to run the SMFD model (" + description + ") on "
                     + Arrays.toString(shape) + " on " + device + ": " + e.getMessage(), e);
         } finally {
             buffer.clear();
@@ -119,13 +120,13 @@ final class OnnxInferenceBackend implements InferenceBackend {
     private float[] read(OrtSession.Result result, String name, int n, int c, int h, int w) throws OrtException {
         Optional<OnnxValue> value = result.get(name);
         if (value.isEmpty() || !(value.get() instanceof OnnxTensor)) {
-            throw new InferenceException("SMFD model (" + description + ") returned no tensor '" + name + "'");
+            throw new SmfdException(Reason.INFERENCE_FAILED, "SMFD model (" + description + ") returned no tensor '" + name + "'");
         }
         OnnxTensor t = (OnnxTensor) value.get();
         long[] shape = t.getInfo().getShape();
         long[] expected = {n, c, h, w};
         if (!Arrays.equals(shape, expected)) {
-            throw new InferenceException("SMFD model (" + description + ") returned '" + name + "' with shape "
+            throw new SmfdException(Reason.INFERENCE_FAILED, "SMFD model (" + description + ") returned '" + name + "' with shape "
                     + Arrays.toString(shape) + ", expected " + Arrays.toString(expected));
         }
         FloatBuffer fb = t.getFloatBuffer(); // a heap copy owned by us

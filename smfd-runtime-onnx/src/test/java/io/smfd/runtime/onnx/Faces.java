@@ -83,8 +83,8 @@ final class Faces {
         }
     }
 
-    /** An ONNX deblurrer on the CPU with the given intra-op threads. */
-    static Deblurrer cpu(int threads) {
+    /** A deblurrer on the {@code onnx} backend (ONNX Runtime) on the CPU device, with the given intra-op threads. */
+    static Deblurrer onnxOnCpu(int threads) {
         return Deblurrer.builder().backend("onnx").device(Device.CPU).threads(threads).model(modelFile()).build();
     }
 

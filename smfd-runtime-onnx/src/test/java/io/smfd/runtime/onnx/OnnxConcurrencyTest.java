@@ -41,7 +41,7 @@ class OnnxConcurrencyTest {
                 Faces.crop(b, 90, 120, 33, 47),
                 Faces.crop(a, 60, 140, 40, 24),
                 Faces.crop(b, 110, 100, 32, 32));
-        try (Deblurrer d = Faces.cpu(1)) {
+        try (Deblurrer d = Faces.onnxOnCpu(1)) {
             List<FaceImage> expected = new ArrayList<>();
             for (FaceImage in : inputs) {
                 expected.add(d.deblur(in));

@@ -27,7 +27,7 @@ class OnnxDeblurTest {
 
     @BeforeAll
     static void open() {
-        deblurrer = Faces.cpu(2);
+        deblurrer = Faces.onnxOnCpu(2);
     }
 
     @AfterAll

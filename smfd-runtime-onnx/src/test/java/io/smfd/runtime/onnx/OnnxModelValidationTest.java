@@ -3,14 +3,12 @@ package io.smfd.runtime.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.smfd.CorruptModelException;
 import io.smfd.Deblurrer;
 import io.smfd.Device;
 import io.smfd.FaceImage;
-import io.smfd.IncompatibleModelException;
-import io.smfd.InferenceException;
 import io.smfd.ModelException;
-import io.smfd.ModelNotFoundException;
+import io.smfd.SmfdException.Reason;
+import io.smfd.SmfdException;
 import io.smfd.spi.BackendConfig;
 import io.smfd.spi.InferenceBackend;
 import io.smfd.spi.ModelSource;
@@ -55,13 +53,13 @@ class OnnxModelValidationTest {
         for (int len : new int[] {full.length / 2, full.length - 1000, 64}) {
             byte[] cut = Arrays.copyOf(full, len);
             assertThatThrownBy(() -> create(cut)).as("truncated to %d of %d bytes", len, full.length)
-                    .isInstanceOf(CorruptModelException.class)
+                    .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.CORRUPT_MODEL)
                     .hasMessageContaining("is not a valid ONNX file");
         }
         // and through the public API
         Path f = Files.write(tmp.resolve("truncated.onnx"), Arrays.copyOf(full, full.length / 3));
         assertThatThrownBy(() -> Deblurrer.builder().backend("onnx").device(Device.CPU).model(f).build())
-                .isInstanceOf(CorruptModelException.class)
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.CORRUPT_MODEL)
                 .hasMessageContaining(f.toAbsolutePath().toString());
     }
 
@@ -69,7 +67,7 @@ class OnnxModelValidationTest {
     void emptyFileGivesTheModelException() throws IOException {
         Path f = Files.write(tmp.resolve("empty.onnx"), new byte[0]);
         assertThatThrownBy(() -> Deblurrer.builder().backend("onnx").device(Device.CPU).model(f).build())
-                .isInstanceOf(CorruptModelException.class)
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.CORRUPT_MODEL)
                 .hasMessageContaining("is empty");
     }
 
@@ -77,7 +75,7 @@ class OnnxModelValidationTest {
     void missingFileGivesModelNotFound() {
         assertThatThrownBy(() -> provider.create(BackendConfig.of(Device.CPU, 1,
                 ModelSource.file(tmp.resolve("nope.onnx")))))
-                .isInstanceOf(ModelNotFoundException.class);
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.MODEL_NOT_FOUND);
     }
 
     @Test
@@ -90,7 +88,7 @@ class OnnxModelValidationTest {
     void foreignOnnxModelWithoutSmfdMetadataIsIncompatible() throws IOException {
         byte[] foreign = new TinyOnnx().input("x", TinyOnnx.FLOAT, 1L, 3L, 8L, 8L).output("y").build();
         assertThatThrownBy(() -> create(foreign))
-                .isInstanceOf(IncompatibleModelException.class)
+                .isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining("smfd.format")
                 .hasMessageContaining("not a usable SMFD-UNet model");
     }
@@ -99,14 +97,14 @@ class OnnxModelValidationTest {
     void wrongFormatVersionIsIncompatible() throws IOException {
         byte[] m = new TinyOnnx().smfdMetadata().meta("smfd.format", "smfd-unet/2").output("image").output("masks")
                 .build();
-        assertThatThrownBy(() -> create(m)).isInstanceOf(IncompatibleModelException.class)
+        assertThatThrownBy(() -> create(m)).isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining("smfd-unet/2");
     }
 
     @Test
     void missingOutputIsIncompatible() throws IOException {
         byte[] m = new TinyOnnx().smfdMetadata().output("image").build();
-        assertThatThrownBy(() -> create(m)).isInstanceOf(IncompatibleModelException.class)
+        assertThatThrownBy(() -> create(m)).isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining("no output named 'masks'");
     }
 
@@ -114,19 +112,19 @@ class OnnxModelValidationTest {
     void wrongInputNameTypeOrRankIsIncompatible() throws IOException {
         byte[] name = new TinyOnnx().smfdMetadata().input("pixels", TinyOnnx.FLOAT, "N", 3L, "H", "W")
                 .output("image").output("masks").build();
-        assertThatThrownBy(() -> create(name)).isInstanceOf(IncompatibleModelException.class)
+        assertThatThrownBy(() -> create(name)).isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining("exactly one input named 'input'");
         byte[] type = new TinyOnnx().smfdMetadata().input("input", TinyOnnx.INT64, "N", 3L, "H", "W")
                 .output("image").output("masks").build();
-        assertThatThrownBy(() -> create(type)).isInstanceOf(IncompatibleModelException.class)
+        assertThatThrownBy(() -> create(type)).isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining("float32");
         byte[] rank = new TinyOnnx().smfdMetadata().input("input", TinyOnnx.FLOAT, "N", 3L, "H")
                 .output("image").output("masks").build();
-        assertThatThrownBy(() -> create(rank)).isInstanceOf(IncompatibleModelException.class)
+        assertThatThrownBy(() -> create(rank)).isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining("rank 4");
         byte[] channels = new TinyOnnx().smfdMetadata().input("input", TinyOnnx.FLOAT, "N", 1L, "H", "W")
                 .output("image").output("masks").build();
-        assertThatThrownBy(() -> create(channels)).isInstanceOf(IncompatibleModelException.class)
+        assertThatThrownBy(() -> create(channels)).isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining("3 channels");
     }
 
@@ -135,14 +133,14 @@ class OnnxModelValidationTest {
         byte[] m = new TinyOnnx().smfdMetadata()
                 .meta("smfd.model_card", "{\"format\": \"smfd-unet/1\", \"classes\": [\"background\", \"skin\"]}")
                 .output("image").output("masks").build();
-        assertThatThrownBy(() -> create(m)).isInstanceOf(IncompatibleModelException.class)
+        assertThatThrownBy(() -> create(m)).isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining("model card lists classes");
     }
 
     @Test
     void maskChannelsMustMatchTheClasses() throws IOException {
         byte[] m = new TinyOnnx().smfdMetadata().output("image").output("masks").build(); // masks [N,3,H,W]
-        assertThatThrownBy(() -> create(m)).isInstanceOf(IncompatibleModelException.class)
+        assertThatThrownBy(() -> create(m)).isInstanceOf(ModelException.class).hasFieldOrPropertyWithValue("reason", Reason.INCOMPATIBLE_MODEL)
                 .hasMessageContaining("'masks' must have 8 channels");
     }
 
@@ -154,7 +152,7 @@ class OnnxModelValidationTest {
         try (InferenceBackend b = create(m)) {
             assertThat(b.modelInfo().version()).isEqualTo("0.0.1-test");
             assertThatThrownBy(() -> b.infer(new float[3 * 8 * 8], 1, 8, 8))
-                    .isInstanceOf(InferenceException.class)
+                    .isInstanceOf(SmfdException.class).hasFieldOrPropertyWithValue("reason", Reason.INFERENCE_FAILED)
                     .hasMessageContaining("'masks' with shape [1, 3, 8, 8], expected [1, 8, 8, 8]");
         }
     }

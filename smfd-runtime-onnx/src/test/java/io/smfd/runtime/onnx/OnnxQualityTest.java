@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Restoration quality on held-out faces. Needs the TRAINED model: with the untrained placeholder weights
- * in smfd-model this test fails, which is expected until the trained smfd-unet.onnx lands.
+ * Restoration quality on held-out faces with the bundled (trained) model: a regression here means the model or
+ * the onnx backend got worse.
  * Run alone: {@code mvn -pl smfd-runtime-onnx -am verify -Dtest=OnnxQualityTest -Dsurefire.failIfNoSpecifiedTests=false};
  * leave it out: {@code -DexcludedGroups=trained-model}.
  */
@@ -26,7 +26,7 @@ class OnnxQualityTest {
         int gaussImproved = 0;
         StringBuilder report = new StringBuilder();
         DegradationPipeline spec = DegradationPipeline.defaults();
-        try (Deblurrer d = Faces.cpu(2)) {
+        try (Deblurrer d = Faces.onnxOnCpu(2)) {
             for (int i = 0; i < FACES; i++) {
                 FaceImage sharp = Faces.evalFace(40 + i);
                 FaceImage blurred = Faces.gaussianBlur(sharp, 1.6);
@@ -48,8 +48,8 @@ class OnnxQualityTest {
         specGain /= FACES;
         System.out.printf("OnnxQualityTest (mean gain: gaussian %+.2f dB, spec-v1 %+.2f dB)%n%s", gaussGain,
                 specGain, report);
-        String hint = "; this needs the trained smfd-unet.onnx (model card training.trained=true); with the"
-                + " untrained placeholder weights this failure is expected.\n" + report;
+        String hint = "; the bundled smfd-unet.onnx (model card training.trained=true) passes this, so a failure"
+                + " means the model or the onnx backend regressed.\n" + report;
         assertThat(gaussGain).as("mean PSNR gain on Gaussian-blurred faces (sigma 1.6), dB" + hint)
                 .isGreaterThan(0.5);
         assertThat(gaussImproved).as("faces improved (of " + FACES + ")" + hint).isGreaterThanOrEqualTo(FACES - 1);

@@ -1,0 +1,70 @@
+package io.smfd;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Which model a {@link Deblurrer} runs: name, version, SHA-256 of the ONNX file, where it came from, what it
+ * predicts, and its model card. Immutable and thread-safe; returned by {@link Deblurrer#modelInfo()}.
+ *
+ * <p>Use it to record in logs or reports exactly which model produced a result, e.g.
+ * {@code log.info("deblurring with {}", deblurrer.modelInfo().summary())}.
+ *
+ * @param name         model name from the model card, e.g. {@code "SMFD-UNet"} ({@code "SMFD-UNet"} if the card has none)
+ * @param version      model version from the model's {@code smfd.version} metadata ({@code "unknown"} if absent)
+ * @param sha256       lower-case hex SHA-256 of the ONNX file that was loaded (64 characters)
+ * @param source       where the model came from, e.g. {@code "bundled model (io.smfd:smfd-model)"} or
+ *                     {@code "model file /models/smfd.onnx"}
+ * @param classNames   the mask classes in output-channel order, e.g. {@code background, skin, ...}
+ * @param sizeMultiple images are padded internally to a multiple of this
+ * @param modelCard    the model card as JSON text (for the bundled model, the card shipped beside it, which also
+ *                     holds measured metrics); empty if the model has none
+ */
+public record ModelInfo(String name, String version, String sha256, String source, List<String> classNames,
+                        int sizeMultiple, String modelCard) {
+
+    /**
+     * Validates and copies.
+     *
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits, {@code classNames} is empty
+     *                                  or {@code sizeMultiple < 1}
+     */
+    public ModelInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(sha256, "sha256");
+        Objects.requireNonNull(source, "source");
+        classNames = List.copyOf(Objects.requireNonNull(classNames, "classNames"));
+        Objects.requireNonNull(modelCard, "modelCard");
+        if (!sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits, got '" + sha256 + "'");
+        }
+        if (classNames.isEmpty()) {
+            throw new IllegalArgumentException("classNames must not be empty");
+        }
+        if (sizeMultiple < 1) {
+            throw new IllegalArgumentException("sizeMultiple must be >= 1, got " + sizeMultiple);
+        }
+    }
+
+    /**
+     * Returns a one-line description for logs and reports.
+     *
+     * @return e.g. {@code SMFD-UNet 0.1.0, sha256 1a2b3c4d5e6f, 8 classes, bundled model (io.smfd:smfd-model)}
+     */
+    public String summary() {
+        return name + " " + version + ", sha256 " + sha256.substring(0, 12) + ", " + classNames.size() + " classes, "
+                + source;
+    }
+
+    /**
+     * Returns {@link #summary()}; the model card is left out.
+     *
+     * @return the summary
+     */
+    @Override
+    public String toString() {
+        return "ModelInfo[" + summary() + "]";
+    }
+}

@@ -1,0 +1,481 @@
+package io.smfd.cli;
+
+import io.smfd.DeblurResult;
+import io.smfd.Deblurrer;
+import io.smfd.Device;
+import io.smfd.FaceImage;
+import io.smfd.SmfdException;
+import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * {@code smfd deblur}: deblurs face crops from files and folders.
+ *
+ * <pre>
+ * smfd deblur &lt;file-or-dir&gt;... --out DIR [--backend NAME] [--device auto|cpu|gpu] [--threads N]
+ *             [--masks] [--format png] [--recursive] [--batch N] [--model FILE.onnx]
+ * </pre>
+ *
+ * <p>Folders contribute every file whose extension an ImageIO reader accepts (not recursively unless
+ * {@code --recursive}); files named explicitly are always tried. For each input {@code NAME.ext} it writes
+ * {@code DIR/NAME.png} (or the {@code --format}) and, with {@code --masks}, {@code DIR/NAME.masks.png},
+ * the predicted semantic masks drawn over the result ({@link io.smfd.FaceMasks#toOverlay}). An output that
+ * would overwrite its own input is written as {@code NAME.deblurred.png} instead. Faces are processed in
+ * chunks of {@code --batch} with {@link Deblurrer#deblurAll(List)} (same-size faces share one inference
+ * run). With more than one input a one-line progress bar (count, faces/s, ETA) is drawn on standard error.
+ *
+ * <p>An unreadable or corrupt image is reported as one line naming the file and skipped; the exit code is
+ * then 1 after all other files are done. Usage errors exit with 2; a backend or model that cannot be
+ * loaded exits with 1.
+ */
+final class DeblurCommand {
+
+    /** Default number of faces per {@code deblurAll} call. */
+    static final int DEFAULT_BATCH = 4;
+
+    private DeblurCommand() {
+    }
+
+    /** Parsed command line. */
+    static final class Options {
+        final List<Path> inputs = new ArrayList<>();
+        Path out;
+        String backend;
+        Device device = Device.AUTO;
+        Integer threads;
+        boolean masks;
+        String format = "png";
+        boolean recursive;
+        int batch = DEFAULT_BATCH;
+        Path model;
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param args arguments after {@code deblur}
+     * @param out  standard output (summary, written files)
+     * @param err  standard error (progress bar, per-file errors)
+     * @return the exit code
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o;
+        try {
+            o = parse(args);
+            if (o == null) {
+                usage(out);
+                return Cli.EXIT_OK;
+            }
+        } catch (Cli.UsageException e) {
+            err.println("smfd deblur: " + e.getMessage());
+            err.println("Usage: " + SYNOPSIS + "   (smfd deblur --help for details)");
+            return Cli.EXIT_USAGE;
+        }
+        List<Path> files;
+        try {
+            files = collect(o.inputs, o.recursive);
+        } catch (IOException e) {
+            err.println("smfd deblur: cannot list " + e.getMessage());
+            return Cli.EXIT_FAILURE;
+        } catch (IllegalArgumentException e) {
+            err.println("smfd deblur: " + e.getMessage());
+            return Cli.EXIT_FAILURE;
+        }
+        if (files.isEmpty()) {
+            err.println("smfd deblur: no image files found in " + o.inputs + " (readable formats: "
+                    + String.join(", ", readerSuffixes()) + ")");
+            return Cli.EXIT_FAILURE;
+        }
+        try {
+            Files.createDirectories(o.out);
+        } catch (IOException e) {
+            err.println("smfd deblur: cannot create output directory " + o.out + ": " + e);
+            return Cli.EXIT_FAILURE;
+        }
+        Map<Path, Path> targets = targets(files, o.out, o.format);
+
+        Deblurrer.Builder b = Deblurrer.builder().device(o.device);
+        if (o.backend != null) {
+            b.backend(o.backend);
+        }
+        if (o.threads != null) {
+            b.threads(o.threads);
+        }
+        if (o.model != null) {
+            b.model(o.model);
+        }
+        int failed = 0;
+        int done = 0;
+        long start = System.nanoTime();
+        try (Deblurrer deblurrer = b.build()) { // SmfdException propagates: "smfd: <reason>", exit 1
+            Progress progress = files.size() > 1 ? new Progress(err, files.size()) : null;
+            for (int from = 0; from < files.size(); from += o.batch) {
+                List<Path> chunk = files.subList(from, Math.min(files.size(), from + o.batch));
+                List<Path> ok = new ArrayList<>();
+                List<FaceImage> faces = new ArrayList<>();
+                for (Path f : chunk) {
+                    try {
+                        faces.add(read(f));
+                        ok.add(f);
+                    } catch (IOException | SmfdException e) {
+                        failed++;
+                        report(err, progress, f + ": " + e.getMessage());
+                    }
+                }
+                failed += process(deblurrer, o, ok, faces, targets, err, progress);
+                done += chunk.size();
+                if (progress != null) {
+                    progress.update(done);
+                }
+            }
+            if (progress != null) {
+                progress.finish();
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            int written = files.size() - failed;
+            if (files.size() == 1 && written == 1) {
+                out.println("wrote " + targets.get(files.get(0)).toAbsolutePath()
+                        + (o.masks ? " (+ masks overlay)" : ""));
+            }
+            out.printf(Locale.ROOT, "deblurred %d of %d face(s) in %.1f s with backend %s (%s) -> %s%n",
+                    written, files.size(), secs, deblurrer.backendName(), deblurrer.device(),
+                    o.out.toAbsolutePath());
+        }
+        if (failed > 0) {
+            err.println("smfd deblur: " + failed + " of " + files.size() + " file(s) failed");
+            return Cli.EXIT_FAILURE;
+        }
+        return Cli.EXIT_OK;
+    }
+
+    /** Deblurs and writes one chunk; returns the number of failures. */
+    private static int process(Deblurrer d, Options o, List<Path> files, List<FaceImage> faces,
+            Map<Path, Path> targets, PrintStream err, Progress progress) {
+        if (files.isEmpty()) {
+            return 0;
+        }
+        int failed = 0;
+        if (!o.masks) {
+            List<FaceImage> results = null;
+            if (files.size() > 1) {
+                try {
+                    results = d.deblurAll(faces);
+                } catch (SmfdException e) {
+                    results = null; // retry one by one so the failing file is named
+                }
+            }
+            for (int i = 0; i < files.size(); i++) {
+                Path f = files.get(i);
+                try {
+                    FaceImage r = results != null ? results.get(i) : d.deblur(faces.get(i));
+                    write(r.toBufferedImage(), o.format, targets.get(f));
+                } catch (IOException | SmfdException e) {
+                    failed++;
+                    report(err, progress, f + ": " + e.getMessage());
+                }
+            }
+            return failed;
+        }
+        for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            try {
+                DeblurResult r = d.deblurWithMasks(faces.get(i));
+                Path target = targets.get(f);
+                write(r.image().toBufferedImage(), o.format, target);
+                write(r.masks().toOverlay(r.image()), o.format, masksPath(target, o.format));
+            } catch (IOException | SmfdException e) {
+                failed++;
+                report(err, progress, f + ": " + e.getMessage());
+            }
+        }
+        return failed;
+    }
+
+    private static void report(PrintStream err, Progress progress, String line) {
+        if (progress != null) {
+            progress.clear();
+        }
+        err.println("smfd deblur: " + line);
+    }
+
+    static FaceImage read(Path f) throws IOException {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(f.toFile());
+        } catch (IOException e) {
+            throw new IOException("cannot decode image (" + e.getMessage() + ")", e);
+        }
+        if (img == null) {
+            throw new IOException("not a readable image (no ImageIO reader for it, or corrupt)");
+        }
+        return FaceImage.fromBufferedImage(img);
+    }
+
+    private static void write(BufferedImage img, String format, Path target) throws IOException {
+        // Through our own stream: ImageIO.write(File) prints a stack trace when the file cannot be created.
+        boolean written;
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(target))) {
+            written = ImageIO.write(img, format, os);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + target + ": " + e, e);
+        }
+        if (!written) {
+            Files.deleteIfExists(target);
+            throw new IOException("no ImageIO writer for format " + format);
+        }
+    }
+
+    static Path masksPath(Path target, String format) {
+        String name = target.getFileName().toString();
+        String base = name.substring(0, name.length() - format.length() - 1);
+        return target.resolveSibling(base + ".masks." + format);
+    }
+
+    /** Maps each input to its output path: NAME.format, de-duplicated, never the input itself. */
+    static Map<Path, Path> targets(List<Path> files, Path outDir, String format) {
+        Map<Path, Path> map = new LinkedHashMap<>();
+        Set<Path> used = new HashSet<>();
+        for (Path f : files) {
+            String base = baseName(f);
+            Path t = outDir.resolve(base + "." + format);
+            if (same(t, f)) {
+                base = base + ".deblurred";
+                t = outDir.resolve(base + "." + format);
+            }
+            for (int n = 2; !used.add(t.toAbsolutePath().normalize()); n++) {
+                t = outDir.resolve(base + "-" + n + "." + format);
+            }
+            map.put(f, t);
+        }
+        return map;
+    }
+
+    private static boolean same(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    private static String baseName(Path f) {
+        String name = f.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** Expands folders; keeps explicit files; sorted per folder, duplicates removed. */
+    static List<Path> collect(List<Path> inputs, boolean recursive) throws IOException {
+        Set<String> suffixes = readerSuffixes();
+        List<Path> files = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
+        for (Path in : inputs) {
+            if (Files.isDirectory(in)) {
+                TreeSet<Path> found = new TreeSet<>();
+                if (recursive) {
+                    try (Stream<Path> s = Files.walk(in)) {
+                        s.filter(Files::isRegularFile).filter(p -> readable(p, suffixes)).forEach(found::add);
+                    }
+                } else {
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(in)) {
+                        for (Path p : ds) {
+                            if (Files.isRegularFile(p) && readable(p, suffixes)) {
+                                found.add(p);
+                            }
+                        }
+                    }
+                }
+                for (Path p : found) {
+                    if (seen.add(p.toAbsolutePath().normalize())) {
+                        files.add(p);
+                    }
+                }
+            } else if (Files.isRegularFile(in)) {
+                if (seen.add(in.toAbsolutePath().normalize())) {
+                    files.add(in);
+                }
+            } else {
+                throw new IllegalArgumentException("no such file or directory: " + in);
+            }
+        }
+        return files;
+    }
+
+    private static boolean readable(Path p, Set<String> suffixes) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return !name.startsWith(".") && dot > 0
+                && suffixes.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))
+                && !name.toLowerCase(Locale.ROOT).contains(".masks.");
+    }
+
+    static Set<String> readerSuffixes() {
+        Set<String> s = new TreeSet<>();
+        for (String x : ImageIO.getReaderFileSuffixes()) {
+            s.add(x.toLowerCase(Locale.ROOT));
+        }
+        return s;
+    }
+
+    private static final String SYNOPSIS = "smfd deblur <file-or-dir>... --out DIR [--backend NAME]"
+            + " [--device auto|cpu|gpu] [--threads N] [--masks] [--format png] [--recursive] [--batch N]"
+            + " [--model FILE.onnx]";
+
+    /** Returns null for {@code --help}. */
+    static Options parse(String[] args) throws Cli.UsageException {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--out", "-o" -> o.out = Path.of(Cli.value(args, ++i, a));
+                case "--backend" -> o.backend = Cli.value(args, ++i, a);
+                case "--device" -> o.device = device(Cli.value(args, ++i, a));
+                case "--threads" -> o.threads = Cli.positive(Cli.value(args, ++i, a), a);
+                case "--batch" -> o.batch = Cli.positive(Cli.value(args, ++i, a), a);
+                case "--masks" -> o.masks = true;
+                case "--recursive", "-r" -> o.recursive = true;
+                case "--format" -> o.format = format(Cli.value(args, ++i, a));
+                case "--model" -> o.model = Path.of(Cli.value(args, ++i, a));
+                case "--help", "-h" -> {
+                    return null;
+                }
+                default -> {
+                    if (a.startsWith("-") && a.length() > 1) {
+                        throw new Cli.UsageException("unknown option '" + a + "'");
+                    }
+                    o.inputs.add(Path.of(a));
+                }
+            }
+        }
+        if (o.inputs.isEmpty()) {
+            throw new Cli.UsageException("no input files or folders given");
+        }
+        if (o.out == null) {
+            throw new Cli.UsageException("--out DIR is required");
+        }
+        if (Files.exists(o.out) && !Files.isDirectory(o.out)) {
+            throw new Cli.UsageException("--out must be a directory, but " + o.out + " is a file");
+        }
+        if (o.backend != null && o.backend.isBlank()) {
+            throw new Cli.UsageException("--backend needs a name");
+        }
+        return o;
+    }
+
+    private static Device device(String v) throws Cli.UsageException {
+        switch (v.toLowerCase(Locale.ROOT)) {
+            case "auto":
+                return Device.AUTO;
+            case "cpu":
+                return Device.CPU;
+            case "gpu":
+                return Device.GPU;
+            default:
+                throw new Cli.UsageException("--device must be auto, cpu or gpu, got '" + v + "'");
+        }
+    }
+
+    private static String format(String v) throws Cli.UsageException {
+        String f = v.toLowerCase(Locale.ROOT);
+        if (!ImageIO.getImageWritersByFormatName(f).hasNext()) {
+            Set<String> names = new TreeSet<>();
+            for (String n : ImageIO.getWriterFormatNames()) {
+                names.add(n.toLowerCase(Locale.ROOT));
+            }
+            throw new Cli.UsageException("--format: no image writer for '" + v + "'; available: " + names);
+        }
+        return f;
+    }
+
+    static void usage(PrintStream s) {
+        s.println("Usage: " + SYNOPSIS);
+        s.println("Deblurs aligned face crops (16..2048 px per side) with SMFD-UNet.");
+        s.println("  <file-or-dir>     image files (any ImageIO format) or folders of them");
+        s.println("  --out DIR         output folder (created); writes NAME." + "png per input NAME.ext");
+        s.println("  --masks           also write NAME.masks.png: the predicted face-part masks over the result");
+        s.println("  --backend NAME    onnx, cpu or auto (default: best available; see smfd info)");
+        s.println("  --device D        auto (default: GPU if the backend finds one), cpu or gpu");
+        s.println("  --threads N       CPU threads for the backend (default min(CPUs, 4))");
+        s.println("  --format F        output format (default png; e.g. jpg, bmp)");
+        s.println("  --recursive       include sub-folders");
+        s.println("  --batch N         faces per inference call (default " + DEFAULT_BATCH + ")");
+        s.println("  --model FILE      an SMFD-UNet .onnx file instead of the bundled model");
+        s.println("Unreadable images are reported and skipped (exit code 1 at the end); an output that would");
+        s.println("overwrite its input is written as NAME.deblurred.png.");
+    }
+
+    /** Single-line progress bar on standard error: {@code [#####-----]  12/50  3.4 faces/s  ETA 0:11}. */
+    static final class Progress {
+        private static final int WIDTH = 30;
+        private static final long MIN_INTERVAL_NANOS = 200_000_000L;
+        private final PrintStream err;
+        private final int total;
+        private final long start = System.nanoTime();
+        private long lastDraw;
+        private int lastLength;
+
+        Progress(PrintStream err, int total) {
+            this.err = err;
+            this.total = total;
+            draw(0);
+        }
+
+        void update(int done) {
+            long now = System.nanoTime();
+            if (done >= total || now - lastDraw >= MIN_INTERVAL_NANOS) {
+                draw(done);
+            }
+        }
+
+        private void draw(int done) {
+            lastDraw = System.nanoTime();
+            err.print("\r" + line(done, (lastDraw - start) / 1e9));
+            err.flush();
+        }
+
+        String line(int done, double secs) {
+            int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
+            StringBuilder b = new StringBuilder("[");
+            for (int i = 0; i < WIDTH; i++) {
+                b.append(i < filled ? '#' : '-');
+            }
+            b.append("] ").append(done).append('/').append(total);
+            double rate = secs > 0 ? done / secs : 0;
+            b.append(String.format(Locale.ROOT, "  %.1f faces/s", rate));
+            if (done > 0 && done < total && rate > 0) {
+                long eta = Math.round((total - done) / rate);
+                b.append(String.format(Locale.ROOT, "  ETA %d:%02d", eta / 60, eta % 60));
+            } else if (done >= total) {
+                long t = Math.round(secs);
+                b.append(String.format(Locale.ROOT, "  done in %d:%02d", t / 60, t % 60));
+            }
+            String s = b.toString();
+            int pad = lastLength - s.length();
+            lastLength = s.length();
+            return pad > 0 ? s + " ".repeat(pad) : s;
+        }
+
+        /** Blanks the bar so that a message can be printed on a clean line. */
+        void clear() {
+            err.print("\r" + " ".repeat(lastLength) + "\r");
+            lastLength = 0;
+            lastDraw = 0; // redraw on the next update
+        }
+
+        void finish() {
+            err.println();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.smfd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Option parsing of {@link EvalCommand}; the evaluation itself is tested in smfd-eval. */
+class EvalCommandTest {
+
+    @Test
+    void usageErrorsExitWith2() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(EvalCommand.run(new String[] {"--limit", "0"}, ps, ps)).isEqualTo(2);
+        assertThat(EvalCommand.run(new String[] {"--bogus"}, ps, ps)).isEqualTo(2);
+        assertThat(EvalCommand.run(new String[] {"--threads"}, ps, ps)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: smfd eval");
+    }
+}

@@ -1,0 +1,512 @@
+package io.smfd.eval;
+
+import io.smfd.DeblurResult;
+import io.smfd.Deblurrer;
+import io.smfd.FaceImage;
+import io.smfd.FaceMasks;
+import io.smfd.degrade.BlurFamily;
+import io.smfd.degrade.Degradation;
+import io.smfd.degrade.DegradationPipeline;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Evaluates SMFD and the classical baselines on the held-out faces ({@code eval/images/4500..4999}).
+ *
+ * <p>For every face with id {@code i}: the sharp face is degraded with
+ * {@code DegradationPipeline.defaults().apply(face, }{@value #SEED_BASE}{@code  + i)} (so face 4500
+ * uses seed 20264500); the blurry input is restored by unsharp masking, blind Wiener deconvolution
+ * ({@link ClassicalBaseline}) and SMFD ({@link Deblurrer#deblurWithMasks(FaceImage)}); every image is
+ * quantised to 8 bits (as if saved as PNG) and compared with the sharp face by {@link ImageMetrics}:
+ * PSNR and SSIM on RGB and on Y, and RGB PSNR on the eyes and mouth regions of the ground-truth
+ * grouped mask. "Best classical" is, per image, whichever of unsharp and Wiener has the higher RGB
+ * PSNR against the sharp face (an oracle choice, hence an upper bound for the two baselines); all its
+ * metrics are those of the chosen method. The masks SMFD predicts from the blurry input are scored
+ * against the ground-truth grouped masks with per-class IoU (argmax labels; a class absent from both
+ * prediction and ground truth in an image is skipped for that image).
+ *
+ * <p>Blur strength is the kernel's radius of gyration
+ * {@code sqrt(sum k(x,y) |(x,y) - centroid|^2)} in pixels, bucketed into {@code < 1.5},
+ * {@code 1.5-3}, {@code 3-5} and {@code >= 5}. See {@code docs/evaluation.md}.
+ */
+public final class Evaluation {
+
+    /** Seed of face {@code i} is {@code SEED_BASE + i}. */
+    public static final long SEED_BASE = 20_260_000L;
+
+    /** Strength bucket upper bounds (exclusive), pixels of radius of gyration. */
+    static final double[] BUCKET_EDGES = {1.5, 3.0, 5.0};
+    /** Strength bucket labels. */
+    static final String[] BUCKET_LABELS = {"< 1.5 px", "1.5-3 px", "3-5 px", ">= 5 px"};
+
+    /** Methods compared, in table order. */
+    public enum Method {
+        /** The degraded input itself. */
+        BLURRY("Blurry input"),
+        /** Unsharp masking. */
+        UNSHARP("Unsharp mask"),
+        /** Blind Gaussian Wiener deconvolution. */
+        WIENER("Wiener (blind)"),
+        /** Per image, the better of unsharp and Wiener by RGB PSNR (oracle). */
+        BEST_CLASSICAL("Best classical"),
+        /** SMFD-UNet. */
+        SMFD("SMFD");
+
+        final String label;
+
+        Method(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Metrics per method, in column order. */
+    public enum Metric {
+        /** PSNR on RGB in [0,1], peak 1, dB. */
+        PSNR_RGB("PSNR RGB"),
+        /** SSIM on RGB, L = 1, mean over channels. */
+        SSIM_RGB("SSIM RGB"),
+        /** PSNR on BT.601 Y (8-bit scale), peak 255, dB. */
+        PSNR_Y("PSNR Y"),
+        /** SSIM on BT.601 Y, L = 255. */
+        SSIM_Y("SSIM Y"),
+        /** RGB PSNR on the GT eyes region. */
+        PSNR_EYES("PSNR eyes"),
+        /** RGB PSNR on the GT mouth region. */
+        PSNR_MOUTH("PSNR mouth");
+
+        final String label;
+
+        Metric(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * Options of a run.
+     *
+     * @param data        data set root (containing {@code eval/})
+     * @param limit       evaluate only the first N faces (0 or less = all)
+     * @param backend     backend name, {@code auto}, or {@code none} to skip SMFD
+     * @param threads     faces processed in parallel
+     * @param out         output directory
+     * @param model       ONNX file instead of the bundled model, or null
+     * @param gridFaces   number of faces in grid.png
+     * @param commandLine the command line, for the report
+     * @param progress    where progress goes (stderr)
+     */
+    public record Options(Path data, int limit, String backend, int threads, Path out, Path model, int gridFaces,
+                          String commandLine, PrintStream progress) {
+        /** Validates. */
+        public Options {
+            Objects.requireNonNull(data, "data");
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(out, "out");
+            Objects.requireNonNull(progress, "progress");
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1");
+            }
+        }
+    }
+
+    /** Per-face results. */
+    static final class FaceResult {
+        int id;
+        long seed;
+        BlurFamily family;
+        double strength;
+        int bucket;
+        String degradation;
+        /** Post-blur steps drawn for this face (see {@link Report} "By post-blur degradation"). */
+        boolean noise;
+        boolean jpeg;
+        boolean rescaled;
+
+        void recordPostBlurSteps(Degradation deg) {
+            noise = deg.noiseType().isPresent();
+            jpeg = deg.jpegQuality().isPresent();
+            rescaled = deg.scale().isPresent();
+        }
+        /** [method][metric]; NaN for absent (region empty or SMFD skipped). */
+        final double[][] values = new double[Method.values().length][Metric.values().length];
+        Method bestClassical;
+        double estimatedSigma;
+        double smfdSeconds = Double.NaN;
+        /** Per group IoU, NaN = skipped. Null when SMFD was skipped. */
+        double[] iou;
+        long[] intersection;
+        long[] union;
+    }
+
+    /** Images kept for the grid. */
+    record GridRow(int id, String label, FaceImage blurry, FaceImage best, FaceImage smfd, FaceImage sharp,
+                   FaceMasks predicted, int[] gtGroups) {
+    }
+
+    /** Everything the report needs. */
+    static final class Run {
+        Options options;
+        /** The data root as printed in reports: relative or neutral, never a machine-specific absolute path. */
+        String dataRoot;
+        String backendName;
+        String device;
+        String modelDescription;
+        String date;
+        double wallSeconds;
+        int requested;
+        List<FaceResult> faces = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        List<GridRow> grid = new ArrayList<>();
+        /** Class names of the predicted masks when they differ from the GT groups, else null. */
+        volatile List<String> foreignClasses;
+        ClassicalBaseline.Params baseline;
+        boolean smfd;
+    }
+
+    private Evaluation() {
+    }
+
+    /**
+     * Runs the evaluation and writes {@code report.md}, {@code report.json}, {@code per_image.csv}
+     * and {@code grid.png} to the output directory.
+     *
+     * @param o options
+     * @return path of report.md
+     * @throws IOException if data cannot be read or outputs cannot be written
+     * @throws io.smfd.SmfdException if the backend cannot be created or fails
+     */
+    public static Path run(Options o) throws IOException {
+        long t0 = System.nanoTime();
+        FaceDataset ds = new FaceDataset(o.data(), "eval");
+        if (!Files.isDirectory(ds.splitDir().resolve("images"))) {
+            throw new IOException("no eval/images directory under " + o.data().toAbsolutePath()
+                    + " (pass --data DIR pointing at celebamask-hq-mini)");
+        }
+        List<Integer> ids = ds.ids();
+        if (ids.isEmpty()) {
+            throw new IOException("no NNNN.jpg faces in " + ds.splitDir().resolve("images"));
+        }
+        if (o.limit() > 0 && o.limit() < ids.size()) {
+            ids = ids.subList(0, o.limit());
+        }
+        Files.createDirectories(o.out());
+
+        Run run = new Run();
+        run.options = o;
+        run.dataRoot = ModelDescription.neutralPath(o.data().toAbsolutePath().normalize(),
+                Path.of("").toAbsolutePath());
+        run.requested = ids.size();
+        run.date = java.time.OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        ClassicalBaseline baseline = new ClassicalBaseline();
+        run.baseline = baseline.params();
+        DegradationPipeline pipeline = DegradationPipeline.defaults();
+        Set<Integer> gridIds = chooseGridIds(ids, pipeline, o.gridFaces());
+
+        boolean useSmfd = !o.backend().equalsIgnoreCase("none");
+        run.smfd = useSmfd;
+        int cores = Runtime.getRuntime().availableProcessors();
+        Deblurrer deblurrer = null;
+        try {
+            if (useSmfd) {
+                Deblurrer.Builder b = Deblurrer.builder().threads(Math.max(1, cores / o.threads()));
+                if (!o.backend().equalsIgnoreCase("auto")) {
+                    b.backend(o.backend());
+                }
+                if (o.model() != null) {
+                    b.model(o.model());
+                }
+                deblurrer = b.build();
+                run.backendName = deblurrer.backendName();
+                run.device = deblurrer.device().toString();
+            } else {
+                run.backendName = "none (SMFD skipped)";
+                run.device = "-";
+            }
+            run.modelDescription = useSmfd ? ModelDescription.describe(deblurrer.modelInfo()) : "-";
+            o.progress().printf(Locale.ROOT, "[eval] %d faces from %s, backend %s, %d threads, output %s%n",
+                    ids.size(), ds.splitDir(), run.backendName, o.threads(), o.out().toAbsolutePath());
+
+            ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
+                Thread t = new Thread(r, "smfd-eval");
+                t.setDaemon(true);
+                return t;
+            });
+            AtomicInteger done = new AtomicInteger();
+            int total = ids.size();
+            int every = Math.max(1, total / 20);
+            long start = System.nanoTime();
+            final Deblurrer d = deblurrer;
+            List<Future<Object[]>> futures = new ArrayList<>();
+            for (int id : ids) {
+                futures.add(pool.submit(() -> {
+                    Object[] r;
+                    try {
+                        r = evaluateFace(ds, id, pipeline, baseline, d, gridIds.contains(id), run);
+                    } catch (IOException e) {
+                        r = new Object[] {null, null, id + ": " + e.getMessage()};
+                    }
+                    int n = done.incrementAndGet();
+                    if (n % every == 0 || n == total) {
+                        double el = (System.nanoTime() - start) / 1e9;
+                        o.progress().printf(Locale.ROOT, "[eval] %d/%d faces (%.0f%%), %.1f s elapsed, ETA %.0f s%n",
+                                n, total, 100.0 * n / total, el, el / n * (total - n));
+                    }
+                    return r;
+                }));
+            }
+            try {
+                for (Future<Object[]> f : futures) {
+                    Object[] r = f.get();
+                    if (r[0] != null) {
+                        run.faces.add((FaceResult) r[0]);
+                    } else {
+                        run.skipped.add((String) r[2]);
+                        o.progress().println("[eval] skipped " + r[2]);
+                    }
+                    if (r[1] != null) {
+                        run.grid.add((GridRow) r[1]);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IOException(c);
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            if (deblurrer != null) {
+                deblurrer.close();
+            }
+        }
+        if (run.faces.isEmpty()) {
+            throw new IOException("no face could be evaluated: " + run.skipped);
+        }
+        run.wallSeconds = (System.nanoTime() - t0) / 1e9;
+        Path report = Report.write(run, o.out());
+        GridImage.write(run, o.out().resolve("grid.png"));
+        o.progress().printf(Locale.ROOT, "[eval] done in %.1f s: %s%n", run.wallSeconds, report.toAbsolutePath());
+        return report;
+    }
+
+    /** Returns {result, gridRow or null}. */
+    private static Object[] evaluateFace(FaceDataset ds, int id, DegradationPipeline pipeline,
+                                         ClassicalBaseline baseline, Deblurrer deblurrer, boolean keep,
+                                         Run run) throws IOException {
+        FaceImage sharp = quantise8(ds.image(id));
+        int[] gt = ds.groupMask(id).orElse(null);
+        if (gt != null && gt.length != sharp.width() * sharp.height()) {
+            throw new IOException("mask size differs from image size");
+        }
+        FaceResult r = new FaceResult();
+        r.id = id;
+        r.seed = SEED_BASE + id;
+        Degradation deg = pipeline.sample(r.seed);
+        r.family = deg.family();
+        r.strength = radiusOfGyration(deg.kernel(), deg.kernelSize());
+        r.bucket = bucket(r.strength);
+        r.degradation = deg.describe();
+        r.recordPostBlurSteps(deg);
+        FaceImage blurry = quantise8(deg.applyTo(sharp));
+
+        FaceImage unsharp = quantise8(baseline.unsharp(blurry));
+        ClassicalBaseline.Estimate est = baseline.estimate(blurry);
+        r.estimatedSigma = est.sigma();
+        FaceImage wiener = quantise8(baseline.wiener(blurry, est.sigma() * baseline.params().wienerGamma(),
+                est.noiseRatio()));
+        FaceImage smfd = null;
+        FaceMasks masks = null;
+        if (deblurrer != null) {
+            long s = System.nanoTime();
+            DeblurResult dr = deblurrer.deblurWithMasks(blurry);
+            r.smfdSeconds = (System.nanoTime() - s) / 1e9;
+            smfd = quantise8(dr.image());
+            masks = dr.masks();
+        }
+        boolean[] eyes = gt == null ? null : regionOf(gt, FaceDataset.GROUP_EYES);
+        boolean[] mouth = gt == null ? null : regionOf(gt, FaceDataset.GROUP_MOUTH);
+        metrics(r.values[Method.BLURRY.ordinal()], blurry, sharp, eyes, mouth);
+        metrics(r.values[Method.UNSHARP.ordinal()], unsharp, sharp, eyes, mouth);
+        metrics(r.values[Method.WIENER.ordinal()], wiener, sharp, eyes, mouth);
+        boolean wienerBetter = r.values[Method.WIENER.ordinal()][Metric.PSNR_RGB.ordinal()]
+                > r.values[Method.UNSHARP.ordinal()][Metric.PSNR_RGB.ordinal()];
+        r.bestClassical = wienerBetter ? Method.WIENER : Method.UNSHARP;
+        r.values[Method.BEST_CLASSICAL.ordinal()] = r.values[r.bestClassical.ordinal()].clone();
+        if (smfd != null) {
+            metrics(r.values[Method.SMFD.ordinal()], smfd, sharp, eyes, mouth);
+        } else {
+            Arrays.fill(r.values[Method.SMFD.ordinal()], Double.NaN);
+        }
+        if (masks != null && !masks.classNames().equals(FaceDataset.GROUP_NAMES)) {
+            run.foreignClasses = masks.classNames();
+        }
+        if (masks != null && gt != null) {
+            iou(r, masks, gt);
+        }
+        GridRow row = null;
+        if (keep) {
+            String label = String.format(Locale.ROOT, "%04d  %s  r_g %.1f px  |  PSNR-Y blurry %.2f, best classical %.2f%s",
+                    id, r.family.name().toLowerCase(Locale.ROOT), r.strength,
+                    r.values[Method.BLURRY.ordinal()][Metric.PSNR_Y.ordinal()],
+                    r.values[Method.BEST_CLASSICAL.ordinal()][Metric.PSNR_Y.ordinal()],
+                    smfd == null ? "" : String.format(Locale.ROOT, ", SMFD %.2f dB",
+                            r.values[Method.SMFD.ordinal()][Metric.PSNR_Y.ordinal()]));
+            row = new GridRow(id, label, blurry, wienerBetter ? wiener : unsharp, smfd, sharp, masks, gt);
+        }
+        return new Object[] {r, row, null};
+    }
+
+    private static void metrics(double[] out, FaceImage img, FaceImage sharp, boolean[] eyes, boolean[] mouth) {
+        out[Metric.PSNR_RGB.ordinal()] = ImageMetrics.psnrRgb(img, sharp);
+        out[Metric.SSIM_RGB.ordinal()] = ImageMetrics.ssimRgb(img, sharp);
+        out[Metric.PSNR_Y.ordinal()] = ImageMetrics.psnrY(img, sharp);
+        out[Metric.SSIM_Y.ordinal()] = ImageMetrics.ssimY(img, sharp);
+        out[Metric.PSNR_EYES.ordinal()] = eyes == null ? Double.NaN : ImageMetrics.regionPsnrRgb(img, sharp, eyes);
+        out[Metric.PSNR_MOUTH.ordinal()] = mouth == null ? Double.NaN : ImageMetrics.regionPsnrRgb(img, sharp, mouth);
+    }
+
+    /** Per-class IoU of the argmax of the predicted masks against the GT groups. */
+    static void iou(FaceResult r, FaceMasks masks, int[] gt) {
+        int k = FaceDataset.GROUP_NAMES.size();
+        int[] toGroup = new int[masks.classNames().size()];
+        for (int c = 0; c < toGroup.length; c++) {
+            toGroup[c] = FaceDataset.GROUP_NAMES.indexOf(masks.classNames().get(c));
+        }
+        int[] pred = masks.argmax();
+        long[] inter = new long[k];
+        long[] predCount = new long[k];
+        long[] gtCount = new long[k];
+        for (int i = 0; i < pred.length; i++) {
+            int p = toGroup[pred[i]];
+            int g = gt[i];
+            if (p >= 0) {
+                predCount[p]++;
+            }
+            gtCount[g]++;
+            if (p == g) {
+                inter[g]++;
+            }
+        }
+        r.iou = new double[k];
+        r.intersection = inter;
+        r.union = new long[k];
+        for (int c = 0; c < k; c++) {
+            long union = predCount[c] + gtCount[c] - inter[c];
+            r.union[c] = union;
+            r.iou[c] = union == 0 ? Double.NaN : (double) inter[c] / union;
+        }
+    }
+
+    static boolean[] regionOf(int[] groups, int group) {
+        boolean[] m = new boolean[groups.length];
+        for (int i = 0; i < groups.length; i++) {
+            m[i] = groups[i] == group;
+        }
+        return m;
+    }
+
+    /**
+     * Radius of gyration of a kernel: {@code sqrt(sum k(x,y) |(x,y) - centroid|^2) / sum k}.
+     *
+     * @param kernel row-major {@code size x size} non-negative weights
+     * @param size   side length
+     * @return the radius in pixels
+     */
+    public static double radiusOfGyration(double[] kernel, int size) {
+        double s = 0;
+        double cx = 0;
+        double cy = 0;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                double v = kernel[y * size + x];
+                s += v;
+                cx += v * x;
+                cy += v * y;
+            }
+        }
+        cx /= s;
+        cy /= s;
+        double m2 = 0;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                double v = kernel[y * size + x];
+                m2 += v * ((x - cx) * (x - cx) + (y - cy) * (y - cy));
+            }
+        }
+        return Math.sqrt(m2 / s);
+    }
+
+    /**
+     * Strength bucket of a radius of gyration.
+     *
+     * @param strength radius of gyration, px
+     * @return 0..3
+     */
+    public static int bucket(double strength) {
+        for (int i = 0; i < BUCKET_EDGES.length; i++) {
+            if (strength < BUCKET_EDGES[i]) {
+                return i;
+            }
+        }
+        return BUCKET_EDGES.length;
+    }
+
+    /**
+     * Rounds an image to 8 bits per channel, as when saved to PNG.
+     *
+     * @param img image
+     * @return the quantised image
+     */
+    public static FaceImage quantise8(FaceImage img) {
+        return FaceImage.fromRgbBytes(img.width(), img.height(), img.toRgbBytes());
+    }
+
+    /** Grid faces: the first face of each blur family, then the next ids, up to {@code count}. */
+    static Set<Integer> chooseGridIds(List<Integer> ids, DegradationPipeline pipeline, int count) {
+        Set<Integer> chosen = new LinkedHashSet<>();
+        if (count <= 0) {
+            return chosen;
+        }
+        Map<BlurFamily, Integer> first = new EnumMap<>(BlurFamily.class);
+        for (int id : ids) {
+            BlurFamily f = pipeline.sample(SEED_BASE + id).family();
+            first.putIfAbsent(f, id);
+            if (first.size() == BlurFamily.values().length) {
+                break;
+            }
+        }
+        for (int id : first.values()) {
+            if (chosen.size() < count) {
+                chosen.add(id);
+            }
+        }
+        for (int id : ids) {
+            if (chosen.size() >= count) {
+                break;
+            }
+            chosen.add(id);
+        }
+        return chosen;
+    }
+}

@@ -1,0 +1,514 @@
+package io.smfd.eval;
+
+import io.smfd.degrade.BlurFamily;
+import io.smfd.eval.Evaluation.FaceResult;
+import io.smfd.eval.Evaluation.Method;
+import io.smfd.eval.Evaluation.Metric;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/** Writes {@code report.md}, {@code report.json} and {@code per_image.csv} for an {@link Evaluation} run. */
+final class Report {
+
+    private static final Metric[] MAIN = {Metric.PSNR_RGB, Metric.SSIM_RGB, Metric.PSNR_Y, Metric.SSIM_Y};
+
+    private Report() {
+    }
+
+    static Path write(Evaluation.Run run, Path dir) throws IOException {
+        Path md = dir.resolve("report.md");
+        Files.writeString(md, markdown(run), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("report.json"), json(run), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("per_image.csv"), csv(run), StandardCharsets.UTF_8);
+        return md;
+    }
+
+    // ---------------------------------------------------------------- aggregation
+
+    /** Mean of a metric over faces (NaN skipped; PSNR capped at {@link ImageMetrics#PSNR_CAP_DB}). */
+    static double mean(List<FaceResult> faces, Method m, Metric k) {
+        double s = 0;
+        int n = 0;
+        for (FaceResult f : faces) {
+            double v = f.values[m.ordinal()][k.ordinal()];
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            if (k != Metric.SSIM_RGB && k != Metric.SSIM_Y) {
+                v = Math.min(v, ImageMetrics.PSNR_CAP_DB);
+            }
+            s += v;
+            n++;
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+
+    static int count(List<FaceResult> faces, Method m, Metric k) {
+        int n = 0;
+        for (FaceResult f : faces) {
+            if (!Double.isNaN(f.values[m.ordinal()][k.ordinal()])) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static List<FaceResult> filter(List<FaceResult> faces, Predicate<FaceResult> p) {
+        List<FaceResult> out = new ArrayList<>();
+        for (FaceResult f : faces) {
+            if (p.test(f)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    private static List<Method> methods(Evaluation.Run run) {
+        List<Method> ms = new ArrayList<>(List.of(Method.values()));
+        if (!run.smfd) {
+            ms.remove(Method.SMFD);
+        }
+        return ms;
+    }
+
+    /** IoU stats per class: {mean over images, images counted, pooled IoU}. */
+    static double[][] iouStats(List<FaceResult> faces) {
+        int k = FaceDataset.GROUP_NAMES.size();
+        double[][] out = new double[k][3];
+        for (int c = 0; c < k; c++) {
+            double s = 0;
+            int n = 0;
+            long inter = 0;
+            long union = 0;
+            for (FaceResult f : faces) {
+                if (f.iou == null) {
+                    continue;
+                }
+                inter += f.intersection[c];
+                union += f.union[c];
+                if (!Double.isNaN(f.iou[c])) {
+                    s += f.iou[c];
+                    n++;
+                }
+            }
+            out[c][0] = n == 0 ? Double.NaN : s / n;
+            out[c][1] = n;
+            out[c][2] = union == 0 ? Double.NaN : (double) inter / union;
+        }
+        return out;
+    }
+
+    /** Mean over images of the per-image mean IoU over the classes present in that image. */
+    static double meanImageIou(List<FaceResult> faces) {
+        double s = 0;
+        int n = 0;
+        for (FaceResult f : faces) {
+            if (f.iou == null) {
+                continue;
+            }
+            double si = 0;
+            int ni = 0;
+            for (double v : f.iou) {
+                if (!Double.isNaN(v)) {
+                    si += v;
+                    ni++;
+                }
+            }
+            if (ni > 0) {
+                s += si / ni;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+
+    // ---------------------------------------------------------------- markdown
+
+    static String markdown(Evaluation.Run run) {
+        List<FaceResult> all = run.faces;
+        List<Method> ms = methods(run);
+        StringBuilder sb = new StringBuilder();
+        sb.append("# SMFD evaluation report\n\n");
+        sb.append("Numbers below are measured on the **held-out eval split** of CelebAMask-HQ mini (faces 4500-4999),"
+                + " which was used neither to train SMFD-UNet nor to choose the classical baselines' parameters.\n\n");
+        if (ModelDescription.untrained(run.modelDescription)) {
+            sb.append("> **Note:** the evaluated model's card declares `trained: false`. The SMFD rows and the mask IoU"
+                    + " below describe that model only, not the bundled SMFD-UNet.\n\n");
+        }
+        sb.append("| | |\n| --- | --- |\n");
+        row(sb, "Command", "`" + run.options.commandLine() + "`");
+        row(sb, "Date", run.date);
+        row(sb, "Data", "`" + run.dataRoot + "/eval`: " + all.size() + " of " + run.requested + " faces evaluated (ids "
+                + all.get(0).id + ".." + all.get(all.size() - 1).id + ")"
+                + (run.skipped.isEmpty() ? "" : "; skipped " + run.skipped.size() + ": " + String.join("; ", run.skipped)));
+        row(sb, "Backend", run.backendName + " (device " + run.device + ")");
+        row(sb, "Model", run.modelDescription);
+        row(sb, "Degradation", "`DegradationPipeline.defaults()` (spec v1); face `i` uses seed `"
+                + Evaluation.SEED_BASE + " + i`; every output is quantised to 8 bits before scoring");
+        row(sb, "Classical baselines", run.baseline.toString() + " (chosen on training faces 4300-4339 only)");
+        double smfdTime = 0;
+        int nt = 0;
+        for (FaceResult f : all) {
+            if (!Double.isNaN(f.smfdSeconds)) {
+                smfdTime += f.smfdSeconds;
+                nt++;
+            }
+        }
+        row(sb, "Time", fmt("%.1f s wall, %d face threads", run.wallSeconds, run.options.threads())
+                + (nt > 0 ? fmt("; SMFD %.3f s per face (mean call latency)", smfdTime / nt) : ""));
+        sb.append('\n');
+
+        sb.append("## Summary (all faces)\n\n");
+        sb.append("PSNR in dB (RGB: peak 1 on [0,1]; Y: BT.601 luma on the 8-bit scale, peak 255). SSIM: Wang et al."
+                + " 2004, 11x11 Gaussian window (sigma 1.5), RGB = mean of the channel SSIMs with L = 1, Y with"
+                + " L = 255. Eyes/mouth: RGB PSNR over the ground-truth region. Higher is better. Means over faces;"
+                + " per-face PSNR capped at " + (int) ImageMetrics.PSNR_CAP_DB + " dB.\n\n");
+        sb.append("| Method | n | PSNR RGB | SSIM RGB | PSNR Y | SSIM Y | PSNR eyes | PSNR mouth |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Method m : ms) {
+            sb.append("| ").append(m.label).append(" | ").append(count(all, m, Metric.PSNR_RGB));
+            for (Metric k : Metric.values()) {
+                sb.append(" | ").append(value(k, mean(all, m, k)));
+            }
+            sb.append(" |\n");
+        }
+        if (run.smfd) {
+            sb.append("| *SMFD - best classical* | ").append(all.size());
+            for (Metric k : Metric.values()) {
+                sb.append(" | ").append(delta(k, mean(all, Method.SMFD, k) - mean(all, Method.BEST_CLASSICAL, k)));
+            }
+            sb.append(" |\n");
+        }
+        sb.append('\n');
+
+        sb.append("## By blur family\n\n");
+        groupTable(sb, "Family", ms, familyGroups(all));
+
+        sb.append("## By blur strength\n\n");
+        sb.append("Strength = radius of gyration of the blur kernel, `sqrt(sum k(x,y) |(x,y) - centroid|^2)` in pixels"
+                + " (an isotropic Gaussian of sigma s has sqrt(2) s; a linear motion of length L has L/sqrt(12);"
+                + " a disk of radius R has R/sqrt(2)).\n\n");
+        groupTable(sb, "Strength", ms, strengthGroups(all));
+
+        sb.append("## By post-blur degradation\n\n");
+        sb.append("The same faces grouped by the steps the pipeline drew after the blur (a face can have several, so"
+                + " the \"with\" groups overlap; \"blur only\" has none of them).\n\n");
+        groupTable(sb, "Condition", ms, conditionGroups(all));
+
+        sb.append("## Region PSNR (eyes, mouth)\n\n");
+        sb.append("RGB PSNR (peak 1) over the pixels of the ground-truth grouped mask: eyes = CelebAMask-HQ classes 4, 5;"
+                + " mouth = 10, 11, 12. Faces whose region is empty are left out (n).\n\n");
+        sb.append("| Method | PSNR eyes | n eyes | PSNR mouth | n mouth |\n| --- | ---: | ---: | ---: | ---: |\n");
+        for (Method m : ms) {
+            sb.append("| ").append(m.label).append(" | ").append(value(Metric.PSNR_EYES, mean(all, m, Metric.PSNR_EYES)))
+                    .append(" | ").append(count(all, m, Metric.PSNR_EYES)).append(" | ")
+                    .append(value(Metric.PSNR_MOUTH, mean(all, m, Metric.PSNR_MOUTH))).append(" | ")
+                    .append(count(all, m, Metric.PSNR_MOUTH)).append(" |\n");
+        }
+        sb.append('\n');
+
+        sb.append("## Mask generator IoU\n\n");
+        if (!run.smfd) {
+            sb.append("Not measured: SMFD was skipped (`--backend none`).\n\n");
+        } else {
+            sb.append("Argmax of the masks SMFD predicts from the **blurry input** against the ground-truth masks grouped"
+                    + " into the model's 8 classes. Per image and class, IoU = |pred AND gt| / |pred OR gt|; a class"
+                    + " absent from both prediction and ground truth in an image is skipped for that image. \"Mean IoU\""
+                    + " averages over the images where the class occurs; \"pooled IoU\" sums intersections and unions"
+                    + " over all images.\n\n");
+            if (run.foreignClasses != null) {
+                sb.append("> **Note:** the model's mask classes ").append(run.foreignClasses).append(" differ from the"
+                        + " ground-truth groups ").append(FaceDataset.GROUP_NAMES).append("; classes are matched by name"
+                        + " and predicted classes without a ground-truth counterpart count as misses.\n\n");
+            }
+            double[][] st = iouStats(all);
+            sb.append("| Class | Mean IoU | Images | Pooled IoU |\n| --- | ---: | ---: | ---: |\n");
+            double mc = 0;
+            int nc = 0;
+            for (int c = 0; c < st.length; c++) {
+                sb.append("| ").append(FaceDataset.GROUP_NAMES.get(c)).append(" | ").append(num(st[c][0], "%.4f"))
+                        .append(" | ").append((int) st[c][1]).append(" | ").append(num(st[c][2], "%.4f")).append(" |\n");
+                if (!Double.isNaN(st[c][0])) {
+                    mc += st[c][0];
+                    nc++;
+                }
+            }
+            sb.append("| **mIoU (mean over classes)** | **").append(num(nc == 0 ? Double.NaN : mc / nc, "%.4f"))
+                    .append("** | ").append(all.size()).append(" | |\n");
+            sb.append("| mIoU (mean over images of the per-image mean) | ").append(num(meanImageIou(all), "%.4f"))
+                    .append(" | ").append(all.size()).append(" | |\n\n");
+        }
+
+        sb.append("## Classical baselines\n\n");
+        sb.append("- **Unsharp mask**: `x + amount (x - G_sigma * x)` per RGB channel, mirror borders.\n");
+        sb.append("- **Wiener (blind)**: frequency-domain Wiener deconvolution per RGB channel with a Gaussian kernel whose"
+                + " sigma (and noise-to-signal ratio) is estimated from the blurry image alone by fitting its radially"
+                + " averaged log power spectrum with a 1/f^alpha natural-image prior times the Gaussian's"
+                + " exp(-(2 pi f sigma)^2) plus a noise floor; half-sample mirror padding to a power of two; own"
+                + " radix-2 FFT.\n");
+        sb.append("- **Best classical**: per image, whichever of the two has the higher RGB PSNR against the sharp face"
+                + " (an oracle choice, so an upper bound for these baselines); all its metrics come from that method.\n");
+        sb.append("- Parameters were chosen on training faces 4300-4339 only (never on eval/): ")
+                .append(run.baseline).append(".\n\n");
+        sb.append("| Family | n | Best = Wiener | Best = unsharp | Mean estimated sigma (px) |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: |\n");
+        for (BlurFamily fam : BlurFamily.values()) {
+            List<FaceResult> g = filter(all, f -> f.family == fam);
+            baselineRow(sb, fam.name().toLowerCase(Locale.ROOT), g);
+        }
+        baselineRow(sb, "all", all);
+        sb.append('\n');
+
+        sb.append("## Files\n\n");
+        sb.append("- `report.json`: the same numbers, machine-readable.\n");
+        sb.append("- `per_image.csv`: one line per face (degradation, strength, all metrics, IoU).\n");
+        sb.append("- `grid.png`: a few faces: blurry input | best classical | SMFD | sharp | predicted masks | ground-truth"
+                + " masks. Derived from CelebAMask-HQ (non-commercial licence): do not commit or redistribute.\n\n");
+        sb.append("Method details: `docs/evaluation.md`.\n");
+        return sb.toString();
+    }
+
+    /** Faces grouped by blur family, in {@link BlurFamily} order, named in lower case. */
+    private static List<Group> familyGroups(List<FaceResult> all) {
+        return List.of(BlurFamily.values()).stream()
+                .map(fam -> new Group(fam.name().toLowerCase(Locale.ROOT), filter(all, f -> f.family == fam)))
+                .toList();
+    }
+
+    /** Faces grouped by strength bucket ({@link Evaluation#BUCKET_LABELS}). */
+    private static List<Group> strengthGroups(List<FaceResult> all) {
+        List<Group> buckets = new ArrayList<>();
+        for (int b = 0; b < Evaluation.BUCKET_LABELS.length; b++) {
+            int bb = b;
+            buckets.add(new Group(Evaluation.BUCKET_LABELS[b], filter(all, f -> f.bucket == bb)));
+        }
+        return buckets;
+    }
+
+    /** Faces grouped by the post-blur steps: blur only, with noise, with JPEG, with down-up rescaling. */
+    static List<Group> conditionGroups(List<FaceResult> all) {
+        return List.of(new Group("blur only", filter(all, f -> !f.noise && !f.jpeg && !f.rescaled)),
+                new Group("with noise", filter(all, f -> f.noise)),
+                new Group("with JPEG", filter(all, f -> f.jpeg)),
+                new Group("with rescaling", filter(all, f -> f.rescaled)));
+    }
+
+    record Group(String name, List<FaceResult> faces) {
+    }
+
+    private static void groupTable(StringBuilder sb, String title, List<Method> ms, List<Group> groups) {
+        sb.append("| ").append(title).append(" | n | Method | PSNR RGB | SSIM RGB | PSNR Y | SSIM Y |\n");
+        sb.append("| --- | ---: | --- | ---: | ---: | ---: | ---: |\n");
+        for (Group g : groups) {
+            if (g.faces().isEmpty()) {
+                sb.append("| ").append(g.name()).append(" | 0 | - | | | | |\n");
+                continue;
+            }
+            boolean first = true;
+            for (Method m : ms) {
+                sb.append("| ").append(first ? g.name() : "").append(" | ").append(first ? g.faces().size() : "")
+                        .append(" | ").append(m.label);
+                for (Metric k : MAIN) {
+                    sb.append(" | ").append(value(k, mean(g.faces(), m, k)));
+                }
+                sb.append(" |\n");
+                first = false;
+            }
+        }
+        sb.append('\n');
+    }
+
+    private static void baselineRow(StringBuilder sb, String name, List<FaceResult> g) {
+        int w = 0;
+        double s = 0;
+        for (FaceResult f : g) {
+            if (f.bestClassical == Method.WIENER) {
+                w++;
+            }
+            s += f.estimatedSigma;
+        }
+        sb.append("| ").append(name).append(" | ").append(g.size()).append(" | ").append(w).append(" | ")
+                .append(g.size() - w).append(" | ").append(g.isEmpty() ? "-" : fmt("%.2f", s / g.size())).append(" |\n");
+    }
+
+    private static void row(StringBuilder sb, String k, String v) {
+        sb.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n");
+    }
+
+    private static String value(Metric k, double v) {
+        return num(v, k == Metric.SSIM_RGB || k == Metric.SSIM_Y ? "%.4f" : "%.2f");
+    }
+
+    private static String delta(Metric k, double v) {
+        return Double.isNaN(v) ? "n/a" : (v >= 0 ? "+" : "") + value(k, v);
+    }
+
+    private static String num(double v, String f) {
+        return Double.isNaN(v) ? "n/a" : fmt(f, v);
+    }
+
+    private static String fmt(String f, Object... args) {
+        return String.format(Locale.ROOT, f, args);
+    }
+
+    // ---------------------------------------------------------------- JSON
+
+    static String json(Evaluation.Run run) {
+        List<FaceResult> all = run.faces;
+        List<Method> ms = methods(run);
+        StringBuilder sb = new StringBuilder("{\n");
+        kv(sb, 1, "command", str(run.options.commandLine()), true);
+        kv(sb, 1, "date", str(run.date), true);
+        kv(sb, 1, "data", str(run.dataRoot + "/eval"), true);
+        kv(sb, 1, "split", str("held-out eval (4500-4999)"), true);
+        kv(sb, 1, "faces", Integer.toString(all.size()), true);
+        kv(sb, 1, "skipped", Integer.toString(run.skipped.size()), true);
+        kv(sb, 1, "backend", str(run.backendName), true);
+        kv(sb, 1, "device", str(run.device), true);
+        kv(sb, 1, "model", str(run.modelDescription), true);
+        kv(sb, 1, "seedBase", Long.toString(Evaluation.SEED_BASE), true);
+        kv(sb, 1, "baseline", str(run.baseline.toString()), true);
+        kv(sb, 1, "wallSeconds", jnum(run.wallSeconds), true);
+        kv(sb, 1, "overall", methodsJson(all, ms, 1), true);
+        kv(sb, 1, "byFamily", groupsJson(familyGroups(all), ms), true);
+        kv(sb, 1, "byStrength", groupsJson(strengthGroups(all), ms), true);
+        kv(sb, 1, "byCondition", groupsJson(conditionGroups(all), ms), true);
+        StringBuilder iou = new StringBuilder("{\n");
+        if (run.smfd) {
+            double[][] st = iouStats(all);
+            for (int c = 0; c < st.length; c++) {
+                kv(iou, 2, FaceDataset.GROUP_NAMES.get(c), "{\"meanIoU\": " + jnum(st[c][0]) + ", \"images\": "
+                        + (int) st[c][1] + ", \"pooledIoU\": " + jnum(st[c][2]) + "}", true);
+            }
+            double mc = 0;
+            int nc = 0;
+            for (double[] s : st) {
+                if (!Double.isNaN(s[0])) {
+                    mc += s[0];
+                    nc++;
+                }
+            }
+            kv(iou, 2, "mIoU", jnum(nc == 0 ? Double.NaN : mc / nc), true);
+            kv(iou, 2, "mIoUPerImage", jnum(meanImageIou(all)), false);
+        }
+        iou.append("  }");
+        kv(sb, 1, "maskIoU", iou.toString(), false);
+        sb.append("}\n");
+        return sb.toString();
+    }
+
+    /** A JSON object (at depth 1) with one {@link #groupJson} entry per group, keyed by the group's name. */
+    private static String groupsJson(List<Group> groups, List<Method> ms) {
+        StringBuilder sb = new StringBuilder("{\n");
+        for (int i = 0; i < groups.size(); i++) {
+            kv(sb, 2, groups.get(i).name(), groupJson(groups.get(i).faces(), ms, 2), i < groups.size() - 1);
+        }
+        return sb.append("  }").toString();
+    }
+
+    private static String groupJson(List<FaceResult> g, List<Method> ms, int depth) {
+        return "{\"n\": " + g.size() + ", \"methods\": " + methodsJson(g, ms, depth + 1) + "}";
+    }
+
+    private static String methodsJson(List<FaceResult> g, List<Method> ms, int depth) {
+        StringBuilder sb = new StringBuilder("{\n");
+        for (int i = 0; i < ms.size(); i++) {
+            Method m = ms.get(i);
+            StringBuilder v = new StringBuilder("{");
+            Metric[] ks = Metric.values();
+            for (int j = 0; j < ks.length; j++) {
+                v.append('"').append(camel(ks[j].name())).append("\": ").append(jnum(mean(g, m, ks[j])));
+                if (j < ks.length - 1) {
+                    v.append(", ");
+                }
+            }
+            v.append('}');
+            kv(sb, depth + 1, camel(m.name()), v.toString(), i < ms.size() - 1);
+        }
+        sb.append("  ".repeat(depth)).append('}');
+        return sb.toString();
+    }
+
+    private static String camel(String s) {
+        StringBuilder sb = new StringBuilder();
+        boolean up = false;
+        for (char c : s.toLowerCase(Locale.ROOT).toCharArray()) {
+            if (c == '_') {
+                up = true;
+            } else {
+                sb.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void kv(StringBuilder sb, int depth, String k, String v, boolean comma) {
+        sb.append("  ".repeat(depth)).append(str(k)).append(": ").append(v).append(comma ? ",\n" : "\n");
+    }
+
+    private static String jnum(double v) {
+        return Double.isFinite(v) ? fmt("%.6g", v) : "null";
+    }
+
+    static String str(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(fmt("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    // ---------------------------------------------------------------- CSV
+
+    static String csv(Evaluation.Run run) {
+        StringBuilder sb = new StringBuilder("id,seed,family,strength_px,bucket,estimated_sigma,best_classical,smfd_seconds");
+        for (Method m : Method.values()) {
+            for (Metric k : Metric.values()) {
+                sb.append(',').append(m.name().toLowerCase(Locale.ROOT)).append('_').append(k.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (String c : FaceDataset.GROUP_NAMES) {
+            sb.append(",iou_").append(c);
+        }
+        sb.append(",degradation\n");
+        for (FaceResult f : run.faces) {
+            sb.append(f.id).append(',').append(f.seed).append(',').append(f.family.name().toLowerCase(Locale.ROOT))
+                    .append(',').append(fmt("%.3f", f.strength)).append(',')
+                    .append(Evaluation.BUCKET_LABELS[f.bucket]).append(',').append(fmt("%.3f", f.estimatedSigma))
+                    .append(',').append(f.bestClassical.name().toLowerCase(Locale.ROOT)).append(',')
+                    .append(Double.isNaN(f.smfdSeconds) ? "" : fmt("%.4f", f.smfdSeconds));
+            for (Method m : Method.values()) {
+                for (Metric k : Metric.values()) {
+                    double v = f.values[m.ordinal()][k.ordinal()];
+                    sb.append(',').append(Double.isNaN(v) ? "" : Double.isInfinite(v) ? "inf" : fmt("%.5f", v));
+                }
+            }
+            for (int c = 0; c < FaceDataset.GROUP_NAMES.size(); c++) {
+                double v = f.iou == null ? Double.NaN : f.iou[c];
+                sb.append(',').append(Double.isNaN(v) ? "" : fmt("%.5f", v));
+            }
+            sb.append(",\"").append(f.degradation.replace("\"", "'")).append("\"\n");
+        }
+        return sb.toString();
+    }
+}
