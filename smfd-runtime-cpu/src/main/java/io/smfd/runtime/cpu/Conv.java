@@ -1,5 +1,7 @@
 package io.smfd.runtime.cpu;
 
+import static io.smfd.runtime.cpu.Kernels.OC_BLOCK;
+
 import java.util.Arrays;
 
 /**
@@ -58,21 +60,21 @@ final class Conv extends Op {
         this.pb = pb;
         this.pr = pr;
         this.taps = kh * kw;
-        this.blocks = (oc + Kernels.OC_BLOCK - 1) / Kernels.OC_BLOCK;
+        this.blocks = (oc + OC_BLOCK - 1) / OC_BLOCK;
         this.weights = weights;
         this.bias = bias;
         this.wPacked = pack(weights, oc, ic, taps);
     }
 
     static float[] pack(float[] w, int oc, int ic, int taps) {
-        int blocks = (oc + 3) / 4;
-        float[] p = new float[blocks * ic * taps * 4];
+        int blocks = (oc + OC_BLOCK - 1) / OC_BLOCK;
+        float[] p = new float[blocks * ic * taps * OC_BLOCK];
         for (int o = 0; o < oc; o++) {
-            int b = o / 4;
-            int lane = o % 4;
+            int b = o / OC_BLOCK;
+            int lane = o % OC_BLOCK;
             for (int c = 0; c < ic; c++) {
                 for (int t = 0; t < taps; t++) {
-                    p[((b * ic + c) * taps + t) * 4 + lane] = w[(o * ic + c) * taps + t];
+                    p[((b * ic + c) * taps + t) * OC_BLOCK + lane] = w[(o * ic + c) * taps + t];
                 }
             }
         }
@@ -213,8 +215,8 @@ final class Conv extends Op {
                     int p1 = Math.min(g.wide, p0 + DIRECT_CHUNK);
                     float[] tile = tile(DIRECT_CHUNK);
                     for (int b = 0; b < blocks; b++) {
-                        ex.k.convFused(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * 4,
-                                Math.min(4, oc - b * 4), out, outN + b * 4 * outPlane, outPlane, bias, b * 4, res,
+                        ex.k.convFused(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * OC_BLOCK,
+                                Math.min(OC_BLOCK, oc - b * OC_BLOCK), out, outN + b * OC_BLOCK * outPlane, outPlane, bias, b * OC_BLOCK, res,
                                 act, lo, hi, p0, p1, tile);
                     }
                 });
@@ -227,15 +229,15 @@ final class Conv extends Op {
                 int p1 = Math.min(g.wide, p0 + cl);
                 float[] tile = tile(cl);
                 if (g.pitch == g.wo) { // wide positions are output positions: epilogue in registers
-                    int nOut = Math.min(4, oc - b * 4);
-                    int ob = outN + b * 4 * outPlane;
-                    ex.k.convFused(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * 4, nOut, out,
-                            ob, outPlane, bias, b * 4, res, act, lo, hi, p0, p1, tile);
+                    int nOut = Math.min(OC_BLOCK, oc - b * OC_BLOCK);
+                    int ob = outN + b * OC_BLOCK * outPlane;
+                    ex.k.convFused(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * OC_BLOCK, nOut, out,
+                            ob, outPlane, bias, b * OC_BLOCK, res, act, lo, hi, p0, p1, tile);
                     return;
                 }
-                ex.k.conv(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * 4, tile, cl, p0, p1);
-                for (int o = 0; o < 4; o++) {
-                    int c = b * 4 + o;
+                ex.k.conv(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * OC_BLOCK, tile, cl, p0, p1);
+                for (int o = 0; o < OC_BLOCK; o++) {
+                    int c = b * OC_BLOCK + o;
                     if (c >= oc) {
                         break;
                     }
@@ -258,8 +260,8 @@ final class Conv extends Op {
 
     private static float[] tile(int len) {
         float[] tile = TILE.get();
-        if (tile == null || tile.length < 4 * len) {
-            tile = new float[4 * MAX_CHUNK];
+        if (tile == null || tile.length < OC_BLOCK * len) {
+            tile = new float[OC_BLOCK * MAX_CHUNK];
             TILE.set(tile);
         }
         return tile;

@@ -31,8 +31,8 @@ abstract class Kernels {
 
     /**
      * Convolution inner kernel for one block of {@link #OC_BLOCK} output channels:
-     * {@code dst[o * dstStride + (p - p0)] = sum_ic sum_t w[wOff + (ic*taps + t)*4 + o] * in[inBase + ic*icStride + tapOff[t] + p]}
-     * for {@code o < 4}, {@code p0 <= p < p1}. Reads only indices the formula names.
+     * {@code dst[o * dstStride + (p - p0)] = sum_ic sum_t w[wOff + (ic*taps + t)*OC_BLOCK + o] * in[inBase + ic*icStride + tapOff[t] + p]}
+     * for {@code o < OC_BLOCK}, {@code p0 <= p < p1}. Reads only indices the formula names.
      */
     abstract void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps,
                        float[] w, int wOff, float[] dst, int dstStride, int p0, int p1);
@@ -48,7 +48,7 @@ abstract class Kernels {
      * Convolution with the epilogue fused, for layouts where wide positions are output positions (1x1 stride-1
      * convolutions): for {@code o < nOut} and {@code p0 <= p < p1},
      * {@code out[outOff + o*outStride + p] = act(conv + bias[biasOff + o] (+ res[same index]))}.
-     * The default goes through {@code tile} (at least {@code 4 * (p1 - p0)} floats) and {@link #epilogue};
+     * The default goes through {@code tile} (at least {@code OC_BLOCK * (p1 - p0)} floats) and {@link #epilogue};
      * vector kernels apply the epilogue in registers.
      */
     void convFused(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff,

@@ -31,7 +31,7 @@ final class ScalarKernels extends Kernels {
             int wi = wOff;
             for (int c = 0; c < ic; c++) {
                 int cb = inBase + c * icStride + p;
-                for (int t = 0; t < taps; t++, wi += 4) {
+                for (int t = 0; t < taps; t++, wi += OC_BLOCK) {
                     int idx = cb + tapOff[t];
                     float x0 = in[idx];
                     float x1 = in[idx + 1];
@@ -85,7 +85,7 @@ final class ScalarKernels extends Kernels {
             int wi = wOff;
             for (int c = 0; c < ic; c++) {
                 int cb = inBase + c * icStride + p;
-                for (int t = 0; t < taps; t++, wi += 4) {
+                for (int t = 0; t < taps; t++, wi += OC_BLOCK) {
                     float x = in[cb + tapOff[t]];
                     a0 += w[wi] * x;
                     a1 += w[wi + 1] * x;

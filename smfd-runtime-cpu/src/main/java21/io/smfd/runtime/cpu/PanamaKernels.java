@@ -15,18 +15,31 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PanamaKernels extends Kernels {
 
+    /*
+     * Chosen when KernelSelector loads this class (only after its checks passed), not when the backend is loaded:
+     * the preferred shape of this CPU, and FMA only where KernelSelector found it fast. They stay static finals
+     * on purpose: C2 intrinsifies Vector API calls only when the species is a compile-time constant, which a
+     * field of the kernels instance is not.
+     */
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
+    private static final boolean FMA = KernelSelector.fastFma();
 
     PanamaKernels() {
-        if (VL < 4) {
-            throw new UnsupportedOperationException("vector length " + VL + " is too small to pay off");
+        if (S.vectorBitSize() < 128) {
+            throw new UnsupportedOperationException("preferred vector size " + S.vectorBitSize()
+                    + " bits is below 128 bits and does not pay off");
         }
     }
 
     @Override
     String description() {
-        return "vector (" + S.vectorBitSize() + "-bit, " + VL + " float lanes)";
+        return "vector (" + S.vectorBitSize() + "-bit, " + VL + " float lanes, " + (FMA ? "FMA" : "mul+add") + ")";
+    }
+
+    /** {@code a * b + c}: fused where the CPU has fast FMA, otherwise a separate multiply and add (as Lucene). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 
     @Override
@@ -53,17 +66,17 @@ final class PanamaKernels extends Kernels {
                     FloatVector x0 = FloatVector.fromArray(S, in, idx);
                     FloatVector x1 = FloatVector.fromArray(S, in, idx + VL);
                     FloatVector w0 = FloatVector.broadcast(S, w[wi]);
-                    a00 = x0.fma(w0, a00);
-                    a01 = x1.fma(w0, a01);
+                    a00 = fma(x0, w0, a00);
+                    a01 = fma(x1, w0, a01);
                     FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
-                    a10 = x0.fma(w1, a10);
-                    a11 = x1.fma(w1, a11);
+                    a10 = fma(x0, w1, a10);
+                    a11 = fma(x1, w1, a11);
                     FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
-                    a20 = x0.fma(w2, a20);
-                    a21 = x1.fma(w2, a21);
+                    a20 = fma(x0, w2, a20);
+                    a21 = fma(x1, w2, a21);
                     FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);
-                    a30 = x0.fma(w3, a30);
-                    a31 = x1.fma(w3, a31);
+                    a30 = fma(x0, w3, a30);
+                    a31 = fma(x1, w3, a31);
                 }
             }
             int d = p - p0;
@@ -89,10 +102,10 @@ final class PanamaKernels extends Kernels {
                 for (int t = 0; t < taps; t++, wi += 4) {
                     int idx = cb + tapOff[t];
                     FloatVector x = full ? FloatVector.fromArray(S, in, idx) : FloatVector.fromArray(S, in, idx, m);
-                    a0 = x.fma(FloatVector.broadcast(S, w[wi]), a0);
-                    a1 = x.fma(FloatVector.broadcast(S, w[wi + 1]), a1);
-                    a2 = x.fma(FloatVector.broadcast(S, w[wi + 2]), a2);
-                    a3 = x.fma(FloatVector.broadcast(S, w[wi + 3]), a3);
+                    a0 = fma(x, FloatVector.broadcast(S, w[wi]), a0);
+                    a1 = fma(x, FloatVector.broadcast(S, w[wi + 1]), a1);
+                    a2 = fma(x, FloatVector.broadcast(S, w[wi + 2]), a2);
+                    a3 = fma(x, FloatVector.broadcast(S, w[wi + 3]), a3);
                 }
             }
             int d = p - p0;
@@ -132,17 +145,17 @@ final class PanamaKernels extends Kernels {
                     FloatVector x0 = FloatVector.fromArray(S, in, idx);
                     FloatVector x1 = FloatVector.fromArray(S, in, idx + VL);
                     FloatVector w0 = FloatVector.broadcast(S, w[wi]);
-                    a00 = x0.fma(w0, a00);
-                    a01 = x1.fma(w0, a01);
+                    a00 = fma(x0, w0, a00);
+                    a01 = fma(x1, w0, a01);
                     FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
-                    a10 = x0.fma(w1, a10);
-                    a11 = x1.fma(w1, a11);
+                    a10 = fma(x0, w1, a10);
+                    a11 = fma(x1, w1, a11);
                     FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
-                    a20 = x0.fma(w2, a20);
-                    a21 = x1.fma(w2, a21);
+                    a20 = fma(x0, w2, a20);
+                    a21 = fma(x1, w2, a21);
                     FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);
-                    a30 = x0.fma(w3, a30);
-                    a31 = x1.fma(w3, a31);
+                    a30 = fma(x0, w3, a30);
+                    a31 = fma(x1, w3, a31);
                 }
             }
             finish(a00, b0, out, outOff + p, res, act, lo, hi);

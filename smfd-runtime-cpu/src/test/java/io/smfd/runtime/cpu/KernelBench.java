@@ -3,9 +3,10 @@ package io.smfd.runtime.cpu;
 import java.util.Random;
 
 /**
- * Internal hook for the JMH benchmarks in {@code smfd-benchmarks} (not API: the package is not exported, so on
- * the module path this class is invisible; on the class path, do not use it). Runs one convolution layer with
- * the chosen kernels and thread count, so its GFLOP/s can be compared with the machine's FMA peak.
+ * Hook for the JMH benchmarks in {@code smfd-benchmarks}, shipped only in this module's test-jar
+ * ({@code io.smfd:smfd-runtime-cpu:tests}, which contains nothing else), never in the runtime jar. It sits in the
+ * runtime's package to reach the package-private kernels. Runs one convolution layer with the chosen kernels and
+ * thread count, so its GFLOP/s can be compared with the machine's FMA peak.
  */
 public final class KernelBench implements AutoCloseable {
 
