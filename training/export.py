@@ -58,7 +58,7 @@ def strip_zero_pads(m):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ckpt", default=None, help="checkpoint; omitted = untrained weights (graph only)")
+    ap.add_argument("--ckpt", default=None, help="checkpoint to export (e.g. training/runs/v1/latest.pt); omitted = randomly initialised weights, for checking the graph only")
     ap.add_argument("--out", default="smfd-model/src/main/resources/io/smfd/model")
     ap.add_argument("--metrics", default=None, help="JSON file with measured metrics for the card")
     a = ap.parse_args()
