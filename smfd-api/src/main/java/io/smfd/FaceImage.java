@@ -1,6 +1,11 @@
 package io.smfd;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -10,7 +15,8 @@ import java.util.Objects;
  * <p>Pixels are stored as planar float (R plane, then G, then B; row-major within a plane) with
  * values in [0, 1]. Width and height must each be within [{@value #MIN_SIZE}, {@value #MAX_SIZE}].
  * Conversions between 8-bit and float use {@code v / 255f} and {@code round(clamp(f) * 255)}, so
- * 8-bit data survives a round trip exactly. Alpha is ignored on input and opaque on output.
+ * 8-bit data survives a round trip exactly. Alpha is ignored on input and opaque on output. Gray and 16-bit
+ * images keep their sample values (see {@link #fromBufferedImage(BufferedImage)}).
  *
  * <p>Instances are immutable and thread-safe; every factory copies its input and every
  * {@code to...} method returns a fresh copy. Errors: {@code null} arguments throw
@@ -39,8 +45,15 @@ public final class FaceImage {
     }
 
     /**
-     * Creates a face image from any {@link BufferedImage} (colour model converted to sRGB by
-     * {@link BufferedImage#getRGB(int, int, int, int, int[], int, int)}; alpha ignored).
+     * Creates a face image from any {@link BufferedImage}; alpha is ignored.
+     *
+     * <p>Sample values are taken exactly where the image is already sRGB-encoded: 8- and 16-bit RGB in sRGB
+     * (16-bit samples keep their precision, {@code v / 65535f}) and gray or gray+alpha in the JDK's default
+     * {@link ColorSpace#CS_GRAY}, which ImageIO attaches to every gray PNG and JPEG without an ICC profile
+     * although their samples are gamma-encoded like sRGB (a colour conversion would map gray 116 to 180);
+     * gray is copied to R, G and B. Every other colour model (palette, CMYK, an embedded ICC profile,
+     * premultiplied alpha) is converted to sRGB by
+     * {@link BufferedImage#getRGB(int, int, int, int, int[], int, int)}.
      *
      * @param image source image, not modified
      * @return a new face image
@@ -52,8 +65,55 @@ public final class FaceImage {
         int w = image.getWidth();
         int h = image.getHeight();
         checkSize(w, h);
+        float[] exact = rawSamples(image);
+        if (exact != null) {
+            return new FaceImage(w, h, exact);
+        }
         int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         return new FaceImage(w, h, argbToPlanar(argb, w * h));
+    }
+
+    /** The samples of an sRGB or default-gray component image scaled to [0, 1]; null for other colour models. */
+    private static float[] rawSamples(BufferedImage image) {
+        ColorModel cm = image.getColorModel();
+        if (!(cm instanceof ComponentColorModel) || cm.isAlphaPremultiplied()) {
+            return null;
+        }
+        ColorSpace cs = cm.getColorSpace();
+        boolean gray = cs == ColorSpace.getInstance(ColorSpace.CS_GRAY);
+        int colours = cm.getNumColorComponents();
+        if (!(gray && colours == 1) && !(cs.isCS_sRGB() && colours == 3)) {
+            return null;
+        }
+        Raster r = image.getRaster();
+        int type = r.getTransferType();
+        if (type != DataBuffer.TYPE_BYTE && type != DataBuffer.TYPE_USHORT) {
+            return null; // int, float and double samples have other scales: leave them to the colour model
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int n = w * h;
+        float[] p = new float[3 * n];
+        int[] row = new int[w];
+        for (int c = 0; c < colours; c++) {
+            int bits = cm.getComponentSize(c);
+            if (bits < 1 || bits > 16) {
+                return null;
+            }
+            float max = (1 << bits) - 1;
+            for (int y = 0; y < h; y++) {
+                r.getSamples(r.getMinX(), r.getMinY() + y, w, 1, c, row);
+                int base = c * n + y * w;
+                for (int x = 0; x < w; x++) {
+                    p[base + x] = row[x] / max;
+                }
+            }
+        }
+        if (gray) {
+            System.arraycopy(p, 0, p, n, n);
+            System.arraycopy(p, 0, p, 2 * n, n);
+        }
+        return p;
     }
 
     /**

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smfd.SmfdException.Reason;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -213,5 +219,90 @@ class FaceImageTest {
                 .hasMessageContaining("planarRgb[" + index + "]")
                 .hasMessageContaining("channel G, x=5, y=2")
                 .hasMessageContaining(Float.isNaN(bad) ? "NaN" : Float.isInfinite(bad) ? "infinite" : "out of range");
+    }
+
+    // ---------- colour models: exact sample values (issue 15) ----------
+
+    private static BufferedImage component(ColorSpace cs, boolean alpha, int dataType, int w, int h) {
+        ComponentColorModel cm = new ComponentColorModel(cs, alpha, false,
+                alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, dataType);
+        WritableRaster r = cm.createCompatibleWritableRaster(w, h);
+        return new BufferedImage(cm, r, false, null);
+    }
+
+    @Test
+    void eightBitGrayKeepsItsSampleValues() {
+        // A gray PNG/JPEG is decoded by ImageIO as TYPE_BYTE_GRAY in the JDK's linear CS_GRAY; its samples are
+        // gamma-encoded gray like sRGB, so 116 must stay 116 (a colour-space conversion makes it 180).
+        BufferedImage g = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 256; i++) {
+            g.getRaster().setSample(i % 16, i / 16, 0, i);
+        }
+        int[] argb = FaceImage.fromBufferedImage(g).toArgb();
+        for (int i = 0; i < 256; i++) {
+            assertThat(argb[i]).as("gray %d", i).isEqualTo(0xFF000000 | i << 16 | i << 8 | i);
+        }
+    }
+
+    @Test
+    void grayWithAlphaKeepsItsGrayValues() {
+        BufferedImage g = component(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, DataBuffer.TYPE_BYTE, 16, 16);
+        for (int i = 0; i < 256; i++) {
+            g.getRaster().setSample(i % 16, i / 16, 0, i);
+            g.getRaster().setSample(i % 16, i / 16, 1, 255 - i); // alpha is ignored
+        }
+        int[] argb = FaceImage.fromBufferedImage(g).toArgb();
+        for (int i = 0; i < 256; i++) {
+            assertThat(argb[i] & 0xFFFFFF).as("gray %d", i).isEqualTo(i << 16 | i << 8 | i);
+        }
+    }
+
+    @Test
+    void sixteenBitGrayKeepsFullPrecision() {
+        BufferedImage g = new BufferedImage(16, 16, BufferedImage.TYPE_USHORT_GRAY);
+        g.getRaster().setSample(0, 0, 0, 116 * 257);  // exactly 116/255
+        g.getRaster().setSample(1, 0, 0, 30000);
+        g.getRaster().setSample(2, 0, 0, 65535);
+        float[] p = FaceImage.fromBufferedImage(g).toPlanarFloat();
+        int n = 256;
+        for (int c = 0; c < 3; c++) {
+            assertThat(p[c * n]).isEqualTo(116 / 255f);
+            assertThat(p[c * n + 1]).isEqualTo(30000 / 65535f);
+            assertThat(p[c * n + 2]).isEqualTo(1f);
+        }
+    }
+
+    @Test
+    void sixteenBitRgbKeepsFullPrecision() {
+        BufferedImage img = component(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, DataBuffer.TYPE_USHORT, 16, 16);
+        img.getRaster().setPixel(3, 2, new int[] {30000, 1, 65535});
+        float[] p = FaceImage.fromBufferedImage(img).toPlanarFloat();
+        int i = 2 * 16 + 3;
+        assertThat(p[i]).isEqualTo(30000 / 65535f);
+        assertThat(p[256 + i]).isEqualTo(1 / 65535f);
+        assertThat(p[512 + i]).isEqualTo(1f);
+    }
+
+    @Test
+    void paletteImagesUseTheirPaletteColours() {
+        byte[] r = {(byte) 138, 0, (byte) 255};
+        byte[] g = {(byte) 113, 0, (byte) 255};
+        byte[] b = {(byte) 96, 0, (byte) 255};
+        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(2, 3, r, g, b));
+        img.getRaster().setSample(1, 0, 0, 1);
+        int[] argb = FaceImage.fromBufferedImage(img).toArgb();
+        assertThat(argb[0]).isEqualTo(0xFF8A7160);
+        assertThat(argb[1]).isEqualTo(0xFF000000);
+    }
+
+    @Test
+    void grayInAnEmbeddedProfileIsColourManaged() {
+        // Not the JDK's default CS_GRAY: a gray profile that came with the file is honoured (converted to sRGB).
+        ColorSpace linearGray = new java.awt.color.ICC_ColorSpace(
+                java.awt.color.ICC_Profile.getInstance(java.awt.color.ICC_Profile.getInstance(ColorSpace.CS_GRAY).getData()));
+        BufferedImage g = component(linearGray, false, DataBuffer.TYPE_BYTE, 16, 16);
+        g.getRaster().setSample(0, 0, 0, 116);
+        int v = FaceImage.fromBufferedImage(g).toArgb()[0] & 0xFF;
+        assertThat(v).isEqualTo(g.getRGB(0, 0) & 0xFF).isGreaterThan(150);
     }
 }
