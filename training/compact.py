@@ -9,7 +9,7 @@ import torch
 
 
 def main(src, dst):
-    s = torch.load(src)
+    s = torch.load(src, weights_only=False)
     out = {"net": {k: v.half() for k, v in s["net"].items()},
            "ema": {k: v.half() for k, v in s["ema"].items()},
            "note": f"step {s['step']}, {s['elapsed'] / 60:.1f} min, "

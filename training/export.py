@@ -67,7 +67,7 @@ def main():
     args = {}
     version = VERSION
     if a.ckpt:
-        s = torch.load(a.ckpt)
+        s = torch.load(a.ckpt, weights_only=False)
         net.load_state_dict(s["ema"])
         if "config" in s:  # config-driven stage (train.py CONFIG)
             cfg = s["config"]
@@ -82,7 +82,7 @@ def main():
             info = {"trained": True, "steps": s["step"], "minutes": round(s["elapsed"] / 60, 1),
                     "batch": args["batch"], "crop": args["crop"], "lr": args["lr"]}
         if args.get("init"):
-            init = torch.load(args["init"])
+            init = torch.load(args["init"], weights_only=False)
             info["initialised_from"] = f"{os.path.basename(args['init'])} ({init.get('note', '')})"
     w_region, w_grad = args.get("w_region", 0.5), args.get("w_grad", 0.5)
     net.eval()

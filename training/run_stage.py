@@ -1,0 +1,77 @@
+"""One command per stage: train -> export -> eval -> card metrics -> compact.
+
+    /usr/bin/python3 training/run_stage.py training/configs/v3-stage1.json [--max-minutes M] [--ship]
+
+1. ``train.py CONFIG`` (resumes from the stage's ``latest.pt``; stops after ``--max-minutes``).  If the
+   stage has not reached its last step, the script stops here: re-run the same command later.
+2. ``export.py`` the EMA weights into ``<out>/export/`` (a candidate; the shipped model is untouched).
+3. ``smfd eval --model <candidate>`` on the 500 held-out faces into ``<out>/eval/`` (builds the CLI jar
+   first when it is missing).
+4. With ``--ship``: copies the candidate into ``smfd-model`` (ONNX, card, SHA-256), re-runs the eval on
+   the bundled model into ``<out>/eval-bundled/`` (so the card's metrics come from the shipped bytes) and
+   ``card_metrics.py`` writes them into the card; ``compact.py`` keeps fp16 weights as
+   ``training/checkpoints/smfd-unet-<name>.pt`` for later stages' ``init``.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+MODEL_DIR = os.path.join(ROOT, "smfd-model", "src", "main", "resources", "io", "smfd", "model")
+CLI_JAR = os.path.join(ROOT, "smfd-cli", "target", "smfd-cli.jar")
+PY = sys.executable
+
+
+def run(cmd, **kw):
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=ROOT, **kw)
+
+
+def java():
+    home = os.environ.get("JAVA_HOME")
+    return os.path.join(home, "bin", "java") if home else "java"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("config")
+    ap.add_argument("--max-minutes", type=float, default=None)
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--ship", action="store_true", help="ship the candidate as the bundled model")
+    ap.add_argument("--skip-train", action="store_true", help="export/evaluate the current latest.pt")
+    a = ap.parse_args()
+    cfg = json.load(open(os.path.join(ROOT, a.config) if not os.path.isabs(a.config) else a.config))
+    out = os.path.join(ROOT, cfg["out"])
+    if not a.skip_train:
+        cmd = [PY, "training/train.py", a.config]
+        if a.max_minutes:
+            cmd += ["--max-minutes", str(a.max_minutes)]
+        if a.threads:
+            cmd += ["--threads", str(a.threads)]
+        run(cmd)
+        if not os.path.exists(os.path.join(out, "done.json")):
+            print(f"stage {cfg['name']} not finished; re-run the same command to continue")
+            return 0
+    cand = os.path.join(out, "export")
+    run([PY, "training/export.py", "--ckpt", os.path.join(out, "latest.pt"), "--out", cand])
+    if not os.path.exists(CLI_JAR):
+        run(["mvn", "-B", "-q", "-pl", "smfd-cli", "-am", "package", "-DskipTests"])
+    run([java(), "-jar", CLI_JAR, "eval", "--model", os.path.join(cand, "smfd-unet.onnx"),
+         "--out", os.path.join(out, "eval"), "--threads", "2"])
+    if a.ship:
+        for f in ("smfd-unet.onnx", "smfd-unet.json", "smfd-unet.onnx.sha256"):
+            shutil.copy(os.path.join(cand, f), os.path.join(MODEL_DIR, f))
+        run(["mvn", "-B", "-q", "-pl", "smfd-cli", "-am", "package", "-DskipTests"])
+        run([java(), "-jar", CLI_JAR, "eval", "--out", os.path.join(out, "eval-bundled"), "--threads", "2"])
+        run([PY, "training/card_metrics.py", os.path.join(out, "eval-bundled", "report.json")])
+        run([PY, "training/compact.py", os.path.join(out, "latest.pt"),
+             os.path.join("training", "checkpoints", f"smfd-unet-{cfg['name']}.pt")])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
