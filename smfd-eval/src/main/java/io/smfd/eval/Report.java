@@ -2,6 +2,7 @@ package io.smfd.eval;
 
 import io.smfd.degrade.BlurFamily;
 import io.smfd.eval.Evaluation.FaceResult;
+import io.smfd.eval.Evaluation.FaceSet;
 import io.smfd.eval.Evaluation.Method;
 import io.smfd.eval.Evaluation.Metric;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 
-/** Writes {@code report.md}, {@code report.json} and {@code per_image.csv} for an {@link Evaluation} run. */
+/**
+ * Writes {@code report.md}, {@code report.json}, {@code per_image.csv} and {@code do_no_harm.csv} for an
+ * {@link Evaluation} run. Sections that compare the input sets read {@link Evaluation.Run#faces(FaceSet)}.
+ */
 final class Report {
 
     private static final Metric[] MAIN = {Metric.PSNR_RGB, Metric.SSIM_RGB, Metric.PSNR_Y, Metric.SSIM_Y};
@@ -26,6 +30,7 @@ final class Report {
         Files.writeString(md, markdown(run), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.json"), json(run), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("per_image.csv"), csv(run), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("do_no_harm.csv"), doNoHarmCsv(run), StandardCharsets.UTF_8);
         return md;
     }
 
@@ -162,6 +167,8 @@ final class Report {
         }
         row(sb, "Time", fmt("%.1f s wall, %d face threads", run.wallSeconds, run.options.threads())
                 + (nt > 0 ? fmt("; SMFD %.3f s per face (mean call latency)", smfdTime / nt) : ""));
+        row(sb, "Face descriptor", descriptorLine(run));
+        row(sb, "NIQE", run.niqeStatus);
         sb.append('\n');
 
         sb.append("## Summary (all faces)\n\n");
@@ -200,6 +207,8 @@ final class Report {
         sb.append("The same faces grouped by the steps the pipeline drew after the blur (a face can have several, so"
                 + " the \"with\" groups overlap; \"blur only\" has none of them).\n\n");
         groupTable(sb, "Condition", ms, conditionGroups(all));
+
+        identitySections(sb, run);
 
         sb.append("## Region PSNR (eyes, mouth)\n\n");
         sb.append("RGB PSNR (peak 1) over the pixels of the ground-truth grouped mask: eyes = CelebAMask-HQ classes 4, 5;"
@@ -267,7 +276,9 @@ final class Report {
 
         sb.append("## Files\n\n");
         sb.append("- `report.json`: the same numbers, machine-readable.\n");
-        sb.append("- `per_image.csv`: one line per face (degradation, strength, all metrics, IoU).\n");
+        sb.append("- `per_image.csv`: one line per face (degradation, strength, all metrics, identity distances, NIQE,"
+                + " IoU).\n");
+        sb.append("- `do_no_harm.csv`: one line per face of the sharp and mild sets.\n");
         sb.append("- `grid.png`: a few faces: blurry input | best classical | SMFD | sharp | predicted masks | ground-truth"
                 + " masks. Derived from CelebAMask-HQ (non-commercial licence): do not commit or redistribute.\n\n");
         sb.append("Method details: `docs/evaluation.md`.\n");
@@ -357,6 +368,237 @@ final class Report {
         return String.format(Locale.ROOT, f, args);
     }
 
+    // ---------------------------------------------------------------- identity, do no harm, NIQE
+
+    static String descriptorLine(Evaluation.Run run) {
+        return "dlib ResNet face descriptor (face-api 1.7.15 weights, ONNX, sha256 "
+                + (run.descriptorSha256 == null ? "?" : run.descriptorSha256.substring(0, 12)) + "), "
+                + fmt("%.3f", FaceDescriptor.GFLOP_PER_CHIP) + " GFLOP per face (150x150 chip); measured "
+                + num(run.descriptorMillisPerChip(), "%.1f") + " ms per face (mean batched call time per chip, "
+                + run.descriptorChips.get() + " chips, ONNX Runtime CPU, alongside the other face threads)";
+    }
+
+    /** Identity distances of one method over faces. */
+    static IdentityStats.Summary identity(List<FaceResult> faces, Method m) {
+        double[] v = new double[faces.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = faces.get(i).identity[m.ordinal()];
+        }
+        return IdentityStats.summarise(v);
+    }
+
+    private static List<Method> identityMethods(Evaluation.Run run) {
+        List<Method> ms = new ArrayList<>(Evaluation.IDENTITY_METHODS);
+        if (!run.smfd) {
+            ms.remove(Method.SMFD);
+        }
+        return ms;
+    }
+
+    /** Verification rows per probe method, or an empty list with fewer than 2 faces. */
+    static List<IdentityStats.Verification> verification(List<FaceResult> faces, List<Method> ms) {
+        List<IdentityStats.Verification> out = new ArrayList<>();
+        if (faces.size() < 2) {
+            return out;
+        }
+        List<float[]> gallery = faces.stream().map(f -> f.sharpDescriptor).toList();
+        for (Method m : ms) {
+            out.add(IdentityStats.verify(gallery, faces.stream().map(f -> f.descriptors[m.ordinal()]).toList()));
+        }
+        return out;
+    }
+
+    private static void identityRow(StringBuilder sb, String first, IdentityStats.Summary s) {
+        sb.append(first).append(" | ").append(s.n()).append(" | ").append(num(s.mean(), "%.3f")).append(" | ")
+                .append(num(s.median(), "%.3f")).append(" | ").append(num(s.p95(), "%.3f")).append(" | ")
+                .append(pct(s.within())).append(" |\n");
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "n/a" : fmt("%.1f%%", 100 * v);
+    }
+
+    private static void identityGroupTable(StringBuilder sb, String title, List<Method> ms, List<Group> groups) {
+        sb.append("| ").append(title).append(" | Method | n | mean | median | p95 | within 0.6 |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Group g : groups) {
+            boolean first = true;
+            for (Method m : ms) {
+                identityRow(sb, "| " + (first ? g.name() : "") + " | " + m.label, identity(g.faces(), m));
+                first = false;
+            }
+        }
+        sb.append('\n');
+    }
+
+    static void identitySections(StringBuilder sb, Evaluation.Run run) {
+        List<FaceResult> all = run.faces;
+        List<Method> ms = identityMethods(run);
+        sb.append("## Identity (face descriptor)\n\n");
+        sb.append("What a face matcher sees: the 128-D dlib ResNet face descriptor (`FaceDescriptor`; chip = PIL"
+                + " `crop((38, 64, 217, 243)).resize((150, 150), BILINEAR)` of the 256x256 face) of each image, and"
+                + " its Euclidean distance to the descriptor of the sharp face. Lower is better; dlib calls two faces"
+                + " the same person below **0.6** (different people are typically 0.7-1.0 apart). \"within 0.6\" ="
+                + " share of faces whose output would still match the sharp face. Cost: ")
+                .append(fmt("%.3f", FaceDescriptor.GFLOP_PER_CHIP)).append(" GFLOP and ")
+                .append(num(run.descriptorMillisPerChip(), "%.1f")).append(" ms per face (measured in this run).\n\n");
+        sb.append("| Method | n | mean | median | p95 | within 0.6 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Method m : ms) {
+            identityRow(sb, "| " + m.label, identity(all, m));
+        }
+        sb.append('\n');
+        sb.append("### Identity by blur family\n\n");
+        identityGroupTable(sb, "Family", ms, familyGroups(all));
+        sb.append("### Identity by blur strength\n\n");
+        identityGroupTable(sb, "Strength", ms, strengthGroups(all));
+
+        sb.append("## Verification (TAR at fixed FAR)\n\n");
+        List<IdentityStats.Verification> ver = verification(all, ms);
+        if (ver.isEmpty()) {
+            sb.append("Not measured: needs at least 2 faces.\n\n");
+        } else {
+            IdentityStats.Verification v0 = ver.get(0);
+            sb.append("Gallery = the ").append(v0.genuine()).append(" sharp faces; probes = each method's output for"
+                    + " the same faces. Genuine comparison = probe against the gallery entry of the same face id ("
+                    + v0.genuine() + "); impostor comparisons = probe against every other gallery face ("
+                    + v0.impostors() + "). For each probe method the threshold is taken from **its own impostor"
+                    + " distances**: sorted ascending, the threshold for FAR f is the impostor distance at rank"
+                    + " floor(f x impostors), and a comparison is accepted when its distance is strictly below it, so"
+                    + " at most that many impostors are accepted (achieved FAR in brackets). TAR = share of genuine"
+                    + " comparisons accepted. The last two columns use dlib's fixed threshold 0.6 instead. CelebA-HQ"
+                    + " can hold the same celebrity in several images and the mini set has no identity labels, so a"
+                    + " few \"impostor\" pairs may be the same person: the FARs are conservative.\n\n");
+            sb.append("| Probe | TAR @ FAR 1e-2 | threshold (achieved FAR) | TAR @ FAR 1e-3 | threshold (achieved FAR)"
+                    + " | TAR @ 0.6 | FAR @ 0.6 |\n");
+            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            for (int i = 0; i < ms.size(); i++) {
+                IdentityStats.Verification v = ver.get(i);
+                sb.append("| ").append(ms.get(i).label);
+                for (int f = 0; f < IdentityStats.FARS.length; f++) {
+                    sb.append(" | ").append(pct(v.tar()[f])).append(" | ").append(fmt("%.3f", v.thresholds()[f]))
+                            .append(" (").append(fmt("%.2g", v.achievedFar()[f])).append(")");
+                }
+                sb.append(" | ").append(pct(v.tarAtThreshold())).append(" | ")
+                        .append(fmt("%.2g", v.farAtThreshold())).append(" |\n");
+            }
+            sb.append('\n');
+        }
+
+        doNoHarmSection(sb, run);
+
+        sb.append("## NIQE (no-reference quality)\n\n");
+        if (run.niqe == null) {
+            sb.append("Not measured: ").append(run.niqeStatus).append(".\n\n");
+        } else {
+            sb.append("NIQE (Mittal et al. 2013; `Niqe`, matching scikit-video's reference `skvideo.measure.niqe` at"
+                    + " commit cf9e6d9 within 1e-2) on the 8-bit luma (PIL `convert('L')`) of each 256x256 image: 96 px"
+                    + " patches, so only 4 per scale and single-face values are noisy. Lower = more natural-looking;"
+                    + " it needs no reference, so it also scores the sharp faces.\n\n");
+            sb.append("| Image | n | mean | median |\n| --- | ---: | ---: | ---: |\n");
+            double[] sharpVals = all.stream().mapToDouble(f -> f.niqeSharp).toArray();
+            niqeRow(sb, "Sharp face", sharpVals);
+            for (Method m : ms) {
+                niqeRow(sb, m.label, all.stream().mapToDouble(f -> f.niqe[m.ordinal()]).toArray());
+            }
+            sb.append('\n');
+        }
+    }
+
+    /** {mean, median, n} of non-NaN values. */
+    static double[] meanMedian(double[] values) {
+        double[] v = java.util.Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return new double[] {v.length == 0 ? Double.NaN : s / v.length, IdentityStats.percentile(v, 0.5), v.length};
+    }
+
+    private static void niqeRow(StringBuilder sb, String label, double[] values) {
+        double[] mm = meanMedian(values);
+        sb.append("| ").append(label).append(" | ").append((int) mm[2]).append(" | ").append(num(mm[0], "%.3f"))
+                .append(" | ").append(num(mm[1], "%.3f")).append(" |\n");
+    }
+
+    /** Mean of a per-face value over faces (NaN skipped; PSNR capped at {@link ImageMetrics#PSNR_CAP_DB}). */
+    static double meanOf(List<FaceResult> faces, java.util.function.ToDoubleFunction<FaceResult> f, boolean psnr) {
+        double s = 0;
+        int n = 0;
+        for (FaceResult r : faces) {
+            double v = f.applyAsDouble(r);
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            s += psnr ? Math.min(v, ImageMetrics.PSNR_CAP_DB) : v;
+            n++;
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+
+    private static IdentityStats.Summary drift(List<FaceResult> faces) {
+        return IdentityStats.summarise(faces.stream().mapToDouble(f -> f.smfdVsInputDrift).toArray());
+    }
+
+    static void doNoHarmSection(StringBuilder sb, Evaluation.Run run) {
+        sb.append("## Do no harm (sharp and mildly blurred inputs)\n\n");
+        if (!run.smfd) {
+            sb.append("Not measured: SMFD was skipped (`--backend none`).\n\n");
+            return;
+        }
+        List<FaceResult> sharp = run.faces(FaceSet.SHARP);
+        List<FaceResult> mild = run.faces(FaceSet.MILD);
+        sb.append("SMFD is meant to run before every match, so it must not damage faces that are already sharp."
+                + " Two extra sets of the same held-out faces go through SMFD: **sharp** = the face itself (no"
+                + " degradation) and **mild** = blur only, no noise, JPEG or rescaling (`Evaluation.mildPipeline()`:"
+                + " half isotropic Gaussian sigma 0.3-1.0 px, half camera-shake trajectory kernels of 5-9 px; face `i`"
+                + " uses seed `").append(Evaluation.MILD_SEED_BASE).append(" + i`). \"Output vs input\" measures how"
+                + " much SMFD changes its input (for a sharp input that change is all harm); identity drift = descriptor"
+                + " distance between SMFD's output and its input. PSNR/SSIM are RGB.\n\n");
+        sb.append("| Set | n | output vs input: PSNR | SSIM | identity drift mean | median | p95 | within 0.6 |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (FaceSet set : List.of(FaceSet.SHARP, FaceSet.MILD)) {
+            List<FaceResult> g = run.faces(set);
+            IdentityStats.Summary d = drift(g);
+            sb.append("| ").append(set.label).append(" | ").append(g.size()).append(" | ")
+                    .append(num(meanOf(g, f -> f.smfdVsInputPsnr, true), "%.2f")).append(" | ")
+                    .append(num(meanOf(g, f -> f.smfdVsInputSsim, false), "%.4f")).append(" | ")
+                    .append(num(d.mean(), "%.3f")).append(" | ").append(num(d.median(), "%.3f")).append(" | ")
+                    .append(num(d.p95(), "%.3f")).append(" | ").append(pct(d.within())).append(" |\n");
+        }
+        sb.append('\n');
+        sb.append("Mild set against the sharp face (does SMFD bring a mildly blurred face closer to the sharp one?):\n\n");
+        sb.append("| Mild set | n | PSNR RGB | SSIM RGB | identity mean | median | p95 | within 0.6 |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Method m : List.of(Method.BLURRY, Method.SMFD)) {
+            IdentityStats.Summary id = identity(mild, m);
+            sb.append("| ").append(m == Method.BLURRY ? "mild input" : "SMFD output").append(" | ").append(mild.size())
+                    .append(" | ").append(value(Metric.PSNR_RGB, mean(mild, m, Metric.PSNR_RGB))).append(" | ")
+                    .append(value(Metric.SSIM_RGB, mean(mild, m, Metric.SSIM_RGB))).append(" | ")
+                    .append(num(id.mean(), "%.3f")).append(" | ").append(num(id.median(), "%.3f")).append(" | ")
+                    .append(num(id.p95(), "%.3f")).append(" | ").append(pct(id.within())).append(" |\n");
+        }
+        sb.append('\n');
+        sb.append("Mild set by blur family:\n\n");
+        sb.append("| Family | n | mean r_g (px) | input PSNR | SMFD PSNR | input identity | SMFD identity | drift |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Group g : familyGroups(mild)) {
+            if (g.faces().isEmpty()) {
+                continue;
+            }
+            sb.append("| ").append(g.name()).append(" | ").append(g.faces().size()).append(" | ")
+                    .append(num(meanOf(g.faces(), f -> f.strength, false), "%.2f")).append(" | ")
+                    .append(value(Metric.PSNR_RGB, mean(g.faces(), Method.BLURRY, Metric.PSNR_RGB))).append(" | ")
+                    .append(value(Metric.PSNR_RGB, mean(g.faces(), Method.SMFD, Metric.PSNR_RGB))).append(" | ")
+                    .append(num(identity(g.faces(), Method.BLURRY).mean(), "%.3f")).append(" | ")
+                    .append(num(identity(g.faces(), Method.SMFD).mean(), "%.3f")).append(" | ")
+                    .append(num(drift(g.faces()).mean(), "%.3f")).append(" |\n");
+        }
+        sb.append('\n');
+        if (sharp.isEmpty()) {
+            sb.append("No face in the do-no-harm sets.\n\n");
+        }
+    }
+
     // ---------------------------------------------------------------- JSON
 
     static String json(Evaluation.Run run) {
@@ -379,6 +621,7 @@ final class Report {
         kv(sb, 1, "byFamily", groupsJson(familyGroups(all), ms), true);
         kv(sb, 1, "byStrength", groupsJson(strengthGroups(all), ms), true);
         kv(sb, 1, "byCondition", groupsJson(conditionGroups(all), ms), true);
+        sb.append(identityJson(run));
         StringBuilder iou = new StringBuilder("{\n");
         if (run.smfd) {
             double[][] st = iouStats(all);
@@ -400,6 +643,94 @@ final class Report {
         iou.append("  }");
         kv(sb, 1, "maskIoU", iou.toString(), false);
         sb.append("}\n");
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- JSON: identity, do no harm, NIQE
+
+    private static String summaryJson(IdentityStats.Summary s) {
+        return "{\"n\": " + s.n() + ", \"mean\": " + jnum(s.mean()) + ", \"median\": " + jnum(s.median())
+                + ", \"p95\": " + jnum(s.p95()) + ", \"within\": " + jnum(s.within()) + "}";
+    }
+
+    private static String identityMethodsJson(List<FaceResult> g, List<Method> ms) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < ms.size(); i++) {
+            sb.append(str(camel(ms.get(i).name()))).append(": ").append(summaryJson(identity(g, ms.get(i))));
+            sb.append(i < ms.size() - 1 ? ", " : "");
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String identityGroupsJson(List<Group> groups, List<Method> ms) {
+        StringBuilder sb = new StringBuilder("{\n");
+        for (int i = 0; i < groups.size(); i++) {
+            kv(sb, 3, groups.get(i).name(), identityMethodsJson(groups.get(i).faces(), ms), i < groups.size() - 1);
+        }
+        return sb.append("    }").toString();
+    }
+
+    static String identityJson(Evaluation.Run run) {
+        List<FaceResult> all = run.faces;
+        List<Method> ms = identityMethods(run);
+        StringBuilder sb = new StringBuilder();
+        kv(sb, 1, "descriptor", "{\"name\": \"dlib-face-descriptor\", \"sha256\": " + str(String.valueOf(run.descriptorSha256))
+                + ", \"gflopPerFace\": " + jnum(FaceDescriptor.GFLOP_PER_CHIP) + ", \"msPerFace\": "
+                + jnum(run.descriptorMillisPerChip()) + ", \"chips\": " + run.descriptorChips.get()
+                + ", \"threshold\": " + jnum(FaceDescriptor.SAME_PERSON_THRESHOLD) + "}", true);
+        StringBuilder id = new StringBuilder("{\n");
+        kv(id, 2, "overall", identityMethodsJson(all, ms), true);
+        kv(id, 2, "byFamily", identityGroupsJson(familyGroups(all), ms), true);
+        kv(id, 2, "byStrength", identityGroupsJson(strengthGroups(all), ms), false);
+        kv(sb, 1, "identity", id.append("  }").toString(), true);
+        StringBuilder ver = new StringBuilder("{\n");
+        List<IdentityStats.Verification> vs = verification(all, ms);
+        for (int i = 0; i < vs.size(); i++) {
+            IdentityStats.Verification v = vs.get(i);
+            StringBuilder o = new StringBuilder("{\"genuine\": " + v.genuine() + ", \"impostors\": " + v.impostors());
+            for (int f = 0; f < IdentityStats.FARS.length; f++) {
+                String far = f == 0 ? "1e-2" : "1e-3";
+                o.append(", \"tarAtFar").append(far).append("\": ").append(jnum(v.tar()[f]))
+                        .append(", \"thresholdAtFar").append(far).append("\": ").append(jnum(v.thresholds()[f]))
+                        .append(", \"achievedFar").append(far).append("\": ").append(jnum(v.achievedFar()[f]));
+            }
+            o.append(", \"tarAt0.6\": ").append(jnum(v.tarAtThreshold())).append(", \"farAt0.6\": ")
+                    .append(jnum(v.farAtThreshold())).append('}');
+            kv(ver, 2, camel(ms.get(i).name()), o.toString(), i < vs.size() - 1);
+        }
+        kv(sb, 1, "verification", ver.append("  }").toString(), true);
+        StringBuilder dnh = new StringBuilder("{\n");
+        if (run.smfd) {
+            List<FaceSet> sets = List.of(FaceSet.SHARP, FaceSet.MILD);
+            for (int i = 0; i < sets.size(); i++) {
+                List<FaceResult> g = run.faces(sets.get(i));
+                String o = "{\"n\": " + g.size()
+                        + ", \"outputVsInputPsnrRgb\": " + jnum(meanOf(g, f -> f.smfdVsInputPsnr, true))
+                        + ", \"outputVsInputSsimRgb\": " + jnum(meanOf(g, f -> f.smfdVsInputSsim, false))
+                        + ", \"identityDrift\": " + summaryJson(drift(g))
+                        + ", \"inputVsSharp\": {\"psnrRgb\": " + jnum(mean(g, Method.BLURRY, Metric.PSNR_RGB))
+                        + ", \"ssimRgb\": " + jnum(mean(g, Method.BLURRY, Metric.SSIM_RGB))
+                        + ", \"identity\": " + summaryJson(identity(g, Method.BLURRY)) + "}"
+                        + ", \"smfdVsSharp\": {\"psnrRgb\": " + jnum(mean(g, Method.SMFD, Metric.PSNR_RGB))
+                        + ", \"ssimRgb\": " + jnum(mean(g, Method.SMFD, Metric.SSIM_RGB))
+                        + ", \"identity\": " + summaryJson(identity(g, Method.SMFD)) + "}}";
+                kv(dnh, 2, sets.get(i).label, o, i < sets.size() - 1);
+            }
+        }
+        kv(sb, 1, "doNoHarm", dnh.append("  }").toString(), true);
+        StringBuilder nq = new StringBuilder("{\n");
+        kv(nq, 2, "status", str(run.niqeStatus == null ? "" : run.niqeStatus), run.niqe != null);
+        if (run.niqe != null) {
+            double[] sh = meanMedian(all.stream().mapToDouble(f -> f.niqeSharp).toArray());
+            kv(nq, 2, "sharp", "{\"mean\": " + jnum(sh[0]) + ", \"median\": " + jnum(sh[1]) + "}", true);
+            for (int i = 0; i < ms.size(); i++) {
+                Method m = ms.get(i);
+                double[] mm = meanMedian(all.stream().mapToDouble(f -> f.niqe[m.ordinal()]).toArray());
+                kv(nq, 2, camel(m.name()), "{\"mean\": " + jnum(mm[0]) + ", \"median\": " + jnum(mm[1]) + "}",
+                        i < ms.size() - 1);
+            }
+        }
+        kv(sb, 1, "niqe", nq.append("  }").toString(), true);
         return sb.toString();
     }
 
@@ -490,6 +821,13 @@ final class Report {
         for (String c : FaceDataset.GROUP_NAMES) {
             sb.append(",iou_").append(c);
         }
+        for (Method m : Evaluation.IDENTITY_METHODS) {
+            sb.append(",identity_").append(m.name().toLowerCase(Locale.ROOT));
+        }
+        sb.append(",niqe_sharp");
+        for (Method m : Evaluation.IDENTITY_METHODS) {
+            sb.append(",niqe_").append(m.name().toLowerCase(Locale.ROOT));
+        }
         sb.append(",degradation\n");
         for (FaceResult f : run.faces) {
             sb.append(f.id).append(',').append(f.seed).append(',').append(f.family.name().toLowerCase(Locale.ROOT))
@@ -507,7 +845,42 @@ final class Report {
                 double v = f.iou == null ? Double.NaN : f.iou[c];
                 sb.append(',').append(Double.isNaN(v) ? "" : fmt("%.5f", v));
             }
+            for (Method m : Evaluation.IDENTITY_METHODS) {
+                sb.append(',').append(cell(f.identity[m.ordinal()]));
+            }
+            sb.append(',').append(cell(f.niqeSharp));
+            for (Method m : Evaluation.IDENTITY_METHODS) {
+                sb.append(',').append(cell(f.niqe[m.ordinal()]));
+            }
             sb.append(",\"").append(f.degradation.replace("\"", "'")).append("\"\n");
+        }
+        return sb.toString();
+    }
+
+    private static String cell(double v) {
+        return Double.isNaN(v) ? "" : Double.isInfinite(v) ? "inf" : fmt("%.5f", v);
+    }
+
+    /** One line per face of the SHARP and MILD sets. */
+    static String doNoHarmCsv(Evaluation.Run run) {
+        StringBuilder sb = new StringBuilder("set,id,seed,family,strength_px,input_psnr_rgb,input_ssim_rgb,"
+                + "smfd_psnr_rgb,smfd_ssim_rgb,input_identity,smfd_identity,smfd_vs_input_psnr_rgb,"
+                + "smfd_vs_input_ssim_rgb,smfd_vs_input_drift,degradation\n");
+        for (FaceSet set : List.of(FaceSet.SHARP, FaceSet.MILD)) {
+            for (FaceResult f : run.faces(set)) {
+                sb.append(set.label).append(',').append(f.id).append(',').append(f.seed).append(',')
+                        .append(f.family == null ? "" : f.family.name().toLowerCase(Locale.ROOT)).append(',')
+                        .append(fmt("%.3f", f.strength)).append(',')
+                        .append(cell(f.values[Method.BLURRY.ordinal()][Metric.PSNR_RGB.ordinal()])).append(',')
+                        .append(cell(f.values[Method.BLURRY.ordinal()][Metric.SSIM_RGB.ordinal()])).append(',')
+                        .append(cell(f.values[Method.SMFD.ordinal()][Metric.PSNR_RGB.ordinal()])).append(',')
+                        .append(cell(f.values[Method.SMFD.ordinal()][Metric.SSIM_RGB.ordinal()])).append(',')
+                        .append(cell(f.identity[Method.BLURRY.ordinal()])).append(',')
+                        .append(cell(f.identity[Method.SMFD.ordinal()])).append(',')
+                        .append(cell(f.smfdVsInputPsnr)).append(',').append(cell(f.smfdVsInputSsim)).append(',')
+                        .append(cell(f.smfdVsInputDrift)).append(",\"")
+                        .append(String.valueOf(f.degradation).replace("\"", "'")).append("\"\n");
+            }
         }
         return sb.toString();
     }

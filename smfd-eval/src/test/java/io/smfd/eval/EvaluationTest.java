@@ -204,9 +204,27 @@ class EvaluationTest {
             }
         }
         assertThat(rows).isEqualTo(5);
+        assertThat(md).contains("## Identity (face descriptor)", "### Identity by blur family", "### Identity by blur strength",
+                "## Verification (TAR at fixed FAR)", "## Do no harm (sharp and mildly blurred inputs)",
+                "## NIQE (no-reference quality)", "| Face descriptor | dlib ResNet face descriptor", "0.542 GFLOP");
+        // identity rows: 4 faces, finite distances, share within 0.6 as a percentage
+        Matcher id = Pattern.compile("(?m)^\\| (Blurry input|Best classical|SMFD) \\| 4 \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+)"
+                + " \\| ([0-9.]+)% \\|$").matcher(md.substring(md.indexOf("## Identity"), md.indexOf("### Identity by")));
+        int idRows = 0;
+        while (id.find()) {
+            idRows++;
+            assertThat(Double.parseDouble(id.group(2))).isBetween(0.0, 2.0);
+        }
+        assertThat(idRows).isEqualTo(3);
+        // do no harm: both sets with 4 faces
+        assertThat(md).containsPattern("(?m)^\\| sharp \\| 4 \\| [0-9.]+ \\| 0\\.[0-9]{4} \\| 0\\.[0-9]{3} \\|")
+                .containsPattern("(?m)^\\| mild \\| 4 \\| [0-9.]+ \\| 0\\.[0-9]{4} \\| 0\\.[0-9]{3} \\|");
         String json = Files.readString(out.resolve("report.json"));
-        assertThat(json).contains("\"overall\"", "\"byFamily\"", "\"byStrength\"", "\"byCondition\"", "\"maskIoU\"", "\"smfd\"");
+        assertThat(json).contains("\"overall\"", "\"byFamily\"", "\"byStrength\"", "\"byCondition\"", "\"maskIoU\"", "\"smfd\"",
+                "\"identity\"", "\"verification\"", "\"tarAtFar1e-3\"", "\"doNoHarm\"", "\"identityDrift\"", "\"niqe\"",
+                "\"msPerFace\"");
         assertThat(Files.readAllLines(out.resolve("per_image.csv"))).hasSize(5);
+        assertThat(Files.readAllLines(out.resolve("do_no_harm.csv"))).hasSize(9);
         BufferedImage grid = ImageIO.read(out.resolve("grid.png").toFile());
         assertThat(grid.getWidth()).isGreaterThan(6 * 256);
         assertThat(grid.getHeight()).isGreaterThan(4 * 256);
@@ -222,5 +240,7 @@ class EvaluationTest {
         Evaluation.run(new Evaluation.Options(data.get(), 2, "none", 2, out, null, 1, "smfd eval --backend none", ps));
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("| Wiener (blind) | 2 |", "Not measured: SMFD was skipped").doesNotContainPattern("(?m)^\\| SMFD \\|");
+        // identity of the blurry input and the classical baselines does not need SMFD
+        assertThat(md).contains("## Identity (face descriptor)").containsPattern("(?m)^\\| Blurry input \\| 2 \\| [0-9.]+ \\|");
     }
 }
