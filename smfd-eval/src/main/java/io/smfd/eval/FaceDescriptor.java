@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.smfd.FaceImage;
 import java.io.IOException;
@@ -110,7 +111,9 @@ public final class FaceDescriptor implements AutoCloseable {
             throw new IllegalStateException("face descriptor model " + MODEL_RESOURCE + " has SHA-256 " + actual
                     + ", but " + METADATA_RESOURCE + " says " + expected + ": the resource is corrupt or mismatched");
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        // the same logging level and name as smfd-runtime-onnx, so whichever creates the process-wide
+        // environment first, the other gets it without ORT's "tried to change ... name" warning
+        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "smfd");
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setIntraOpNumThreads(threads);

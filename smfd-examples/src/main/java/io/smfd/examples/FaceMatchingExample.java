@@ -5,10 +5,12 @@ import io.smfd.FaceImage;
 import io.smfd.SmfdException;
 import io.smfd.degrade.Degradation;
 import io.smfd.degrade.DegradationPipeline;
+import io.smfd.eval.FaceDescriptor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import javax.imageio.ImageIO;
@@ -17,17 +19,18 @@ import javax.imageio.ImageIO;
  * Where SMFD sits in a face-matching pipeline: <em>detect and align</em> (done by the caller; SMFD
  * takes aligned crops) &rarr; <b>deblur</b> &rarr; <em>embed</em> &rarr; <em>compare</em>.
  *
- * <p>The example takes a sharp aligned face as the gallery (enrolment) image, degrades a copy of it with
- * the spec-v1 pipeline and a seed as a stand-in for a blurry probe (e.g. a CCTV frame), deblurs the
- * probe, and prints the similarity of the gallery to the blurry probe and to the deblurred probe, plus,
- * for scale, to a different person. The similarity is the cosine of {@link LbpEmbedding} descriptors; in
- * production replace it with your face-recognition model's embedding, the rest stays the same:
+ * <p>The example enrols a sharp aligned face (the gallery image), degrades a copy of it with the spec-v1
+ * pipeline and a seed as a stand-in for a blurry probe (e.g. a CCTV frame), deblurs the probe, and prints the
+ * face-descriptor distance of the gallery to the blurry probe and to the deblurred probe, plus, for scale, to a
+ * different person, each with the matcher's decision at the same-person threshold 0.6. The matcher is
+ * {@link FaceDescriptor} (the dlib ResNet face descriptor, 128-D, Euclidean distance, from {@code smfd-eval});
+ * in production use your own face-recognition model, the rest stays the same:
  *
  * <pre>{@code
  * try (Deblurrer deblurrer = Deblurrer.create()) {          // once per application, thread-safe
  *     FaceImage probe = FaceImage.fromBufferedImage(alignedCrop);
  *     float[] e = yourModel.embed(deblurrer.deblur(probe));  // deblur right before embedding
- *     double score = cosine(e, galleryEmbedding);
+ *     boolean same = distance(e, galleryEmbedding) < yourThreshold;
  * }
  * }</pre>
  *
@@ -45,13 +48,14 @@ public final class FaceMatchingExample {
     }
 
     /**
-     * Similarities measured by {@link #compare}.
+     * Descriptor distances measured by {@link #compare} (Euclidean; same person below
+     * {@link FaceDescriptor#SAME_PERSON_THRESHOLD}).
      *
      * @param backend     the SMFD backend that deblurred the probe
      * @param degradation description of the degradation applied to make the probe
-     * @param blurry      similarity of gallery and blurry probe
-     * @param deblurred   similarity of gallery and deblurred probe
-     * @param other       similarity of gallery and a different person's face, or NaN if none was given
+     * @param blurry      distance of gallery and blurry probe
+     * @param deblurred   distance of gallery and deblurred probe
+     * @param other       distance of gallery and a different person's face, or NaN if none was given
      * @param deblurMillis time of the deblur call
      */
     public record Result(String backend, String degradation, double blurry, double deblurred, double other,
@@ -59,16 +63,29 @@ public final class FaceMatchingExample {
     }
 
     /**
+     * The matcher's decision for a distance.
+     *
+     * @param distance a descriptor distance
+     * @return {@code "same person"} below {@link FaceDescriptor#SAME_PERSON_THRESHOLD}, else {@code "different person"}
+     */
+    public static String decision(double distance) {
+        return distance < FaceDescriptor.SAME_PERSON_THRESHOLD ? "same person" : "different person";
+    }
+
+    /**
      * Degrades the gallery face with {@code seed} into a probe, deblurs it and compares.
      *
-     * @param deblurrer the deblurrer to use
-     * @param gallery   a sharp aligned face crop
-     * @param other     optionally, another person's aligned face crop (may be null)
-     * @param seed      seed of the spec-v1 degradation
-     * @return the similarities
+     * @param deblurrer  the deblurrer to use
+     * @param descriptor the face matcher's descriptor
+     * @param gallery    a sharp aligned face crop
+     * @param other      optionally, another person's aligned face crop (may be null)
+     * @param seed       seed of the spec-v1 degradation
+     * @return the distances
      */
-    public static Result compare(Deblurrer deblurrer, FaceImage gallery, FaceImage other, long seed) {
+    public static Result compare(Deblurrer deblurrer, FaceDescriptor descriptor, FaceImage gallery, FaceImage other,
+                                 long seed) {
         Objects.requireNonNull(deblurrer, "deblurrer");
+        Objects.requireNonNull(descriptor, "descriptor");
         Objects.requireNonNull(gallery, "gallery");
         Degradation d = DegradationPipeline.defaults().sample(seed);
         FaceImage probe = d.applyTo(gallery);
@@ -77,11 +94,12 @@ public final class FaceMatchingExample {
         FaceImage restored = deblurrer.deblur(probe); // <- SMFD: between alignment and embedding
         double ms = (System.nanoTime() - t0) / 1e6;
 
-        float[] g = LbpEmbedding.embed(gallery);
-        double blurry = LbpEmbedding.cosine(g, LbpEmbedding.embed(probe));
-        double deblurred = LbpEmbedding.cosine(g, LbpEmbedding.embed(restored));
-        double otherSim = other == null ? Double.NaN : LbpEmbedding.cosine(g, LbpEmbedding.embed(other));
-        return new Result(deblurrer.backendName(), d.describe(), blurry, deblurred, otherSim, ms);
+        float[][] e = descriptor.describeAll(other == null ? List.of(gallery, probe, restored)
+                : List.of(gallery, probe, restored, other)); // enrol + embed, one batch
+        double blurry = FaceDescriptor.distance(e[0], e[1]);
+        double deblurred = FaceDescriptor.distance(e[0], e[2]);
+        double otherDistance = other == null ? Double.NaN : FaceDescriptor.distance(e[0], e[3]);
+        return new Result(deblurrer.backendName(), d.describe(), blurry, deblurred, otherDistance, ms);
     }
 
     /**
@@ -141,17 +159,19 @@ public final class FaceMatchingExample {
             b.backend(backend);
         }
         Result r;
-        try (Deblurrer d = b.build()) {
-            r = compare(d, galleryFace, otherFace, seed);
+        try (Deblurrer d = b.build(); FaceDescriptor fd = FaceDescriptor.create()) {
+            r = compare(d, fd, galleryFace, otherFace, seed);
         }
-        System.out.println("Gallery:  " + gallery + " (sharp, aligned)");
+        System.out.println("Gallery:  " + gallery + " (sharp, aligned; enrolled)");
         System.out.println("Probe:    the same face degraded with seed " + seed + ": " + r.degradation());
-        System.out.println("Similarity = cosine of LBP-histogram embeddings (1 = identical):");
-        System.out.printf(Locale.ROOT, "  gallery vs blurry probe      %.4f%n", r.blurry());
-        System.out.printf(Locale.ROOT, "  gallery vs deblurred probe   %.4f   (SMFD backend %s, %.0f ms)%n",
-                r.deblurred(), r.backend(), r.deblurMillis());
+        System.out.printf(Locale.ROOT, "Distance = Euclidean distance of dlib face descriptors (0 = identical; same person"
+                + " below %.1f):%n", FaceDescriptor.SAME_PERSON_THRESHOLD);
+        System.out.printf(Locale.ROOT, "  gallery vs blurry probe      %.4f   -> %s%n", r.blurry(), decision(r.blurry()));
+        System.out.printf(Locale.ROOT, "  gallery vs deblurred probe   %.4f   -> %s   (SMFD backend %s, %.0f ms)%n",
+                r.deblurred(), decision(r.deblurred()), r.backend(), r.deblurMillis());
         if (!Double.isNaN(r.other())) {
-            System.out.printf(Locale.ROOT, "  gallery vs other person      %.4f   (%s, for scale)%n", r.other(), other);
+            System.out.printf(Locale.ROOT, "  gallery vs other person      %.4f   -> %s   (%s, an impostor)%n", r.other(),
+                    decision(r.other()), other);
         }
         return 0;
     }
