@@ -137,7 +137,8 @@ public final class Cli {
                 out.println("Usage: smfd info");
                 out.println("  Prints the Java runtime, every SMFD backend found with its availability (or the");
                 out.println("  reason it cannot run), the model the default backend loads (name, version, SHA-256)");
-                out.println("  and a summary of its model card.");
+                out.println("  and a summary of its model card. Exits with 1 when the model cannot be loaded");
+                out.println("  (missing, failed checksum, incompatible, or no backend available).");
                 return EXIT_OK;
             }
             err.println("smfd info: unknown option '" + a + "'");
@@ -174,9 +175,9 @@ public final class Cli {
         try (Deblurrer d = Deblurrer.create()) {
             model = d.modelInfo();
             loadedBy = d.backendName();
-        } catch (SmfdException e) {
+        } catch (SmfdException e) { // e.g. checksum mismatch, missing model, no backend: a failed check
             out.println("Model: not available: " + e.getMessage());
-            return EXIT_OK;
+            return EXIT_FAILURE;
         }
         out.println("Model: " + model.summary() + " (loaded and checked by backend '" + loadedBy + "')");
         out.println("Model SHA-256: " + model.sha256());

@@ -6,9 +6,7 @@ import io.smfd.Device;
 import io.smfd.FaceImage;
 import io.smfd.SmfdException;
 import java.awt.image.BufferedImage;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -87,6 +85,12 @@ final class DeblurCommand {
             err.println("Usage: " + SYNOPSIS + "   (smfd deblur --help for details)");
             return Cli.EXIT_USAGE;
         }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (o.threads != null && o.threads > cpus) {
+            err.println("smfd deblur: --threads " + o.threads + " capped at " + cpus + " (the available processors;"
+                    + " more threads only slow the backend down)");
+            o.threads = cpus;
+        }
         List<Path> files;
         try {
             files = collect(o.inputs, o.recursive);
@@ -102,12 +106,8 @@ final class DeblurCommand {
                     + String.join(", ", readerSuffixes()) + ")");
             return Cli.EXIT_FAILURE;
         }
-        try {
-            Files.createDirectories(o.out);
-        } catch (IOException e) {
-            err.println("smfd deblur: cannot create output directory " + o.out + ": " + e);
-            return Cli.EXIT_FAILURE;
-        }
+        // The output folder is created when the first file is written (ImageFiles.write), so a backend, model or
+        // input failure leaves no empty folder behind.
         Map<Path, Path> targets = targets(files, o.out, o.format);
 
         Deblurrer.Builder b = Deblurrer.builder().device(o.device);
@@ -214,31 +214,14 @@ final class DeblurCommand {
         err.println("smfd deblur: " + line);
     }
 
+    /** Reads one input strictly: see {@link ImageFiles#read(Path)}. */
     static FaceImage read(Path f) throws IOException {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(f.toFile());
-        } catch (IOException e) {
-            throw new IOException("cannot decode image (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new IOException("not a readable image (no ImageIO reader for it, or corrupt)");
-        }
-        return FaceImage.fromBufferedImage(img);
+        return ImageFiles.read(f);
     }
 
+    /** Writes atomically (temporary file, then move): see {@link ImageFiles#write}. */
     private static void write(BufferedImage img, String format, Path target) throws IOException {
-        // Through our own stream: ImageIO.write(File) prints a stack trace when the file cannot be created.
-        boolean written;
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(target))) {
-            written = ImageIO.write(img, format, os);
-        } catch (IOException e) {
-            throw new IOException("cannot write " + target + ": " + e, e);
-        }
-        if (!written) {
-            Files.deleteIfExists(target);
-            throw new IOException("no ImageIO writer for format " + format);
-        }
+        ImageFiles.write(img, format, target);
     }
 
     static Path masksPath(Path target, String format) {
@@ -390,11 +373,12 @@ final class DeblurCommand {
     private static String format(String v) throws Cli.UsageException {
         String f = v.toLowerCase(Locale.ROOT);
         if (!ImageIO.getImageWritersByFormatName(f).hasNext()) {
-            Set<String> names = new TreeSet<>();
-            for (String n : ImageIO.getWriterFormatNames()) {
-                names.add(n.toLowerCase(Locale.ROOT));
-            }
-            throw new Cli.UsageException("--format: no image writer for '" + v + "'; available: " + names);
+            throw new Cli.UsageException("--format: no image writer for '" + v + "'; available: "
+                    + ImageFiles.rgbWriterFormats());
+        }
+        if (!ImageFiles.writesRgb(f)) { // e.g. wbmp: 1-bit only
+            throw new Cli.UsageException("--format: '" + v + "' cannot store RGB images; use one of "
+                    + ImageFiles.rgbWriterFormats());
         }
         return f;
     }
@@ -407,13 +391,14 @@ final class DeblurCommand {
         s.println("  --masks           also write NAME.masks.png: the predicted face-part masks over the result");
         s.println("  --backend NAME    onnx, cpu or auto (default: best available; see smfd info)");
         s.println("  --device D        auto (default: GPU if the backend finds one), cpu or gpu");
-        s.println("  --threads N       CPU threads for the backend (default min(CPUs, 4))");
-        s.println("  --format F        output format (default png; e.g. jpg, bmp)");
+        s.println("  --threads N       CPU threads for the backend (default min(CPUs, 4); at most the CPUs)");
+        s.println("  --format F        output format that stores RGB (default png; e.g. jpg, bmp)");
         s.println("  --recursive       include sub-folders");
         s.println("  --batch N         faces per inference call (default " + DEFAULT_BATCH + ")");
         s.println("  --model FILE      an SMFD-UNet .onnx file instead of the bundled model");
-        s.println("Unreadable images are reported and skipped (exit code 1 at the end); an output that would");
-        s.println("overwrite its input is written as NAME.deblurred.png.");
+        s.println("Unreadable, truncated or corrupt images are reported and skipped (exit code 1 at the end); an");
+        s.println("output that would overwrite its input is written as NAME.deblurred.png. Each output is written");
+        s.println("to a temporary file and moved into place, so a failed write leaves no partial file.");
     }
 
     /** Single-line progress bar on standard error: {@code [#####-----]  12/50  3.4 faces/s  ETA 0:11}. */
