@@ -10,7 +10,10 @@ import java.util.Optional;
 
 /**
  * {@code smfd eval}: evaluates SMFD and the classical baselines on the held-out CelebAMask-HQ mini
- * faces and writes {@code report.md}, {@code report.json}, {@code per_image.csv} and {@code grid.png}.
+ * faces (pixel metrics, identity with the dlib face descriptor, verification TAR at fixed FAR, do no harm on
+ * sharp and mildly blurred faces, NIQE) and writes {@code report.md}, {@code report.json},
+ * {@code per_image.csv}, {@code do_no_harm.csv} and {@code grid.png}. NIQE's pristine model is read from
+ * {@code -Dsmfd.niqe.params=FILE} or {@code ../shared/data/niqe/}; without it that section is skipped.
  *
  * <pre>
  * java -jar smfd-cli/target/smfd-cli.jar eval [--data DIR] [--limit N] [--backend auto|onnx|cpu|none]
@@ -116,7 +119,9 @@ public final class EvalCommand {
     static void usage(PrintStream s) {
         s.println("Usage: smfd eval [options]");
         s.println("Evaluates SMFD, unsharp masking and blind Wiener deconvolution on the held-out faces");
-        s.println("(eval/images 4500-4999, degraded with DegradationPipeline.defaults(), seed 20260000 + id).");
+        s.println("(eval/images 4500-4999, degraded with DegradationPipeline.defaults(), seed 20260000 + id):");
+        s.println("pixel metrics, identity (dlib face descriptor), TAR at FAR 1e-2/1e-3, do no harm on sharp and");
+        s.println("mildly blurred faces, NIQE (pristine model from -Dsmfd.niqe.params=FILE or ../shared/data/niqe/).");
         s.println("Options:");
         s.println("  --data DIR      celebamask-hq-mini root (default: found as ../shared/data/celebamask-hq-mini)");
         s.println("  --limit N       evaluate only the first N faces");
