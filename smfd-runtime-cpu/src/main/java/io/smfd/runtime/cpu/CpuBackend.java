@@ -5,31 +5,62 @@ import io.smfd.SmfdException;
 import io.smfd.spi.InferenceBackend;
 import io.smfd.spi.ModelMetadata;
 import io.smfd.spi.ModelOutputs;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * A loaded model on the pure-Java engine. Thread-safe: each in-flight {@link #infer} call takes its own
  * {@link Plan} (buffers) from a per-shape pool, and all calls share one {@link Parallel} pool of
  * {@code threads - 1} daemon workers (closed by {@link #close()}).
+ *
+ * <p>Memory: the working memory of every plan alive (in use by a call or pooled for the next one) is reserved
+ * against a budget, {@value #HEAP_SHARE_PERCENT}% of the maximum heap. A call whose plan does not fit waits
+ * until running calls release theirs (pooled plans are dropped first), so concurrent calls queue instead of
+ * running out of memory; a single plan larger than the budget still runs, alone.
  */
 final class CpuBackend implements InferenceBackend {
 
     /** Distinct input shapes whose plans are kept; older ones are dropped when exceeded. */
     static final int MAX_SHAPES = 8;
 
+    /** Share of {@code Runtime.maxMemory()} that the plans of one backend may hold, in percent. */
+    static final int HEAP_SHARE_PERCENT = 50;
+
     private final Network net;
     private final Kernels kernels;
     private final Parallel par;
-    private final Map<Long, ConcurrentLinkedDeque<Plan>> plans = new ConcurrentHashMap<>();
+    private final long budget;
+    private final Object lock = new Object();
+    /** Pooled plans per shape key, least recently used shape first. Guarded by {@link #lock}. */
+    private final Map<Long, ArrayDeque<Plan>> pool = new LinkedHashMap<>(16, 0.75f, true);
+    /** Bytes of all plans alive (in use or pooled). Guarded by {@link #lock}. */
+    private long reserved;
+    /** Highest {@link #reserved} seen (tests). Guarded by {@link #lock}. */
+    private long peakReserved;
     private volatile boolean closed;
 
     CpuBackend(Network net, Kernels kernels, int threads) {
+        this(net, kernels, threads, Runtime.getRuntime().maxMemory() / 100 * HEAP_SHARE_PERCENT);
+    }
+
+    CpuBackend(Network net, Kernels kernels, int threads, long budgetBytes) {
         this.net = Objects.requireNonNull(net);
         this.kernels = Objects.requireNonNull(kernels);
         this.par = new Parallel(threads);
+        this.budget = budgetBytes;
+    }
+
+    long budget() {
+        return budget;
+    }
+
+    long peakReserved() {
+        synchronized (lock) {
+            return peakReserved;
+        }
     }
 
     @Override
@@ -53,7 +84,7 @@ final class CpuBackend implements InferenceBackend {
     public ModelOutputs infer(float[] nchwInput, int batch, int height, int width) {
         Objects.requireNonNull(nchwInput, "nchwInput");
         if (closed) {
-            throw new IllegalStateException("the cpu backend is closed");
+            throw new SmfdException(Reason.CLOSED, "the cpu backend is closed");
         }
         if (batch < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException("batch, height and width must be >= 1, got " + batch + ", " + height
@@ -100,38 +131,116 @@ final class CpuBackend implements InferenceBackend {
         }
     }
 
+    /** A pooled plan for the shape, or a new one once its working memory fits the budget (waits until then). */
     private Plan acquire(long key, int batch, int height, int width) {
-        ConcurrentLinkedDeque<Plan> q = plans.get(key);
-        Plan p = q == null ? null : q.pollFirst();
-        if (p != null) {
-            return p;
+        synchronized (lock) {
+            Plan p = takePooled(key);
+            if (p != null) {
+                return p;
+            }
+        }
+        Plan fresh = new Plan(net, batch, height, width); // layout only: nothing large allocated yet
+        synchronized (lock) {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    Plan p = takePooled(key);
+                    if (p != null) {
+                        return p;
+                    }
+                    if (reserved == 0 || reserved + fresh.bytes <= budget) {
+                        reserved += fresh.bytes;
+                        peakReserved = Math.max(peakReserved, reserved);
+                        break;
+                    }
+                    if (!dropOldestPooled()) {
+                        try {
+                            lock.wait(); // a running call releases its plan
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                            throw new SmfdException(Reason.INFERENCE_FAILED, "Interrupted while waiting for working"
+                                    + " memory of the cpu backend for [" + batch + ",3," + height + "," + width + "]", e);
+                        }
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         try {
-            return new Plan(net, batch, height, width);
+            return fresh.allocate();
         } catch (OutOfMemoryError e) {
-            plans.clear();
-            throw new SmfdException(Reason.INFERENCE_FAILED, "Out of memory planning the cpu backend for [" + batch + ",3," + height
-                    + "," + width + "]; use smaller batches or a larger heap", e);
+            synchronized (lock) {
+                reserved -= fresh.bytes;
+                while (dropOldestPooled()) {
+                    // free what we can for the next call
+                }
+                lock.notifyAll();
+            }
+            throw new SmfdException(Reason.INFERENCE_FAILED, "Out of memory allocating " + (fresh.bytes >> 20)
+                    + " MiB of working memory for the cpu backend on [" + batch + ",3," + height + "," + width
+                    + "]; use smaller images or batches, or a larger heap (-Xmx)", e);
         }
     }
 
+    private Plan takePooled(long key) { // holds lock
+        ArrayDeque<Plan> q = pool.get(key);
+        Plan p = q == null ? null : q.pollFirst();
+        if (q != null && q.isEmpty()) {
+            pool.remove(key);
+        }
+        return p;
+    }
+
+    private boolean dropOldestPooled() { // holds lock
+        Iterator<Map.Entry<Long, ArrayDeque<Plan>>> it = pool.entrySet().iterator();
+        if (!it.hasNext()) {
+            return false;
+        }
+        ArrayDeque<Plan> q = it.next().getValue();
+        reserved -= q.pollLast().bytes;
+        if (q.isEmpty()) {
+            it.remove();
+        }
+        return true;
+    }
+
     private void release(long key, Plan plan) {
-        if (closed) {
-            return;
+        synchronized (lock) {
+            ArrayDeque<Plan> q = pool.get(key);
+            boolean keep = !closed && (q == null ? pool.size() < MAX_SHAPES || dropShape() : true)
+                    && (q == null || q.size() < Math.max(2, par.threads()));
+            if (keep) {
+                pool.computeIfAbsent(key, x -> new ArrayDeque<>()).addFirst(plan);
+            } else {
+                reserved -= plan.bytes;
+            }
+            lock.notifyAll();
         }
-        if (!plans.containsKey(key) && plans.size() >= MAX_SHAPES) {
-            plans.clear();
+    }
+
+    private boolean dropShape() { // holds lock: drops every pooled plan of the least recently used shape
+        Iterator<Map.Entry<Long, ArrayDeque<Plan>>> it = pool.entrySet().iterator();
+        if (it.hasNext()) {
+            for (Plan p : it.next().getValue()) {
+                reserved -= p.bytes;
+            }
+            it.remove();
         }
-        ConcurrentLinkedDeque<Plan> q = plans.computeIfAbsent(key, x -> new ConcurrentLinkedDeque<>());
-        if (q.size() < Math.max(2, par.threads())) {
-            q.addFirst(plan);
-        }
+        return true;
     }
 
     @Override
     public void close() {
         closed = true;
-        plans.clear();
+        synchronized (lock) {
+            while (dropOldestPooled()) {
+                // release the pooled plans
+            }
+            lock.notifyAll();
+        }
         par.close();
     }
 }
