@@ -4,6 +4,7 @@ import io.smfd.BackendStatus;
 import io.smfd.BackendUnavailableException;
 import io.smfd.Deblurrer;
 import io.smfd.ModelException;
+import io.smfd.SharpFacePolicy;
 import io.smfd.SmfdException;
 import io.smfd.spi.Availability;
 import io.smfd.spi.BackendConfig;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -80,11 +82,30 @@ public final class BackendSelector {
      * @return a new deblurrer
      */
     public static Deblurrer open(String builderBackend, BackendConfig config) {
-        return open(builderBackend, System.getProperty(Deblurrer.BACKEND_PROPERTY), config, defaultLoaders());
+        return open(builderBackend, config, DefaultDeblurrer.DEFAULT_POLICY);
+    }
+
+    /**
+     * Selects a backend and opens a deblurrer on it with a policy for sharp faces.
+     *
+     * @param builderBackend name from the builder, or null
+     * @param config         configuration
+     * @param sharpFaces     what to do with faces that do not need deblurring
+     * @return a new deblurrer
+     */
+    public static Deblurrer open(String builderBackend, BackendConfig config, SharpFacePolicy sharpFaces) {
+        return open(builderBackend, System.getProperty(Deblurrer.BACKEND_PROPERTY), config, defaultLoaders(),
+                sharpFaces);
     }
 
     static Deblurrer open(String builderBackend, String propertyValue, BackendConfig config,
                           List<ClassLoader> loaders) {
+        return open(builderBackend, propertyValue, config, loaders, DefaultDeblurrer.DEFAULT_POLICY);
+    }
+
+    static Deblurrer open(String builderBackend, String propertyValue, BackendConfig config,
+                          List<ClassLoader> loaders, SharpFacePolicy sharpFaces) {
+        Objects.requireNonNull(sharpFaces, "sharpFaces");
         String requested;
         String source;
         if (builderBackend != null) {
@@ -103,7 +124,7 @@ public final class BackendSelector {
                     + NO_BACKEND_HINT + ".");
         }
         if (!"auto".equals(requested)) {
-            return openNamed(requested, source, candidates, config);
+            return openNamed(requested, source, candidates, config, sharpFaces);
         }
         List<String> failures = new ArrayList<>();
         for (Candidate c : candidates) {
@@ -111,7 +132,7 @@ public final class BackendSelector {
                 continue;
             }
             try {
-                return started(c, config, candidates, source);
+                return started(c, config, candidates, source, sharpFaces);
             } catch (ModelException e) {
                 throw e; // every backend would fail the same way
             } catch (RuntimeException | LinkageError e) {
@@ -128,7 +149,7 @@ public final class BackendSelector {
     }
 
     private static Deblurrer openNamed(String requested, String source, List<Candidate> candidates,
-                                       BackendConfig config) {
+                                       BackendConfig config, SharpFacePolicy sharpFaces) {
         Candidate match = null;
         for (Candidate c : candidates) {
             if (c.provider() != null && c.name().equalsIgnoreCase(requested)) {
@@ -148,7 +169,7 @@ public final class BackendSelector {
                     + ". Fix the reason, or select another backend (or remove the request to choose automatically).");
         }
         try {
-            return started(match, config, candidates, source);
+            return started(match, config, candidates, source, sharpFaces);
         } catch (SmfdException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
@@ -156,14 +177,15 @@ public final class BackendSelector {
         }
     }
 
-    private static Deblurrer started(Candidate c, BackendConfig config, List<Candidate> all, String source) {
+    private static Deblurrer started(Candidate c, BackendConfig config, List<Candidate> all, String source,
+                                     SharpFacePolicy sharpFaces) {
         InferenceBackend backend = c.provider().create(config);
         if (backend == null) {
             throw new IllegalStateException("provider " + c.provider().getClass().getName() + " returned null from create()");
         }
         DefaultDeblurrer deblurrer;
         try {
-            deblurrer = new DefaultDeblurrer(c.name(), backend, config.model());
+            deblurrer = new DefaultDeblurrer(c.name(), backend, config.model(), sharpFaces);
         } catch (RuntimeException | Error e) {
             backend.close();
             throw e;

@@ -1,11 +1,13 @@
 package io.smfd.internal;
 
+import io.smfd.BlurAssessment;
 import io.smfd.DeblurResult;
 import io.smfd.Deblurrer;
 import io.smfd.Device;
 import io.smfd.FaceImage;
 import io.smfd.FaceMasks;
 import io.smfd.ModelInfo;
+import io.smfd.SharpFacePolicy;
 import io.smfd.SmfdException.Reason;
 import io.smfd.SmfdException;
 import io.smfd.spi.InferenceBackend;
@@ -24,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared pipeline around an {@link InferenceBackend}: reflect-pads to the model's size multiple,
- * batches same-size images, runs the backend, crops back, clamps to [0, 1] and builds
- * {@link FaceImage}/{@link FaceMasks}. Thread-safe; close waits for running calls.
+ * The shared pipeline around an {@link InferenceBackend}: assesses blur ({@link BlurEstimator}) and, under
+ * {@link SharpFacePolicy#PASS_THROUGH}, returns faces that do not need deblurring unchanged; reflect-pads the
+ * rest to the model's size multiple, batches same-size images, runs the backend, crops back, clamps to
+ * [0, 1] and builds {@link FaceImage}/{@link FaceMasks}. Thread-safe; close waits for running calls.
  */
 public final class DefaultDeblurrer implements Deblurrer {
 
@@ -36,17 +39,20 @@ public final class DefaultDeblurrer implements Deblurrer {
     static final long MAX_BATCH_PIXELS = 4L * 1024 * 1024;
     /** Upper bound of images per backend call. */
     static final int MAX_BATCH = 16;
+    /** The policy of {@code Deblurrer.builder()}: {@link SharpFacePolicy#PASS_THROUGH}. */
+    public static final SharpFacePolicy DEFAULT_POLICY = SharpFacePolicy.PASS_THROUGH;
 
     private final String name;
     private final InferenceBackend backend;
     private final ModelMetadata info;
     private final ModelInfo model;
     private final Device device;
+    private final SharpFacePolicy sharpFaces;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lock
 
     /**
-     * Wraps a backend; the deblurrer owns it and closes it.
+     * Wraps a backend that runs on every face ({@link SharpFacePolicy#DEBLUR}); the deblurrer owns it and closes it.
      *
      * @param name    backend name
      * @param backend the backend
@@ -54,6 +60,20 @@ public final class DefaultDeblurrer implements Deblurrer {
      * @throws io.smfd.ModelException if the model can no longer be read
      */
     public DefaultDeblurrer(String name, InferenceBackend backend, ModelSource source) {
+        this(name, backend, source, SharpFacePolicy.DEBLUR);
+    }
+
+    /**
+     * Wraps a backend with a policy for sharp faces; the deblurrer owns the backend and closes it.
+     *
+     * @param name       backend name
+     * @param backend    the backend
+     * @param source     where the backend loaded the model from (hashed once more for {@link #modelInfo()})
+     * @param sharpFaces what to do with faces that do not need deblurring
+     * @throws io.smfd.ModelException if the model can no longer be read
+     */
+    public DefaultDeblurrer(String name, InferenceBackend backend, ModelSource source, SharpFacePolicy sharpFaces) {
+        this.sharpFaces = Objects.requireNonNull(sharpFaces, "sharpFaces");
         this.name = Objects.requireNonNull(name, "name");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.info = Objects.requireNonNull(backend.modelInfo(), "backend.modelInfo()");
@@ -63,9 +83,16 @@ public final class DefaultDeblurrer implements Deblurrer {
     }
 
     @Override
+    public BlurAssessment assess(FaceImage image) {
+        Objects.requireNonNull(image, "image");
+        ensureOpen();
+        return BlurEstimator.assess(image);
+    }
+
+    @Override
     public FaceImage deblur(FaceImage image) {
         Objects.requireNonNull(image, "image");
-        return run(List.of(image), false).get(0).image();
+        return deblurAll(List.of(image)).get(0);
     }
 
     @Override
@@ -74,18 +101,63 @@ public final class DefaultDeblurrer implements Deblurrer {
         for (int i = 0; i < images.size(); i++) {
             Objects.requireNonNull(images.get(i), "images[" + i + "]");
         }
-        List<FaceImage> out = new ArrayList<>(images.size());
-        for (Result r : run(images, false)) {
-            out.add(r.image());
+        if (sharpFaces == SharpFacePolicy.DEBLUR) {
+            List<FaceImage> out = new ArrayList<>(images.size());
+            for (Result r : run(images, false)) {
+                out.add(r.image());
+            }
+            return List.copyOf(out);
         }
-        return List.copyOf(out);
+        ensureOpen();
+        FaceImage[] out = new FaceImage[images.size()];
+        List<FaceImage> blurred = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            FaceImage img = images.get(i);
+            if (BlurEstimator.assess(img).needsDeblurring()) {
+                blurred.add(img);
+                where.add(i);
+            } else {
+                out[i] = img; // passed through: the very instance, bit-exact
+            }
+        }
+        if (!blurred.isEmpty()) {
+            List<Result> results = run(blurred, false);
+            for (int j = 0; j < results.size(); j++) {
+                out[where.get(j)] = results.get(j).image();
+            }
+        }
+        return List.of(out);
     }
 
     @Override
     public DeblurResult deblurWithMasks(FaceImage image) {
         Objects.requireNonNull(image, "image");
-        Result r = run(List.of(image), true).get(0);
-        return new DeblurResult(r.image(), r.masks());
+        ensureOpen();
+        BlurAssessment a = BlurEstimator.assess(image);
+        Result r = run(List.of(image), true).get(0); // masks are wanted either way
+        boolean deblur = sharpFaces == SharpFacePolicy.DEBLUR || a.needsDeblurring();
+        return new DeblurResult(deblur ? r.image() : image, r.masks(), a, deblur);
+    }
+
+    /**
+     * Returns the policy for faces that do not need deblurring.
+     *
+     * @return the policy this deblurrer was built with
+     */
+    public SharpFacePolicy sharpFaces() {
+        return sharpFaces;
+    }
+
+    private void ensureOpen() {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new SmfdException(Reason.CLOSED, "This Deblurrer (backend '" + name + "') is closed");
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     @Override
@@ -123,7 +195,8 @@ public final class DefaultDeblurrer implements Deblurrer {
 
     @Override
     public String toString() {
-        return "Deblurrer[backend=" + name + ", device=" + device + ", model=" + model.name() + " " + model.version() + "]";
+        return "Deblurrer[backend=" + name + ", device=" + device + ", model=" + model.name() + " " + model.version()
+                + ", sharpFaces=" + sharpFaces + "]";
     }
 
     private record Result(FaceImage image, FaceMasks masks) {

@@ -1,0 +1,124 @@
+package io.smfd.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smfd.BlurAssessment;
+import io.smfd.DeblurResult;
+import io.smfd.Deblurrer;
+import io.smfd.FaceImage;
+import io.smfd.SharpFacePolicy;
+import io.smfd.SmfdException;
+import io.smfd.fakes.FakeBackend;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The sharp-face policy of {@link DefaultDeblurrer}, with a fake network that darkens every pixel. */
+class PassThroughTest {
+
+    private static final FaceImage SHARP = BlurEstimatorTest.card(128, 128, 2);
+    private static final FaceImage BLURRY = BlurEstimatorTest.blur(BlurEstimatorTest.card(128, 128, 3), 2.0);
+
+    private static FakeBackend darkening() {
+        return new FakeBackend(8, in -> {
+            float[] out = in.clone();
+            for (int i = 0; i < out.length; i++) {
+                out[i] *= 0.5f;
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void testImagesAreOnEitherSideOfTheThreshold() {
+        assertThat(BlurEstimator.assess(SHARP).needsDeblurring()).isFalse();
+        assertThat(BlurEstimator.assess(BLURRY).needsDeblurring()).isTrue();
+    }
+
+    @Test
+    void passThroughReturnsSharpFacesUntouchedWithoutRunningTheNetwork() {
+        FakeBackend backend = darkening();
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH)) {
+            assertThat(d.deblur(SHARP)).isSameAs(SHARP);
+            assertThat(backend.calls).isEmpty();
+            FaceImage out = d.deblur(BLURRY);
+            assertThat(out).isNotEqualTo(BLURRY);
+            assertThat(backend.calls).hasSize(1);
+        }
+    }
+
+    @Test
+    void deblurAllSendsOnlyTheBlurredFacesAndKeepsTheOrder() {
+        FakeBackend backend = darkening();
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH)) {
+            List<FaceImage> out = d.deblurAll(List.of(SHARP, BLURRY, SHARP));
+            assertThat(out.get(0)).isSameAs(SHARP);
+            assertThat(out.get(2)).isSameAs(SHARP);
+            assertThat(out.get(1)).isNotEqualTo(BLURRY);
+            assertThat(backend.calls).hasSize(1);
+            assertThat(backend.calls.get(0).batch()).isEqualTo(1);
+            assertThat(d.deblurAll(List.of(SHARP, SHARP))).containsExactly(SHARP, SHARP);
+            assertThat(backend.calls).hasSize(1);
+        }
+    }
+
+    @Test
+    void deblurWithMasksCarriesTheAssessmentAndSaysWhetherItDeblurred() {
+        FakeBackend backend = darkening();
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH)) {
+            DeblurResult sharp = d.deblurWithMasks(SHARP);
+            assertThat(sharp.deblurred()).isFalse();
+            assertThat(sharp.image()).isSameAs(SHARP);
+            assertThat(sharp.assessment()).isEqualTo(d.assess(SHARP));
+            assertThat(sharp.masks().width()).isEqualTo(128);
+            DeblurResult blurry = d.deblurWithMasks(BLURRY);
+            assertThat(blurry.deblurred()).isTrue();
+            assertThat(blurry.image()).isNotEqualTo(BLURRY);
+            assertThat(blurry.assessment().needsDeblurring()).isTrue();
+        }
+    }
+
+    @Test
+    void deblurPolicyRunsTheNetworkOnEveryFace() {
+        FakeBackend backend = darkening();
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, DefaultDeblurrerTest.MODEL, SharpFacePolicy.DEBLUR)) {
+            assertThat(d.deblur(SHARP)).isNotEqualTo(SHARP);
+            DeblurResult r = d.deblurWithMasks(SHARP);
+            assertThat(r.deblurred()).isTrue();
+            assertThat(r.assessment().needsDeblurring()).isFalse();
+            assertThat(backend.calls).hasSize(2);
+        }
+    }
+
+    @Test
+    void closedDeblurrerRefusesAssessAndPassThrough() {
+        DefaultDeblurrer d = new DefaultDeblurrer("fake", darkening(), DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH);
+        d.close();
+        for (Runnable call : List.<Runnable>of(() -> d.assess(SHARP), () -> d.deblur(SHARP), () -> d.deblurAll(List.of(SHARP)),
+                () -> d.deblurWithMasks(SHARP))) {
+            assertThatThrownBy(call::run).isInstanceOf(SmfdException.class)
+                    .extracting(e -> ((SmfdException) e).reason()).isEqualTo(SmfdException.Reason.CLOSED);
+        }
+    }
+
+    @Test
+    void nullArgumentsAreNamed() {
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", darkening(), DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH)) {
+            assertThatThrownBy(() -> d.assess(null)).isInstanceOf(NullPointerException.class).hasMessage("image");
+        }
+        assertThatThrownBy(() -> Deblurrer.builder().sharpFaces(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("policy");
+        assertThatThrownBy(() -> new DefaultDeblurrer("fake", darkening(), DefaultDeblurrerTest.MODEL, null))
+                .isInstanceOf(NullPointerException.class).hasMessage("sharpFaces");
+    }
+
+    @Test
+    void assessmentIsTheSameWhateverThePolicy() {
+        try (DefaultDeblurrer a = new DefaultDeblurrer("fake", darkening(), DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH);
+             DefaultDeblurrer b = new DefaultDeblurrer("fake", darkening(), DefaultDeblurrerTest.MODEL, SharpFacePolicy.DEBLUR)) {
+            BlurAssessment x = a.assess(BLURRY);
+            assertThat(b.assess(BLURRY)).isEqualTo(x);
+            assertThat(x.severity()).isBetween(0.0, 1.0);
+        }
+    }
+}
