@@ -162,22 +162,19 @@ public final class BlurEstimator {
                 int dy = dirs[di][1] * LAGS[li];
                 double s = 0;
                 long count = 0;
-                for (int j = 0; j < ay1; j++) {
-                    int jj = j + dy;
-                    if (jj >= rh) {
-                        break;
-                    }
+                int i0 = Math.max(ax0, -dx);
+                int i1 = Math.min(ax1, rw - dx);
+                int j1 = Math.min(ay1, rh - dy);
+                for (int j = 0; j < j1; j++) {
                     int row = j * rw;
-                    int row2 = jj * rw + dx;
-                    for (int i = ax0; i < ax1; i++) {
-                        int ii = i + dx;
-                        if (ii < 0 || ii >= rw) {
-                            continue;
-                        }
+                    int row2 = (j + dy) * rw + dx;
+                    float acc = 0;
+                    for (int i = i0; i < i1; i++) {
                         float diff = y[row + i] - y[row2 + i];
-                        s += diff * diff;
-                        count++;
+                        acc += diff * diff;
                     }
+                    s += acc;
+                    count += Math.max(0, i1 - i0);
                 }
                 d[di][li] = count == 0 ? 0 : s / count;
             }

@@ -17,6 +17,7 @@ import java.util.List;
  * <pre>
  * java -jar smfd-cli.jar info                                   # backends, why each is (un)available, model
  * java -jar smfd-cli.jar deblur blurry.png faces/ --out out/ --masks
+ * java -jar smfd-cli.jar assess faces/ --csv                    # blur severity and extent per face
  * java -jar smfd-cli.jar degrade --input face.jpg --seed 7 --out blurry.png
  * java -jar smfd-cli.jar eval --limit 50                         # evaluation report
  * java -jar smfd-cli.jar COMMAND --help
@@ -80,6 +81,8 @@ public final class Cli {
                     return info(rest, out, err);
                 case "deblur":
                     return DeblurCommand.run(rest, out, err);
+                case "assess":
+                    return AssessCommand.run(rest, out, err);
                 case "degrade":
                     return DegradeCommand.run(rest, out, err);
                 case "eval":
@@ -122,6 +125,7 @@ public final class Cli {
         s.println("Usage: smfd <command> [options]      (smfd <command> --help for the options)");
         s.println("Commands:");
         s.println("  deblur   deblur face crops: smfd deblur <file-or-dir>... --out DIR [--masks]");
+        s.println("  assess   how blurred each face is (severity, extent, needs deblurring): smfd assess <file-or-dir>...");
         s.println("  degrade  apply the random spec-v1 degradation with a seed (make a blurry test face)");
         s.println("  eval     evaluate SMFD and classical baselines on the held-out faces (report.md)");
         s.println("  info     backends found and why each is or is not available; the model and its card");

@@ -4,6 +4,7 @@ import io.smfd.DeblurResult;
 import io.smfd.Deblurrer;
 import io.smfd.Device;
 import io.smfd.FaceImage;
+import io.smfd.SharpFacePolicy;
 import io.smfd.SmfdException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -62,6 +63,8 @@ final class DeblurCommand {
         boolean recursive;
         int batch = DEFAULT_BATCH;
         Path model;
+        /** {@code --deblur-sharp}: run the network on faces the assessment finds sharp, too. */
+        boolean deblurSharp;
     }
 
     /**
@@ -120,6 +123,8 @@ final class DeblurCommand {
         if (o.model != null) {
             b.model(o.model);
         }
+        b.sharpFaces(o.deblurSharp ? SharpFacePolicy.DEBLUR : SharpFacePolicy.PASS_THROUGH);
+        int[] passed = {0}; // faces returned unchanged because they did not need deblurring
         int failed = 0;
         int done = 0;
         long start = System.nanoTime();
@@ -138,7 +143,7 @@ final class DeblurCommand {
                         report(err, progress, f + ": " + e.getMessage());
                     }
                 }
-                failed += process(deblurrer, o, ok, faces, targets, err, progress);
+                failed += process(deblurrer, o, ok, faces, targets, err, progress, passed);
                 done += chunk.size();
                 if (progress != null) {
                     progress.update(done);
@@ -156,6 +161,10 @@ final class DeblurCommand {
             out.printf(Locale.ROOT, "deblurred %d of %d face(s) in %.1f s with backend %s (%s) -> %s%n",
                     written, files.size(), secs, deblurrer.backendName(), deblurrer.device(),
                     o.out.toAbsolutePath());
+            if (!o.deblurSharp) {
+                out.printf(Locale.ROOT, "passed through %d of %d face(s) unchanged: sharp enough (smfd assess shows why;"
+                        + " --deblur-sharp deblurs them too)%n", passed[0], written);
+            }
         }
         if (failed > 0) {
             err.println("smfd deblur: " + failed + " of " + files.size() + " file(s) failed");
@@ -166,7 +175,7 @@ final class DeblurCommand {
 
     /** Deblurs and writes one chunk; returns the number of failures. */
     private static int process(Deblurrer d, Options o, List<Path> files, List<FaceImage> faces,
-            Map<Path, Path> targets, PrintStream err, Progress progress) {
+            Map<Path, Path> targets, PrintStream err, Progress progress, int[] passed) {
         if (files.isEmpty()) {
             return 0;
         }
@@ -185,6 +194,9 @@ final class DeblurCommand {
                 try {
                     FaceImage r = results != null ? results.get(i) : d.deblur(faces.get(i));
                     write(r.toBufferedImage(), o.format, targets.get(f));
+                    if (r == faces.get(i)) { // pass-through returns the very instance
+                        passed[0]++;
+                    }
                 } catch (IOException | SmfdException e) {
                     failed++;
                     report(err, progress, f + ": " + e.getMessage());
@@ -199,6 +211,9 @@ final class DeblurCommand {
                 Path target = targets.get(f);
                 write(r.image().toBufferedImage(), o.format, target);
                 write(r.masks().toOverlay(r.image()), o.format, masksPath(target, o.format));
+                if (!r.deblurred()) {
+                    passed[0]++;
+                }
             } catch (IOException | SmfdException e) {
                 failed++;
                 report(err, progress, f + ": " + e.getMessage());
@@ -314,7 +329,7 @@ final class DeblurCommand {
 
     private static final String SYNOPSIS = "smfd deblur <file-or-dir>... --out DIR [--backend NAME]"
             + " [--device auto|cpu|gpu] [--threads N] [--masks] [--format png] [--recursive] [--batch N]"
-            + " [--model FILE.onnx]";
+            + " [--model FILE.onnx] [--deblur-sharp]";
 
     /** Returns null for {@code --help}. */
     static Options parse(String[] args) throws Cli.UsageException {
@@ -331,6 +346,7 @@ final class DeblurCommand {
                 case "--recursive", "-r" -> o.recursive = true;
                 case "--format" -> o.format = format(Cli.value(args, ++i, a));
                 case "--model" -> o.model = Path.of(Cli.value(args, ++i, a));
+                case "--deblur-sharp" -> o.deblurSharp = true;
                 case "--help", "-h" -> {
                     return null;
                 }
@@ -396,6 +412,8 @@ final class DeblurCommand {
         s.println("  --recursive       include sub-folders");
         s.println("  --batch N         faces per inference call (default " + DEFAULT_BATCH + ")");
         s.println("  --model FILE      an SMFD-UNet .onnx file instead of the bundled model");
+        s.println("  --deblur-sharp    also run the network on faces the blur assessment finds sharp (default: they are");
+        s.println("                    written unchanged, bit-exact; the summary counts them; see smfd assess)");
         s.println("Unreadable, truncated or corrupt images are reported and skipped (exit code 1 at the end); an");
         s.println("output that would overwrite its input is written as NAME.deblurred.png. Each output is written");
         s.println("to a temporary file and moved into place, so a failed write leaves no partial file.");
