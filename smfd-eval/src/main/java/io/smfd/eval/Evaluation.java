@@ -1,9 +1,11 @@
 package io.smfd.eval;
 
+import io.smfd.BlurAssessment;
 import io.smfd.DeblurResult;
 import io.smfd.Deblurrer;
 import io.smfd.FaceImage;
 import io.smfd.FaceMasks;
+import io.smfd.SharpFacePolicy;
 import io.smfd.degrade.BlurFamily;
 import io.smfd.degrade.Degradation;
 import io.smfd.degrade.DegradationPipeline;
@@ -234,6 +236,14 @@ public final class Evaluation {
         double smfdVsInputSsim = Double.NaN;
         /** SHARP and MILD sets: descriptor distance of the SMFD output to the set's input (identity drift). */
         double smfdVsInputDrift = Double.NaN;
+        /**
+         * Blur assessment of this set's input ({@link Deblurrer#assess(FaceImage)}): severity, estimated extent,
+         * decision and call time; NaN (and false) when SMFD is skipped. See {@link AssessmentReport}.
+         */
+        double assessSeverity = Double.NaN;
+        double assessExtent = Double.NaN;
+        boolean assessNeedsDeblurring;
+        double assessSeconds = Double.NaN;
         Method bestClassical;
         double estimatedSigma;
         double smfdSeconds = Double.NaN;
@@ -355,7 +365,10 @@ public final class Evaluation {
             descriptor = FaceDescriptor.create(Math.max(1, cores / o.threads()));
             run.descriptorSha256 = descriptor.sha256();
             if (useSmfd) {
-                Deblurrer.Builder b = Deblurrer.builder().threads(Math.max(1, cores / o.threads()));
+                // DEBLUR: the SMFD rows measure the network on every input; the blur-assessment section derives
+                // the pass-through policy's outputs from each input's assessment (AssessmentReport)
+                Deblurrer.Builder b = Deblurrer.builder().threads(Math.max(1, cores / o.threads()))
+                        .sharpFaces(SharpFacePolicy.DEBLUR);
                 if (!o.backend().equalsIgnoreCase("auto")) {
                     b.backend(o.backend());
                 }
@@ -511,6 +524,7 @@ public final class Evaluation {
         FaceImage smfd = null;
         FaceMasks masks = null;
         if (deblurrer != null) {
+            assess(r, deblurrer, blurry);
             long s = System.nanoTime();
             DeblurResult dr = deblurrer.deblurWithMasks(blurry);
             r.smfdSeconds = (System.nanoTime() - s) / 1e9;
@@ -549,6 +563,7 @@ public final class Evaluation {
             smfdSharp = quantise8(deblurrer.deblur(sharp));
             sharpR = setResult(FaceSet.SHARP, id, 0, sharp, smfdSharp, sharp, eyes, mouth);
             sharpR.degradation = "none";
+            assess(sharpR, deblurrer, sharp);
             Degradation md = mildPipeline.sample(MILD_SEED_BASE + id);
             mild = quantise8(md.applyTo(sharp));
             smfdMild = quantise8(deblurrer.deblur(mild));
@@ -557,6 +572,7 @@ public final class Evaluation {
             mildR.strength = radiusOfGyration(md.kernel(), md.kernelSize());
             mildR.bucket = bucket(mildR.strength);
             mildR.degradation = md.describe();
+            assess(mildR, deblurrer, mild);
         }
 
         // Identity: one descriptor batch for every image of this face
@@ -608,6 +624,16 @@ public final class Evaluation {
             row = new GridRow(id, label, blurry, best, smfd, sharp, masks, gt);
         }
         return new Object[] {r, row, null, sharpR, mildR};
+    }
+
+    /** Records the blur assessment of a set's input and the time of the call. */
+    private static void assess(FaceResult r, Deblurrer deblurrer, FaceImage input) {
+        long t = System.nanoTime();
+        BlurAssessment a = deblurrer.assess(input);
+        r.assessSeconds = (System.nanoTime() - t) / 1e9;
+        r.assessSeverity = a.severity();
+        r.assessExtent = a.extentPixels();
+        r.assessNeedsDeblurring = a.needsDeblurring();
     }
 
     /** A SHARP or MILD result: the input and the SMFD output scored against the sharp face and each other. */

@@ -485,6 +485,7 @@ final class Report {
         }
 
         doNoHarmSection(sb, run);
+        AssessmentReport.markdown(sb, run);
 
         sb.append("## NIQE (no-reference quality)\n\n");
         if (run.niqe == null) {
@@ -641,6 +642,7 @@ final class Report {
             kv(iou, 2, "mIoUPerImage", jnum(meanImageIou(all)), false);
         }
         iou.append("  }");
+        kv(sb, 1, "blurAssessment", AssessmentReport.json(run), true);
         kv(sb, 1, "maskIoU", iou.toString(), false);
         sb.append("}\n");
         return sb.toString();
