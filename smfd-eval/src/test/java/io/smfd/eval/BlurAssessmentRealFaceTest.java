@@ -1,0 +1,67 @@
+package io.smfd.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.smfd.BlurAssessment;
+import io.smfd.FaceImage;
+import io.smfd.degrade.DegradationPipeline;
+import io.smfd.degrade.Parameter;
+import io.smfd.degrade.Range;
+import io.smfd.internal.BlurEstimator;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped blur assessment on real <b>training</b> faces 4300-4309 (the training's validation range, which the
+ * calibration does not use; the held-out faces are only read by {@code smfd eval}): sharp faces are left alone,
+ * mild blur mostly too, strong blur is flagged, and the extent follows the true radius of gyration. Skips when the
+ * data is absent.
+ */
+class BlurAssessmentRealFaceTest {
+
+    private static DegradationPipeline gaussian(double sigma) {
+        return DegradationPipeline.builder().familyWeights(0, 0, 1, 0).isotropicGaussianProbability(1)
+                .range(Parameter.GAUSSIAN_SIGMA, Range.fixed(sigma))
+                .scaleProbability(0).noiseProbability(0).jpegProbability(0).build();
+    }
+
+    @Test
+    void sharpMildAndStrongBlurOnRealFaces() throws Exception {
+        Optional<Path> data = FaceDataset.locate();
+        assumeTrue(data.isPresent(), "CelebAMask-HQ mini not found (../shared/data/celebamask-hq-mini)");
+        FaceDataset ds = new FaceDataset(data.get(), "train");
+        double[] sigmas = {0.0, 0.6, 1.5, 3.0};
+        int faces = 10;
+        int[] needs = new int[sigmas.length];
+        double[] extents = new double[sigmas.length * faces];
+        double[] trueRg = new double[sigmas.length * faces];
+        for (int k = 0; k < faces; k++) {
+            FaceImage sharp = Evaluation.quantise8(ds.image(4300 + k));
+            for (int s = 0; s < sigmas.length; s++) {
+                FaceImage in = sharp;
+                double rg = 0;
+                if (sigmas[s] > 0) {
+                    var deg = gaussian(sigmas[s]).sample(k);
+                    rg = Evaluation.radiusOfGyration(deg.kernel(), deg.kernelSize());
+                    in = Evaluation.quantise8(deg.applyTo(sharp));
+                }
+                BlurAssessment a = BlurEstimator.assess(in);
+                needs[s] += a.needsDeblurring() ? 1 : 0;
+                extents[s * faces + k] = a.extentPixels();
+                trueRg[s * faces + k] = rg;
+            }
+        }
+        assertThat(needs[0]).as("sharp faces flagged").isLessThanOrEqualTo(1);
+        assertThat(needs[1]).as("sigma 0.6 faces flagged").isLessThanOrEqualTo(3);
+        assertThat(needs[3]).as("sigma 3 faces flagged").isGreaterThanOrEqualTo(9);
+        assertThat(AssessmentStats.spearman(extents, trueRg)).isGreaterThan(0.8);
+        double meanStrong = 0;
+        for (int k = 0; k < faces; k++) {
+            meanStrong += extents[3 * faces + k] / faces;
+        }
+        // sigma 3 has a radius of gyration of about 4.2 px
+        assertThat(meanStrong).isBetween(2.5, 6.5);
+    }
+}
