@@ -90,7 +90,7 @@ public interface Deblurrer extends AutoCloseable {
     /**
      * Estimates how blurred a face crop is, without running the network: a calibrated severity, the blur
      * extent in pixels and whether deblurring is worth it. Costs well under a tenth of a {@link #deblur(FaceImage)}
-     * call (about 1 ms for 256x256 on one CPU core); the same on every backend.
+     * call (a few milliseconds for 256x256 on one CPU core); the same on every backend.
      *
      * @param image the face crop
      * @return the assessment

@@ -3,6 +3,7 @@ package io.smfd.benchmarks;
 import io.smfd.Deblurrer;
 import io.smfd.Device;
 import io.smfd.FaceImage;
+import io.smfd.SharpFacePolicy;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,8 +61,8 @@ public class CpuOnnxPairedBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         DeblurBenchmark.applyOnnxSpinning(onnxSpinning);
-        cpu = Deblurrer.builder().backend("cpu").device(Device.CPU).threads(threads).build();
-        onnx = Deblurrer.builder().backend("onnx").device(Device.CPU).threads(threads).build();
+        cpu = Deblurrer.builder().backend("cpu").device(Device.CPU).threads(threads).sharpFaces(SharpFacePolicy.DEBLUR).build();
+        onnx = Deblurrer.builder().backend("onnx").device(Device.CPU).threads(threads).sharpFaces(SharpFacePolicy.DEBLUR).build();
         face = DeblurBenchmark.syntheticFace(size, 42);
         cpu.deblur(face);
         onnx.deblur(face);

@@ -3,6 +3,7 @@ package io.smfd.benchmarks;
 import io.smfd.Deblurrer;
 import io.smfd.Device;
 import io.smfd.FaceImage;
+import io.smfd.SharpFacePolicy;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,7 +59,8 @@ public class DeblurBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         applyOnnxSpinning(onnxSpinning);
-        deblurrer = Deblurrer.builder().backend(backend).device(Device.CPU).threads(threads).build();
+        deblurrer = Deblurrer.builder().backend(backend).device(Device.CPU).threads(threads)
+                .sharpFaces(SharpFacePolicy.DEBLUR).build(); // time the network, never a pass-through
         face = syntheticFace(size, 42);
         deblurrer.deblur(face); // first call allocates per-thread buffers
     }

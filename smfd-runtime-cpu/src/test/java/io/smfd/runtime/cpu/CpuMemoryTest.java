@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smfd.Deblurrer;
 import io.smfd.FaceImage;
+import io.smfd.SharpFacePolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ class CpuMemoryTest {
             }
             FaceImage face = FaceImage.fromPlanarFloat(size, size, px);
             int ok = 0;
-            try (Deblurrer d = Deblurrer.builder().backend("cpu").threads(2).build()) {
+            try (Deblurrer d = Deblurrer.builder().backend("cpu").threads(2).sharpFaces(SharpFacePolicy.DEBLUR).build()) {
                 ExecutorService ex = Executors.newFixedThreadPool(callers);
                 List<Future<FaceImage>> fs = new ArrayList<>();
                 for (int c = 0; c < callers; c++) {
