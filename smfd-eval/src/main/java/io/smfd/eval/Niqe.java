@@ -591,76 +591,37 @@ public final class Niqe {
         return 0.0;
     }
 
-    /** Per output index: first input index, tap count, and normalised weights (ksize apart). */
-    private static final class Coeffs {
-        final int ksize;
-        final int[] start;
-        final int[] count;
-        final double[] k;
-
-        Coeffs(int inSize, int outSize) {
-            double scale = (double) inSize / outSize;
-            double filterScale = Math.max(scale, 1.0);
-            double support = 2.0 * filterScale; // bicubic support 2, widened when downscaling
-            ksize = (int) Math.ceil(support) * 2 + 1;
-            start = new int[outSize];
-            count = new int[outSize];
-            k = new double[outSize * ksize];
-            double ss = 1.0 / filterScale;
-            for (int xx = 0; xx < outSize; xx++) {
-                double center = (xx + 0.5) * scale;
-                int xmin = (int) (center - support + 0.5); // C truncation, as Pillow
-                if (xmin < 0) {
-                    xmin = 0;
-                }
-                int xmax = (int) (center + support + 0.5);
-                if (xmax > inSize) {
-                    xmax = inSize;
-                }
-                xmax -= xmin;
-                double ww = 0.0;
-                int base = xx * ksize;
-                for (int x = 0; x < xmax; x++) {
-                    double wgt = bicubicFilter((x + xmin - center + 0.5) * ss);
-                    k[base + x] = wgt;
-                    ww += wgt;
-                }
-                if (ww != 0.0) {
-                    for (int x = 0; x < xmax; x++) {
-                        k[base + x] /= ww;
-                    }
-                }
-                start[xx] = xmin;
-                count[xx] = xmax;
-            }
-        }
-    }
-
     /** Pillow's two-pass resample: horizontal into a float32 buffer, then vertical. */
     static float[] resizeBicubicPil(float[] src, int w, int h, int ow, int oh) {
-        Coeffs cx = new Coeffs(w, ow);
-        Coeffs cy = new Coeffs(h, oh);
+        PillowResize.Kernel cx = PillowResize.precomputeCoeffs(w, ow, 2.0, Niqe::bicubicFilter);
+        PillowResize.Kernel cy = PillowResize.precomputeCoeffs(h, oh, 2.0, Niqe::bicubicFilter);
+        int[] bx = cx.bounds();
+        int[] by = cy.bounds();
+        double[] kx = cx.weights();
+        double[] ky = cy.weights();
         float[] tmp = new float[ow * h];
         for (int y = 0; y < h; y++) {
             int row = y * w;
             for (int xx = 0; xx < ow; xx++) {
-                int base = xx * cx.ksize;
-                int x0 = row + cx.start[xx];
+                int base = xx * cx.ksize();
+                int x0 = row + bx[xx * 2];
+                int n = bx[xx * 2 + 1];
                 double s = 0.0;
-                for (int t = 0; t < cx.count[xx]; t++) {
-                    s += src[x0 + t] * cx.k[base + t];
+                for (int t = 0; t < n; t++) {
+                    s += src[x0 + t] * kx[base + t];
                 }
                 tmp[y * ow + xx] = (float) s;
             }
         }
         float[] out = new float[ow * oh];
         for (int yy = 0; yy < oh; yy++) {
-            int base = yy * cy.ksize;
-            int y0 = cy.start[yy];
+            int base = yy * cy.ksize();
+            int y0 = by[yy * 2];
+            int n = by[yy * 2 + 1];
             for (int x = 0; x < ow; x++) {
                 double s = 0.0;
-                for (int t = 0; t < cy.count[yy]; t++) {
-                    s += tmp[(y0 + t) * ow + x] * cy.k[base + t];
+                for (int t = 0; t < n; t++) {
+                    s += tmp[(y0 + t) * ow + x] * ky[base + t];
                 }
                 out[yy * ow + x] = (float) s;
             }

@@ -1,6 +1,7 @@
 package io.smfd.eval;
 
 import java.util.Objects;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Pillow's {@code Image.resize(size, Image.BILINEAR)} on 8-bit RGB images, bit for bit: a port of
@@ -14,13 +15,72 @@ import java.util.Objects;
  * {@code 1 << 21} (rounding) and clips to 0..255 after shifting, so the intermediate image is 8-bit, as
  * in Pillow. The horizontal pass runs first, over only the rows the vertical pass needs, then the
  * vertical pass. A pass is skipped when its size does not change (as Pillow does for a box equal to the
- * whole image).
+ * whole image). The double-precision step ({@link #precomputeCoeffs}) is also {@link Niqe}'s, for its
+ * bicubic resize of float images.
  */
 final class PillowResize {
 
     private static final int PRECISION_BITS = 32 - 8 - 2;
 
     private PillowResize() {
+    }
+
+    /**
+     * Per output pixel, Pillow's {@code bounds} ({@code xmin, count} pairs) and its {@code ksize}-apart
+     * normalised double weights, zero past each pixel's count: the output of {@code precompute_coeffs}.
+     */
+    record Kernel(int ksize, int[] bounds, double[] weights) {
+    }
+
+    /**
+     * Pillow's {@code precompute_coeffs} for box {@code [0, inSize)}: the filter's support is widened by
+     * the downscale factor ({@code filterscale = max(1, in / out)}), each output pixel's window is
+     * {@code [(int) (center - support + 0.5), (int) (center + support + 0.5))} with C truncation, clipped
+     * to the input, and its weights {@code filter((x + xmin - center + 0.5) / filterscale)} are divided by
+     * their sum unless that sum is 0. Shared by the 8-bit bilinear resize here and by {@link Niqe}'s
+     * float bicubic resize; each caller does its own arithmetic with the weights.
+     *
+     * @param inSize        input length
+     * @param outSize       output length
+     * @param filterSupport the filter's support at scale 1 (bilinear 1, bicubic 2)
+     * @param filter        the filter function
+     * @return the bounds and normalised weights
+     */
+    static Kernel precomputeCoeffs(int inSize, int outSize, double filterSupport, DoubleUnaryOperator filter) {
+        double scale = (double) inSize / outSize;
+        double filterscale = Math.max(scale, 1.0);
+        double support = filterSupport * filterscale;
+        int ksize = (int) Math.ceil(support) * 2 + 1;
+        int[] bounds = new int[outSize * 2];
+        double[] kk = new double[outSize * ksize];
+        double ss = 1.0 / filterscale;
+        for (int xx = 0; xx < outSize; xx++) {
+            double center = (xx + 0.5) * scale;
+            int xmin = (int) (center - support + 0.5); // C truncation, as Pillow
+            if (xmin < 0) {
+                xmin = 0;
+            }
+            int xmax = (int) (center + support + 0.5);
+            if (xmax > inSize) {
+                xmax = inSize;
+            }
+            xmax -= xmin;
+            int k0 = xx * ksize;
+            double ww = 0.0;
+            for (int x = 0; x < xmax; x++) {
+                double w = filter.applyAsDouble((x + xmin - center + 0.5) * ss);
+                kk[k0 + x] = w;
+                ww += w;
+            }
+            if (ww != 0.0) {
+                for (int x = 0; x < xmax; x++) {
+                    kk[k0 + x] /= ww;
+                }
+            }
+            bounds[xx * 2] = xmin;
+            bounds[xx * 2 + 1] = xmax;
+        }
+        return new Kernel(ksize, bounds, kk);
     }
 
     /** Per output pixel: first input index, number of taps, and the fixed-point weights. */
@@ -36,47 +96,16 @@ final class PillowResize {
      * @return the coefficients
      */
     static Coefficients coefficients(int inSize, int outSize) {
-        double in0 = 0.0;
-        double in1 = inSize;
-        double scale = (in1 - in0) / outSize;
-        double filterscale = Math.max(scale, 1.0);
-        double support = 1.0 * filterscale;
-        int ksize = (int) Math.ceil(support) * 2 + 1;
-        int[] bounds = new int[outSize * 2];
+        Kernel kernel = precomputeCoeffs(inSize, outSize, 1.0, PillowResize::bilinear);
+        int ksize = kernel.ksize();
+        double[] k = kernel.weights();
         int[] weights = new int[outSize * ksize];
-        double[] k = new double[ksize];
-        for (int xx = 0; xx < outSize; xx++) {
-            double center = in0 + (xx + 0.5) * scale;
-            double ww = 0.0;
-            double ss = 1.0 / filterscale;
-            int xmin = (int) (center - support + 0.5);
-            if (xmin < 0) {
-                xmin = 0;
-            }
-            int xmax = (int) (center + support + 0.5);
-            if (xmax > inSize) {
-                xmax = inSize;
-            }
-            xmax -= xmin;
-            for (int x = 0; x < xmax; x++) {
-                double w = bilinear((x + xmin - center + 0.5) * ss);
-                k[x] = w;
-                ww += w;
-            }
-            for (int x = 0; x < xmax; x++) {
-                if (ww != 0.0) {
-                    k[x] /= ww;
-                }
-            }
-            for (int x = 0; x < ksize; x++) {
-                double v = x < xmax ? k[x] : 0.0;
-                weights[xx * ksize + x] = v < 0 ? (int) (-0.5 + v * (1 << PRECISION_BITS))
-                        : (int) (0.5 + v * (1 << PRECISION_BITS));
-            }
-            bounds[xx * 2] = xmin;
-            bounds[xx * 2 + 1] = xmax;
+        for (int i = 0; i < weights.length; i++) {
+            double v = k[i];
+            weights[i] = v < 0 ? (int) (-0.5 + v * (1 << PRECISION_BITS))
+                    : (int) (0.5 + v * (1 << PRECISION_BITS));
         }
-        return new Coefficients(ksize, bounds, weights);
+        return new Coefficients(ksize, kernel.bounds(), weights);
     }
 
     private static double bilinear(double x) {
