@@ -40,6 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import face_descriptor as FD  # noqa: E402
+from onnx_utils import drop_zero_pads  # noqa: E402
 
 PACKAGE = "@vladmandic/face-api"
 VERSION = "1.7.15"
@@ -166,30 +167,6 @@ def export_fp32(net, path):
     torch.onnx.export(net, dummy, path, opset_version=OPSET, input_names=["chip"],
                       output_names=["descriptor"], do_constant_folding=True,
                       dynamic_axes={"chip": {0: "N"}, "descriptor": {0: "N"}})
-
-
-def drop_zero_pads(model):
-    """Remove the zero-width Pad nodes torch inserts in front of AveragePool (as training/export.py does)."""
-    g = model.graph
-    consts = {n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in g.node
-              if n.op_type == "Constant" and n.attribute and n.attribute[0].name == "value"}
-    consts.update({i.name: numpy_helper.to_array(i) for i in g.initializer})
-    rename, keep = {}, []
-    for n in g.node:
-        if n.op_type == "Pad" and n.input[1] in consts and not consts[n.input[1]].any():
-            rename[n.output[0]] = n.input[0]
-        else:
-            keep.append(n)
-    for n in keep:
-        for i, name in enumerate(n.input):
-            while name in rename:
-                name = rename[name]
-            n.input[i] = name
-    used = {i for n in keep for i in n.input}
-    keep = [n for n in keep if not (n.op_type == "Constant" and n.output[0] not in used)]
-    del g.node[:]
-    g.node.extend(keep)
-    return len(rename)
 
 
 def compress(model, weights):

@@ -21,39 +21,12 @@ import sys
 
 import onnx
 import torch
-from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import model as M  # noqa: E402
+from onnx_utils import drop_zero_pads  # noqa: E402
 
 VERSION = "0.1.0"
-
-
-def strip_zero_pads(m):
-    g = m.graph
-    consts = {}
-    for n in g.node:
-        if n.op_type == "Constant":
-            consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
-    for i in g.initializer:
-        consts[i.name] = numpy_helper.to_array(i)
-    rename = {}
-    keep = []
-    for n in g.node:
-        if n.op_type == "Pad" and len(n.input) >= 2 and n.input[1] in consts and not consts[n.input[1]].any():
-            rename[n.output[0]] = n.input[0]
-            continue
-        keep.append(n)
-    for n in keep:
-        for j, name in enumerate(n.input):
-            while name in rename:
-                name = rename[name]
-            n.input[j] = name
-    used = {x for n in keep for x in n.input}
-    keep = [n for n in keep if not (n.op_type == "Constant" and n.output[0] not in used)]
-    del g.node[:]
-    g.node.extend(keep)
-    return m
 
 
 def main():
@@ -93,7 +66,8 @@ def main():
     torch.onnx.export(exp, torch.rand(1, 3, 64, 64), path, opset_version=17,
                       input_names=["input"], output_names=["image", "masks"],
                       dynamic_axes={"input": dyn, "image": dyn, "masks": dyn}, do_constant_folding=True)
-    m = strip_zero_pads(onnx.load(path))
+    m = onnx.load(path)
+    drop_zero_pads(m)
     card = {
         "name": "SMFD-UNet",
         "version": version,
