@@ -159,11 +159,11 @@ final class DeblurCommand {
                         + (o.masks ? " (+ masks overlay)" : ""));
             }
             out.printf(Locale.ROOT, "deblurred %d of %d face(s) in %.1f s with backend %s (%s) -> %s%n",
-                    written, files.size(), secs, deblurrer.backendName(), deblurrer.device(),
+                    written - passed[0], files.size(), secs, deblurrer.backendName(), deblurrer.device(),
                     o.out.toAbsolutePath());
-            if (!o.deblurSharp) {
+            if (passed[0] > 0) {
                 out.printf(Locale.ROOT, "passed through %d of %d face(s) unchanged: sharp enough (smfd assess shows why;"
-                        + " --deblur-sharp deblurs them too)%n", passed[0], written);
+                        + " --deblur-sharp deblurs them too)%n", passed[0], files.size());
             }
         }
         if (failed > 0) {

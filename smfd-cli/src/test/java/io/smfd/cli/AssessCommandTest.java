@@ -164,7 +164,8 @@ class AssessCommandTest {
         Path out = tmp.resolve("out");
         Run deblur = CliTest.cli("deblur", dir.toString(), "--out", out.toString(), "--threads", "1");
         assertThat(deblur.code()).as(deblur.err()).isZero();
-        assertThat(deblur.out()).contains("passed through " + sharp.size() + " of 4 face(s) unchanged");
+        assertThat(deblur.out()).contains("passed through " + sharp.size() + " of 4 face(s) unchanged")
+                .contains("deblurred " + (4 - sharp.size()) + " of 4 face(s)");
         for (Path f : files) {
             BufferedImage in = ImageIO.read(f.toFile());
             BufferedImage res = ImageIO.read(out.resolve(f.getFileName()).toFile());
@@ -174,6 +175,6 @@ class AssessCommandTest {
         Run all = CliTest.cli("deblur", dir.toString(), "--out", tmp.resolve("out2").toString(), "--threads", "1",
                 "--deblur-sharp");
         assertThat(all.code()).as(all.err()).isZero();
-        assertThat(all.out()).doesNotContain("passed through");
+        assertThat(all.out()).doesNotContain("passed through").contains("deblurred 4 of 4 face(s)");
     }
 }
