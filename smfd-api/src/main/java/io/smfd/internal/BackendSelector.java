@@ -75,17 +75,6 @@ public final class BackendSelector {
     }
 
     /**
-     * Selects a backend and opens a deblurrer on it.
-     *
-     * @param builderBackend name from the builder, or null
-     * @param config         configuration
-     * @return a new deblurrer
-     */
-    public static Deblurrer open(String builderBackend, BackendConfig config) {
-        return open(builderBackend, config, DefaultDeblurrer.DEFAULT_POLICY);
-    }
-
-    /**
      * Selects a backend and opens a deblurrer on it with a policy for sharp faces.
      *
      * @param builderBackend name from the builder, or null

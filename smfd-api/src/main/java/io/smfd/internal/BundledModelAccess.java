@@ -27,6 +27,22 @@ public final class BundledModelAccess {
      *                        if smfd-model does not match this smfd-api
      */
     public static byte[] onnxBytes() {
+        return (byte[]) call("onnxBytes");
+    }
+
+    /**
+     * Returns the bundled model's SHA-256 as recorded by smfd-model, the digest that {@link #onnxBytes()} is
+     * verified against (so it equals the hash of those bytes), without reading or hashing the model.
+     *
+     * @return the lower-case hex SHA-256
+     * @throws ModelException as {@link #onnxBytes()}: {@code MODEL_NOT_FOUND}, {@code CORRUPT_MODEL} (checksum
+     *                        resource absent or malformed) or {@code INCOMPATIBLE_MODEL}
+     */
+    public static String sha256() {
+        return (String) call("sha256");
+    }
+
+    private static Object call(String method) {
         Class<?> cls = find();
         if (cls == null) {
             throw new ModelException(Reason.MODEL_NOT_FOUND, "The bundled SMFD model is not available: add"
@@ -41,8 +57,8 @@ public final class BundledModelAccess {
                         + " in it); pass a model file with Deblurrer.builder().model(path) or use a released"
                         + " io.smfd:smfd-model.");
             }
-            Method m = cls.getMethod("onnxBytes");
-            return (byte[]) m.invoke(null);
+            Method m = cls.getMethod(method);
+            return m.invoke(null);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw new ModelException(Reason.CORRUPT_MODEL, "The bundled SMFD model cannot be loaded: "

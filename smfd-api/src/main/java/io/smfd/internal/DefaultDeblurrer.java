@@ -56,7 +56,7 @@ public final class DefaultDeblurrer implements Deblurrer {
      *
      * @param name    backend name
      * @param backend the backend
-     * @param source  where the backend loaded the model from (hashed once more for {@link #modelInfo()})
+     * @param source  where the backend loaded the model from (its checksum goes into {@link #modelInfo()})
      * @throws io.smfd.ModelException if the model can no longer be read
      */
     public DefaultDeblurrer(String name, InferenceBackend backend, ModelSource source) {
@@ -68,7 +68,7 @@ public final class DefaultDeblurrer implements Deblurrer {
      *
      * @param name       backend name
      * @param backend    the backend
-     * @param source     where the backend loaded the model from (hashed once more for {@link #modelInfo()})
+     * @param source     where the backend loaded the model from (its checksum goes into {@link #modelInfo()})
      * @param sharpFaces what to do with faces that do not need deblurring
      * @throws io.smfd.ModelException if the model can no longer be read
      */
@@ -101,20 +101,13 @@ public final class DefaultDeblurrer implements Deblurrer {
         for (int i = 0; i < images.size(); i++) {
             Objects.requireNonNull(images.get(i), "images[" + i + "]");
         }
-        if (sharpFaces == SharpFacePolicy.DEBLUR) {
-            List<FaceImage> out = new ArrayList<>(images.size());
-            for (Result r : run(images, false)) {
-                out.add(r.image());
-            }
-            return List.copyOf(out);
-        }
         ensureOpen();
         FaceImage[] out = new FaceImage[images.size()];
         List<FaceImage> blurred = new ArrayList<>();
         List<Integer> where = new ArrayList<>();
         for (int i = 0; i < out.length; i++) {
             FaceImage img = images.get(i);
-            if (BlurEstimator.assess(img).needsDeblurring()) {
+            if (sharpFaces == SharpFacePolicy.DEBLUR || BlurEstimator.assess(img).needsDeblurring()) {
                 blurred.add(img);
                 where.add(i);
             } else {
@@ -153,11 +146,15 @@ public final class DefaultDeblurrer implements Deblurrer {
         lock.readLock().lock();
         try {
             if (closed) {
-                throw new SmfdException(Reason.CLOSED, "This Deblurrer (backend '" + name + "') is closed");
+                throw closedError();
             }
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    private SmfdException closedError() {
+        return new SmfdException(Reason.CLOSED, "This Deblurrer (backend '" + name + "') is closed");
     }
 
     @Override
@@ -206,7 +203,7 @@ public final class DefaultDeblurrer implements Deblurrer {
         lock.readLock().lock();
         try {
             if (closed) {
-                throw new SmfdException(Reason.CLOSED, "This Deblurrer (backend '" + name + "') is closed");
+                throw closedError();
             }
             Result[] results = new Result[images.size()];
             Map<Long, List<Integer>> bySize = new LinkedHashMap<>();

@@ -21,8 +21,9 @@ final class ModelInfos {
     }
 
     /**
-     * Describes a loaded model. Reads the model bytes once more to hash them (the bundled model is verified by
-     * smfd-model as it is read), so the checksum is that of the model the backend loaded.
+     * Describes a loaded model. For the bundled model the checksum is the SHA-256 that smfd-model verified the
+     * model against as the backend read it; a model file is read once more and hashed, so the checksum is that of
+     * the model the backend loaded.
      *
      * @param metadata what the backend parsed from the model
      * @param source   where the backend read it from
@@ -30,7 +31,7 @@ final class ModelInfos {
      * @throws io.smfd.ModelException if the model can no longer be read
      */
     static ModelInfo describe(ModelMetadata metadata, ModelSource source) {
-        String sha256 = sha256(source.readBytes());
+        String sha256 = source.isBundled() ? BundledModelAccess.sha256() : sha256(source.readBytes());
         String card = metadata.modelCard();
         if (source.isBundled()) {
             card = BundledModelAccess.modelCardJson().map(String::trim).orElse(card);

@@ -54,13 +54,20 @@ public final class BundledModel {
                     + " is not in this io.smfd:smfd-model jar (the jar is incomplete or was repackaged without it);"
                     + " pass a model file with Deblurrer.builder().model(path)");
         }
-        byte[] sha = read(SHA256_RESOURCE);
-        if (sha == null) {
-            throw new IllegalStateException("bundled model checksum io/smfd/model/" + SHA256_RESOURCE
-                    + " is absent, so the model cannot be verified; the io.smfd:smfd-model jar is incomplete");
-        }
-        verify(model, new String(sha, StandardCharsets.US_ASCII));
+        verify(model, checksumLine());
         return model;
+    }
+
+    /**
+     * Returns the model's SHA-256 as recorded in {@value #SHA256_RESOURCE}, the digest that
+     * {@link #onnxBytes()} checks the model against (so it equals the hash of the bytes that method returns).
+     *
+     * @return the lower-case hex SHA-256 (64 characters)
+     * @throws IllegalStateException if the checksum resource is absent or malformed
+     * @throws UncheckedIOException  if the resource cannot be read
+     */
+    public static String sha256() {
+        return parse(checksumLine());
     }
 
     /**
@@ -85,11 +92,7 @@ public final class BundledModel {
      * @throws IllegalStateException if the digest is malformed or does not match
      */
     static void verify(byte[] data, String expected) {
-        String trimmed = expected.trim();
-        String hex = trimmed.isEmpty() ? "" : trimmed.split("\\s+")[0].toLowerCase(Locale.ROOT);
-        if (!hex.matches("[0-9a-f]{64}")) {
-            throw new IllegalStateException("malformed SHA-256 in io/smfd/model/" + SHA256_RESOURCE + ": '" + trimmed + "'");
-        }
+        String hex = parse(expected);
         String actual;
         try {
             actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
@@ -101,6 +104,30 @@ public final class BundledModel {
                     + " hashes to " + actual + "; the io.smfd:smfd-model jar is corrupt or was rebuilt without"
                     + " updating " + SHA256_RESOURCE);
         }
+    }
+
+    /** Reads the {@value #SHA256_RESOURCE} line. */
+    private static String checksumLine() {
+        byte[] sha = read(SHA256_RESOURCE);
+        if (sha == null) {
+            throw new IllegalStateException("bundled model checksum io/smfd/model/" + SHA256_RESOURCE
+                    + " is absent, so the model cannot be verified; the io.smfd:smfd-model jar is incomplete");
+        }
+        return new String(sha, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Extracts the hex digest of a {@code sha256sum}-style line.
+     *
+     * @throws IllegalStateException if the digest is malformed
+     */
+    private static String parse(String expected) {
+        String trimmed = expected.trim();
+        String hex = trimmed.isEmpty() ? "" : trimmed.split("\\s+")[0].toLowerCase(Locale.ROOT);
+        if (!hex.matches("[0-9a-f]{64}")) {
+            throw new IllegalStateException("malformed SHA-256 in io/smfd/model/" + SHA256_RESOURCE + ": '" + trimmed + "'");
+        }
+        return hex;
     }
 
     private static byte[] read(String resource) {

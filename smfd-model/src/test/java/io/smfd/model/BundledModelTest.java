@@ -35,4 +35,11 @@ class BundledModelTest {
         assertThat(model).hasSizeGreaterThan(1_000_000);
         assertThat(BundledModel.modelCardJson()).contains("\"format\": \"smfd-unet/1\"");
     }
+
+    @Test
+    void sha256IsTheDigestOfTheVerifiedModel() throws Exception {
+        String actual = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(BundledModel.onnxBytes()));
+        assertThat(BundledModel.sha256()).isEqualTo(actual);
+    }
 }
