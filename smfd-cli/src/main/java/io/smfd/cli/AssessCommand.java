@@ -63,7 +63,7 @@ final class AssessCommand {
         }
         List<Path> files;
         try {
-            files = DeblurCommand.collect(inputs, recursive);
+            files = ImageFiles.collect(inputs, recursive);
         } catch (IOException e) {
             err.println("smfd assess: cannot list " + e.getMessage());
             return Cli.EXIT_FAILURE;
@@ -89,7 +89,7 @@ final class AssessCommand {
             for (Path f : files) {
                 FaceImage face;
                 try {
-                    face = DeblurCommand.read(f);
+                    face = ImageFiles.read(f);
                 } catch (IOException | SmfdException e) {
                     failed++;
                     err.println("smfd assess: " + f + ": " + e.getMessage());

@@ -9,7 +9,6 @@ import io.smfd.SmfdException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
@@ -96,7 +93,7 @@ final class DeblurCommand {
         }
         List<Path> files;
         try {
-            files = collect(o.inputs, o.recursive);
+            files = ImageFiles.collect(o.inputs, o.recursive);
         } catch (IOException e) {
             err.println("smfd deblur: cannot list " + e.getMessage());
             return Cli.EXIT_FAILURE;
@@ -106,7 +103,7 @@ final class DeblurCommand {
         }
         if (files.isEmpty()) {
             err.println("smfd deblur: no image files found in " + o.inputs + " (readable formats: "
-                    + String.join(", ", readerSuffixes()) + ")");
+                    + String.join(", ", ImageFiles.readerSuffixes()) + ")");
             return Cli.EXIT_FAILURE;
         }
         // The output folder is created when the first file is written (ImageFiles.write), so a backend, model or
@@ -136,7 +133,7 @@ final class DeblurCommand {
                 List<FaceImage> faces = new ArrayList<>();
                 for (Path f : chunk) {
                     try {
-                        faces.add(read(f));
+                        faces.add(ImageFiles.read(f));
                         ok.add(f);
                     } catch (IOException | SmfdException e) {
                         failed++;
@@ -229,7 +226,7 @@ final class DeblurCommand {
         err.println("smfd deblur: " + line);
     }
 
-    /** Reads one input strictly: see {@link ImageFiles#read(Path)}. */
+    /** Reads one input strictly: see {@link ImageFiles#read(Path)} (kept for ImageCorpusTest). */
     static FaceImage read(Path f) throws IOException {
         return ImageFiles.read(f);
     }
@@ -272,59 +269,6 @@ final class DeblurCommand {
         String name = f.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
-    }
-
-    /** Expands folders; keeps explicit files; sorted per folder, duplicates removed. */
-    static List<Path> collect(List<Path> inputs, boolean recursive) throws IOException {
-        Set<String> suffixes = readerSuffixes();
-        List<Path> files = new ArrayList<>();
-        Set<Path> seen = new HashSet<>();
-        for (Path in : inputs) {
-            if (Files.isDirectory(in)) {
-                TreeSet<Path> found = new TreeSet<>();
-                if (recursive) {
-                    try (Stream<Path> s = Files.walk(in)) {
-                        s.filter(Files::isRegularFile).filter(p -> readable(p, suffixes)).forEach(found::add);
-                    }
-                } else {
-                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(in)) {
-                        for (Path p : ds) {
-                            if (Files.isRegularFile(p) && readable(p, suffixes)) {
-                                found.add(p);
-                            }
-                        }
-                    }
-                }
-                for (Path p : found) {
-                    if (seen.add(p.toAbsolutePath().normalize())) {
-                        files.add(p);
-                    }
-                }
-            } else if (Files.isRegularFile(in)) {
-                if (seen.add(in.toAbsolutePath().normalize())) {
-                    files.add(in);
-                }
-            } else {
-                throw new IllegalArgumentException("no such file or directory: " + in);
-            }
-        }
-        return files;
-    }
-
-    private static boolean readable(Path p, Set<String> suffixes) {
-        String name = p.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return !name.startsWith(".") && dot > 0
-                && suffixes.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))
-                && !name.toLowerCase(Locale.ROOT).contains(".masks.");
-    }
-
-    static Set<String> readerSuffixes() {
-        Set<String> s = new TreeSet<>();
-        for (String x : ImageIO.getReaderFileSuffixes()) {
-            s.add(x.toLowerCase(Locale.ROOT));
-        }
-        return s;
     }
 
     private static final String SYNOPSIS = "smfd deblur <file-or-dir>... --out DIR [--backend NAME]"

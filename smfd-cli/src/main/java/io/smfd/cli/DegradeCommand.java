@@ -10,12 +10,12 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * {@code smfd degrade}: applies the spec-v1 degradation pipeline
@@ -85,12 +85,13 @@ public final class DegradeCommand {
             return 2;
         }
         try {
-            BufferedImage img = ImageIO.read(new File(input));
-            if (img == null) {
-                err.println("degrade: cannot decode image " + input);
+            FaceImage face;
+            try {
+                face = ImageFiles.read(Path.of(input)); // strict: header size check, read warnings are errors
+            } catch (IOException e) {
+                err.println("degrade: " + input + ": " + e.getMessage());
                 return 1;
             }
-            FaceImage face = FaceImage.fromBufferedImage(img);
             DegradationPipeline pipe = DegradationPipeline.defaults();
             BufferedImage result;
             if (sheet) {
@@ -108,19 +109,18 @@ public final class DegradeCommand {
                 result = d.applyTo(face).toBufferedImage();
                 out.println("seed " + seed + ": " + d.describe());
             }
-            File f = new File(output).getAbsoluteFile();
-            java.nio.file.Files.createDirectories(f.toPath().getParent());
-            if (!ImageIO.write(result, "png", f)) {
-                err.println("degrade: no PNG writer available");
-                return 1;
-            }
-            out.println("wrote " + f.getAbsolutePath());
+            Path target = Path.of(output).toAbsolutePath();
+            ImageFiles.write(result, "png", target);
+            out.println("wrote " + target);
             return 0;
         } catch (IOException e) {
             err.println("degrade: " + e.getMessage());
             return 1;
         } catch (SmfdException e) {
             err.println("degrade: " + e.getMessage());
+            return 1;
+        } catch (InvalidPathException e) {
+            err.println("degrade: invalid path: " + e.getMessage());
             return 1;
         }
     }

@@ -8,6 +8,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -15,12 +16,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -73,7 +76,7 @@ final class ImageFiles {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new IOException("not a readable image (no ImageIO reader recognises its content; readable: "
-                        + String.join(", ", DeblurCommand.readerSuffixes()) + ")");
+                        + String.join(", ", readerSuffixes()) + ")");
             }
             ImageReader reader = readers.next();
             try {
@@ -114,6 +117,59 @@ final class ImageFiles {
                 reader.dispose();
             }
         }
+    }
+
+    /** Expands folders; keeps explicit files; sorted per folder, duplicates removed. */
+    static List<Path> collect(List<Path> inputs, boolean recursive) throws IOException {
+        Set<String> suffixes = readerSuffixes();
+        List<Path> files = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
+        for (Path in : inputs) {
+            if (Files.isDirectory(in)) {
+                TreeSet<Path> found = new TreeSet<>();
+                if (recursive) {
+                    try (Stream<Path> s = Files.walk(in)) {
+                        s.filter(Files::isRegularFile).filter(p -> readable(p, suffixes)).forEach(found::add);
+                    }
+                } else {
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(in)) {
+                        for (Path p : ds) {
+                            if (Files.isRegularFile(p) && readable(p, suffixes)) {
+                                found.add(p);
+                            }
+                        }
+                    }
+                }
+                for (Path p : found) {
+                    if (seen.add(p.toAbsolutePath().normalize())) {
+                        files.add(p);
+                    }
+                }
+            } else if (Files.isRegularFile(in)) {
+                if (seen.add(in.toAbsolutePath().normalize())) {
+                    files.add(in);
+                }
+            } else {
+                throw new IllegalArgumentException("no such file or directory: " + in);
+            }
+        }
+        return files;
+    }
+
+    static boolean readable(Path p, Set<String> suffixes) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return !name.startsWith(".") && dot > 0
+                && suffixes.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))
+                && !name.toLowerCase(Locale.ROOT).contains(".masks.");
+    }
+
+    static Set<String> readerSuffixes() {
+        Set<String> s = new TreeSet<>();
+        for (String x : ImageIO.getReaderFileSuffixes()) {
+            s.add(x.toLowerCase(Locale.ROOT));
+        }
+        return s;
     }
 
     private static boolean benign(String warning) {
