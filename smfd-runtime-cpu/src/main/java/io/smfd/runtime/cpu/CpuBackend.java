@@ -106,29 +106,35 @@ final class CpuBackend implements InferenceBackend {
         long key = ((long) batch << 40) | ((long) height << 20) | width;
         Plan plan = acquire(key, batch, height, width);
         try {
-            float[][] buf = plan.buffers.clone();
-            for (Network.Value v : net.values) {
-                if (v.isConst()) {
-                    buf[v.id] = v.constData;
-                }
-            }
-            buf[net.inputId] = nchwInput;
-            int k = net.info.classNames().size();
-            float[] image = new float[(int) Ops.size(plan.shapes[net.imageId])];
-            float[] masks = new float[(int) Ops.size(plan.shapes[net.masksId])];
-            buf[net.imageId] = image;
-            buf[net.masksId] = masks;
-            Exec ex = new Exec(buf, plan.shapes, kernels, par, plan.scratch);
+            Exec ex = bind(net, plan, nchwInput, kernels, par);
             for (Op op : net.ops) {
                 op.run(ex);
             }
-            return new ModelOutputs(image, masks, batch, k, height, width);
+            int k = net.info.classNames().size();
+            return new ModelOutputs(ex.buf[net.imageId], ex.buf[net.masksId], batch, k, height, width);
         } catch (OutOfMemoryError e) {
             throw new SmfdException(Reason.INFERENCE_FAILED, "Out of memory running the cpu backend on [" + batch + ",3," + height + ","
                     + width + "]; use smaller batches or a larger heap", e);
         } finally {
             release(key, plan);
         }
+    }
+
+    /**
+     * The execution state of one call: the plan's buffers with the constants, the input and fresh image and
+     * masks outputs bound (the profiling hook in the test-jar uses this too, so it runs exactly what infer runs).
+     */
+    static Exec bind(Network net, Plan plan, float[] input, Kernels kernels, Parallel par) {
+        float[][] buf = plan.buffers.clone();
+        for (Network.Value v : net.values) {
+            if (v.isConst()) {
+                buf[v.id] = v.constData;
+            }
+        }
+        buf[net.inputId] = input;
+        buf[net.imageId] = new float[(int) Ops.size(plan.shapes[net.imageId])];
+        buf[net.masksId] = new float[(int) Ops.size(plan.shapes[net.masksId])];
+        return new Exec(buf, plan.shapes, kernels, par, plan.scratch);
     }
 
     /** A pooled plan for the shape, or a new one once its working memory fits the budget (waits until then). */
@@ -174,9 +180,7 @@ final class CpuBackend implements InferenceBackend {
         } catch (OutOfMemoryError e) {
             synchronized (lock) {
                 reserved -= fresh.bytes;
-                while (dropOldestPooled()) {
-                    // free what we can for the next call
-                }
+                dropAllPooled(); // free what we can for the next call
                 lock.notifyAll();
             }
             throw new SmfdException(Reason.INFERENCE_FAILED, "Out of memory allocating " + (fresh.bytes >> 20)
@@ -210,8 +214,17 @@ final class CpuBackend implements InferenceBackend {
     private void release(long key, Plan plan) {
         synchronized (lock) {
             ArrayDeque<Plan> q = pool.get(key);
-            boolean keep = !closed && (q == null ? pool.size() < MAX_SHAPES || dropShape() : true)
-                    && (q == null || q.size() < Math.max(2, par.threads()));
+            boolean keep;
+            if (closed) {
+                keep = false;
+            } else if (q == null) {
+                if (pool.size() >= MAX_SHAPES) {
+                    dropShape(); // make room for this shape
+                }
+                keep = true;
+            } else {
+                keep = q.size() < Math.max(2, par.threads());
+            }
             if (keep) {
                 pool.computeIfAbsent(key, x -> new ArrayDeque<>()).addFirst(plan);
             } else {
@@ -221,7 +234,7 @@ final class CpuBackend implements InferenceBackend {
         }
     }
 
-    private boolean dropShape() { // holds lock: drops every pooled plan of the least recently used shape
+    private void dropShape() { // holds lock: drops every pooled plan of the least recently used shape
         Iterator<Map.Entry<Long, ArrayDeque<Plan>>> it = pool.entrySet().iterator();
         if (it.hasNext()) {
             for (Plan p : it.next().getValue()) {
@@ -229,16 +242,19 @@ final class CpuBackend implements InferenceBackend {
             }
             it.remove();
         }
-        return true;
+    }
+
+    private void dropAllPooled() { // holds lock
+        while (dropOldestPooled()) {
+            // drop them one by one, keeping reserved in step
+        }
     }
 
     @Override
     public void close() {
         closed = true;
         synchronized (lock) {
-            while (dropOldestPooled()) {
-                // release the pooled plans
-            }
+            dropAllPooled(); // release the pooled plans
             lock.notifyAll();
         }
         par.close();

@@ -17,9 +17,7 @@ public final class KernelBench implements AutoCloseable {
     private final Kernels kernels;
 
     private KernelBench(int ic, int oc, int k, int stride, int h, int w, int threads, boolean vector) {
-        Kernels kk = vector ? KernelSelector.vector().orElseThrow(() -> new IllegalStateException(
-                "vector kernels unavailable: run on Java 21+ with --add-modules jdk.incubator.vector"))
-                : ScalarKernels.INSTANCE;
+        Kernels kk = kernels(vector);
         Random r = new Random(1);
         float[] wts = new float[oc * ic * k * k];
         for (int i = 0; i < wts.length; i++) {
@@ -38,6 +36,13 @@ public final class KernelBench implements AutoCloseable {
         exec = new Exec(buf, shapes, kk, par, new float[(int) conv.scratchFloats(shapes)]);
         flops = conv.flops(shapes);
         kernels = kk;
+    }
+
+    /** The vector kernels (failing if this JVM lacks them) or the scalar kernels; also used by {@link NetworkProfile}. */
+    static Kernels kernels(boolean vector) {
+        return vector ? KernelSelector.vector().orElseThrow(() -> new IllegalStateException(
+                "vector kernels unavailable: run on Java 21+ with --add-modules jdk.incubator.vector"))
+                : ScalarKernels.INSTANCE;
     }
 
     /**

@@ -9,8 +9,9 @@ import java.util.Random;
 /**
  * Per-op timing hook for the profile in {@code smfd-benchmarks} ({@code CpuProfile}), shipped only in this
  * module's test-jar, never in the runtime jar. It compiles the bundled model as {@link CpuBackend} does, lays out
- * one {@link Plan} for {@code [1, 3, h, w]} and runs the ops of the network one by one exactly as
- * {@link CpuBackend#infer} does, timing each with {@link System#nanoTime()}. The runtime's code is not changed
+ * one {@link Plan} for {@code [1, 3, h, w]}, binds it with {@link CpuBackend#bind} (the same setup as
+ * {@link CpuBackend#infer}) and runs the ops of the network one by one exactly as infer does, timing each with
+ * {@link System#nanoTime()}. The runtime's code is not changed
  * and pays nothing: the timing lives only here.
  */
 public final class NetworkProfile implements AutoCloseable {
@@ -51,26 +52,15 @@ public final class NetworkProfile implements AutoCloseable {
 
     private NetworkProfile(int h, int w, int threads, boolean vector) {
         net = Network.load(ModelSource.bundled().readBytes(), "bundled model");
-        kernels = vector ? KernelSelector.vector().orElseThrow(() -> new IllegalStateException(
-                "vector kernels unavailable: run on Java 21+ with --add-modules jdk.incubator.vector"))
-                : ScalarKernels.INSTANCE;
+        kernels = KernelBench.kernels(vector);
         par = new Parallel(threads);
         Plan plan = new Plan(net, 1, h, w).allocate();
-        float[][] buf = plan.buffers.clone();
-        for (Network.Value v : net.values) {
-            if (v.isConst()) {
-                buf[v.id] = v.constData;
-            }
-        }
         float[] input = new float[3 * h * w];
         Random r = new Random(42);
         for (int i = 0; i < input.length; i++) {
             input[i] = r.nextFloat();
         }
-        buf[net.inputId] = input;
-        buf[net.imageId] = new float[(int) Ops.size(plan.shapes[net.imageId])];
-        buf[net.masksId] = new float[(int) Ops.size(plan.shapes[net.masksId])];
-        exec = new Exec(buf, plan.shapes, kernels, par, plan.scratch);
+        exec = CpuBackend.bind(net, plan, input, kernels, par);
         List<Layer> list = new ArrayList<>();
         for (int i = 0; i < net.ops.size(); i++) {
             Op op = net.ops.get(i);
