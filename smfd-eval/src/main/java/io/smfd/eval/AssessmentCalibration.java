@@ -118,6 +118,23 @@ public final class AssessmentCalibration {
         };
     }
 
+    /** The cached line of face {@code id} when it was measured under condition {@code c}, else null. */
+    private static double[] cacheHit(Map<Integer, double[]> cached, int id, Condition c) {
+        double[] hit = cached.get(id);
+        return hit != null && hit[1] == c.ordinal() ? hit : null;
+    }
+
+    /** Indices of the samples under condition {@code c}, ascending. */
+    private static List<Integer> indicesOf(List<Sample> samples, Condition c) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            if (samples.get(i).condition() == c) {
+                idx.add(i);
+            }
+        }
+        return idx;
+    }
+
     static List<Sample> collect(FaceDataset ds, int step, String backend, int threads, Path cache, PrintStream log)
             throws Exception {
         Map<Integer, double[]> cached = readCache(cache);
@@ -127,8 +144,7 @@ public final class AssessmentCalibration {
         }
         boolean needSmfd = false;
         for (int k = 0; k < ids.size(); k++) {
-            double[] hit = cached.get(ids.get(k));
-            needSmfd |= hit == null || hit[1] != conditionOf(k).ordinal();
+            needSmfd |= cacheHit(cached, ids.get(k), conditionOf(k)) == null;
         }
         Deblurrer d = null;
         if (needSmfd) {
@@ -146,8 +162,7 @@ public final class AssessmentCalibration {
             for (int k = 0; k < ids.size(); k++) {
                 int id = ids.get(k);
                 Condition c = conditionOf(k);
-                double[] hit = cached.get(id);
-                double[] psnr = hit != null && hit[1] == c.ordinal() ? hit : null;
+                double[] psnr = cacheHit(cached, id, c);
                 futures.add(pool.submit(() -> sample(ds, id, c, deb, psnr)));
             }
             List<Sample> out = new ArrayList<>();
@@ -253,21 +268,11 @@ public final class AssessmentCalibration {
         double[] rg = samples.stream().mapToDouble(Sample::rg).toArray();
         out.printf(Locale.ROOT, "2-fold CV: Spearman(extent, r_g) = %.3f, ROC AUC(severity, gain >= %.1f dB) = %.3f%n",
                 AssessmentStats.spearman(cvExtent, rg), GAIN_DB, AssessmentStats.rocAuc(cvSeverity, label));
-        List<Integer> defaults = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (samples.get(i).condition() == Condition.DEFAULT) {
-                defaults.add(i);
-            }
-        }
+        List<Integer> defaults = indicesOf(samples, Condition.DEFAULT);
         out.printf(Locale.ROOT, "  default set only: Spearman %.3f, AUC %.3f%n", AssessmentStats.spearman(sub(cvExtent, defaults),
                 sub(rg, defaults)), AssessmentStats.rocAuc(sub(cvSeverity, defaults), sub(label, defaults)));
         for (Condition c : Condition.values()) {
-            List<Integer> idx = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                if (samples.get(i).condition() == c) {
-                    idx.add(i);
-                }
-            }
+            List<Integer> idx = indicesOf(samples, c);
             out.printf(Locale.ROOT, "  %-7s %3d faces: mean severity %.3f, mean extent %.2f (true %.2f), mean gain %+.2f dB%n",
                     c, idx.size(), mean(sub(cvSeverity, idx)), mean(sub(cvExtent, idx)), mean(sub(rg, idx)),
                     mean(idx.stream().mapToDouble(i -> samples.get(i).gain()).toArray()));

@@ -156,14 +156,13 @@ final class AssessmentReport {
         sb.append("By true blur strength (default set):\n\n| Strength | faces | mean severity | mean extent px"
                 + " | needs deblurring |\n| --- | --- | --- | --- | --- |\n");
         List<FaceResult> def = of(run, FaceSet.DEFAULT);
-        for (int b = 0; b < Evaluation.BUCKET_LABELS.length; b++) {
-            final int bucket = b;
-            List<FaceResult> g = def.stream().filter(f -> f.bucket == bucket).toList();
+        for (Report.Group group : Report.strengthGroups(def)) {
+            List<FaceResult> g = group.faces();
             if (g.isEmpty()) {
                 continue;
             }
             long needs = g.stream().filter(f -> f.assessNeedsDeblurring).count();
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.0f%% |%n", Evaluation.BUCKET_LABELS[b],
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.0f%% |%n", group.name(),
                     g.size(), g.stream().mapToDouble(f -> f.assessSeverity).average().orElse(Double.NaN),
                     g.stream().mapToDouble(f -> f.assessExtent).average().orElse(Double.NaN), 100.0 * needs / g.size()));
         }
@@ -183,16 +182,15 @@ final class AssessmentReport {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "-";
     }
 
-    private static String jnum(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
-    }
-
     private static String figuresJson(Figures f) {
-        return "{\"faces\": " + f.faces() + ", \"positives\": " + f.positives() + ", \"rocAuc\": " + jnum(f.auc())
-                + ", \"spearmanExtent\": " + jnum(f.spearman()) + ", \"passedThrough\": " + f.passed()
-                + ", \"psnrRgbPolicyOff\": " + jnum(f.psnrOff()) + ", \"psnrRgbPolicyOn\": " + jnum(f.psnrOn())
-                + ", \"meanSeverity\": " + jnum(f.meanSeverity()) + ", \"meanExtent\": " + jnum(f.meanExtent())
-                + ", \"meanTrueExtent\": " + jnum(f.meanTrueExtent()) + "}";
+        return "{\"faces\": " + f.faces() + ", \"positives\": " + f.positives()
+                + ", \"rocAuc\": " + Report.jnum(f.auc())
+                + ", \"spearmanExtent\": " + Report.jnum(f.spearman()) + ", \"passedThrough\": " + f.passed()
+                + ", \"psnrRgbPolicyOff\": " + Report.jnum(f.psnrOff())
+                + ", \"psnrRgbPolicyOn\": " + Report.jnum(f.psnrOn())
+                + ", \"meanSeverity\": " + Report.jnum(f.meanSeverity())
+                + ", \"meanExtent\": " + Report.jnum(f.meanExtent())
+                + ", \"meanTrueExtent\": " + Report.jnum(f.meanTrueExtent()) + "}";
     }
 
     /** The section as a JSON object (null when SMFD was skipped). */
@@ -214,11 +212,11 @@ final class AssessmentReport {
             sb.append("    \"").append(s.label).append("\": ").append(figuresJson(figures(of(run, s)))).append(",\n");
         }
         sb.append("    \"sharpUnchanged\": ").append(sharpUnchanged(run)).append(",\n");
-        sb.append("    \"assessMsMedian\": ").append(jnum(t[0])).append(",\n");
-        sb.append("    \"assessMsMean\": ").append(jnum(t[1])).append(",\n");
-        sb.append("    \"smfdMsMedian\": ").append(jnum(t[2])).append(",\n");
-        sb.append("    \"smfdMsMean\": ").append(jnum(t[3])).append(",\n");
-        sb.append("    \"costRatio\": ").append(jnum(t[0] / t[2])).append('\n');
+        sb.append("    \"assessMsMedian\": ").append(Report.jnum(t[0])).append(",\n");
+        sb.append("    \"assessMsMean\": ").append(Report.jnum(t[1])).append(",\n");
+        sb.append("    \"smfdMsMedian\": ").append(Report.jnum(t[2])).append(",\n");
+        sb.append("    \"smfdMsMean\": ").append(Report.jnum(t[3])).append(",\n");
+        sb.append("    \"costRatio\": ").append(Report.jnum(t[0] / t[2])).append('\n');
         sb.append("  }");
         return sb.toString();
     }

@@ -647,9 +647,16 @@ public final class Evaluation {
             Arrays.fill(v, Double.NaN);
         }
         metrics(r.values[Method.BLURRY.ordinal()], input, sharp, eyes, mouth);
-        metrics(r.values[Method.SMFD.ordinal()], output, sharp, eyes, mouth);
-        r.smfdVsInputPsnr = ImageMetrics.psnrRgb(output, input);
-        r.smfdVsInputSsim = ImageMetrics.ssimRgb(output, input);
+        double[] smfd = r.values[Method.SMFD.ordinal()];
+        metrics(smfd, output, sharp, eyes, mouth);
+        if (input == sharp) {
+            // the SHARP set: output vs input is output vs sharp, already measured
+            r.smfdVsInputPsnr = smfd[Metric.PSNR_RGB.ordinal()];
+            r.smfdVsInputSsim = smfd[Metric.SSIM_RGB.ordinal()];
+        } else {
+            r.smfdVsInputPsnr = ImageMetrics.psnrRgb(output, input);
+            r.smfdVsInputSsim = ImageMetrics.ssimRgb(output, input);
+        }
         return r;
     }
 

@@ -27,8 +27,9 @@ final class Report {
 
     static Path write(Evaluation.Run run, Path dir) throws IOException {
         Path md = dir.resolve("report.md");
-        Files.writeString(md, markdown(run), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("report.json"), json(run), StandardCharsets.UTF_8);
+        List<IdentityStats.Verification> ver = verification(run.faces, identityMethods(run));
+        Files.writeString(md, markdown(run, ver), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("report.json"), json(run, ver), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("per_image.csv"), csv(run), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("do_no_harm.csv"), doNoHarmCsv(run), StandardCharsets.UTF_8);
         return md;
@@ -38,20 +39,7 @@ final class Report {
 
     /** Mean of a metric over faces (NaN skipped; PSNR capped at {@link ImageMetrics#PSNR_CAP_DB}). */
     static double mean(List<FaceResult> faces, Method m, Metric k) {
-        double s = 0;
-        int n = 0;
-        for (FaceResult f : faces) {
-            double v = f.values[m.ordinal()][k.ordinal()];
-            if (Double.isNaN(v)) {
-                continue;
-            }
-            if (k != Metric.SSIM_RGB && k != Metric.SSIM_Y) {
-                v = Math.min(v, ImageMetrics.PSNR_CAP_DB);
-            }
-            s += v;
-            n++;
-        }
-        return n == 0 ? Double.NaN : s / n;
+        return meanOf(faces, f -> f.values[m.ordinal()][k.ordinal()], k != Metric.SSIM_RGB && k != Metric.SSIM_Y);
     }
 
     static int count(List<FaceResult> faces, Method m, Metric k) {
@@ -135,7 +123,8 @@ final class Report {
 
     // ---------------------------------------------------------------- markdown
 
-    static String markdown(Evaluation.Run run) {
+    /** The markdown report; {@code ver} = {@link #verification} of all faces and {@link #identityMethods}. */
+    static String markdown(Evaluation.Run run, List<IdentityStats.Verification> ver) {
         List<FaceResult> all = run.faces;
         List<Method> ms = methods(run);
         StringBuilder sb = new StringBuilder();
@@ -208,7 +197,7 @@ final class Report {
                 + " the \"with\" groups overlap; \"blur only\" has none of them).\n\n");
         groupTable(sb, "Condition", ms, conditionGroups(all));
 
-        identitySections(sb, run);
+        identitySections(sb, run, ver);
 
         sb.append("## Region PSNR (eyes, mouth)\n\n");
         sb.append("RGB PSNR (peak 1) over the pixels of the ground-truth grouped mask: eyes = CelebAMask-HQ classes 4, 5;"
@@ -293,7 +282,7 @@ final class Report {
     }
 
     /** Faces grouped by strength bucket ({@link Evaluation#BUCKET_LABELS}). */
-    private static List<Group> strengthGroups(List<FaceResult> all) {
+    static List<Group> strengthGroups(List<FaceResult> all) {
         List<Group> buckets = new ArrayList<>();
         for (int b = 0; b < Evaluation.BUCKET_LABELS.length; b++) {
             int bb = b;
@@ -431,7 +420,7 @@ final class Report {
         sb.append('\n');
     }
 
-    static void identitySections(StringBuilder sb, Evaluation.Run run) {
+    static void identitySections(StringBuilder sb, Evaluation.Run run, List<IdentityStats.Verification> ver) {
         List<FaceResult> all = run.faces;
         List<Method> ms = identityMethods(run);
         sb.append("## Identity (face descriptor)\n\n");
@@ -453,7 +442,6 @@ final class Report {
         identityGroupTable(sb, "Strength", ms, strengthGroups(all));
 
         sb.append("## Verification (TAR at fixed FAR)\n\n");
-        List<IdentityStats.Verification> ver = verification(all, ms);
         if (ver.isEmpty()) {
             sb.append("Not measured: needs at least 2 faces.\n\n");
         } else {
@@ -507,12 +495,8 @@ final class Report {
 
     /** {mean, median, n} of non-NaN values. */
     static double[] meanMedian(double[] values) {
-        double[] v = java.util.Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return new double[] {v.length == 0 ? Double.NaN : s / v.length, IdentityStats.percentile(v, 0.5), v.length};
+        IdentityStats.Summary s = IdentityStats.summarise(values);
+        return new double[] {s.mean(), s.median(), s.n()};
     }
 
     private static void niqeRow(StringBuilder sb, String label, double[] values) {
@@ -602,7 +586,8 @@ final class Report {
 
     // ---------------------------------------------------------------- JSON
 
-    static String json(Evaluation.Run run) {
+    /** The JSON report; {@code ver} as for {@link #markdown}. */
+    static String json(Evaluation.Run run, List<IdentityStats.Verification> ver) {
         List<FaceResult> all = run.faces;
         List<Method> ms = methods(run);
         StringBuilder sb = new StringBuilder("{\n");
@@ -622,7 +607,7 @@ final class Report {
         kv(sb, 1, "byFamily", groupsJson(familyGroups(all), ms), true);
         kv(sb, 1, "byStrength", groupsJson(strengthGroups(all), ms), true);
         kv(sb, 1, "byCondition", groupsJson(conditionGroups(all), ms), true);
-        sb.append(identityJson(run));
+        sb.append(identityJson(run, ver));
         StringBuilder iou = new StringBuilder("{\n");
         if (run.smfd) {
             double[][] st = iouStats(all);
@@ -672,7 +657,7 @@ final class Report {
         return sb.append("    }").toString();
     }
 
-    static String identityJson(Evaluation.Run run) {
+    static String identityJson(Evaluation.Run run, List<IdentityStats.Verification> vs) {
         List<FaceResult> all = run.faces;
         List<Method> ms = identityMethods(run);
         StringBuilder sb = new StringBuilder();
@@ -686,7 +671,6 @@ final class Report {
         kv(id, 2, "byStrength", identityGroupsJson(strengthGroups(all), ms), false);
         kv(sb, 1, "identity", id.append("  }").toString(), true);
         StringBuilder ver = new StringBuilder("{\n");
-        List<IdentityStats.Verification> vs = verification(all, ms);
         for (int i = 0; i < vs.size(); i++) {
             IdentityStats.Verification v = vs.get(i);
             StringBuilder o = new StringBuilder("{\"genuine\": " + v.genuine() + ", \"impostors\": " + v.impostors());
@@ -786,7 +770,7 @@ final class Report {
         sb.append("  ".repeat(depth)).append(str(k)).append(": ").append(v).append(comma ? ",\n" : "\n");
     }
 
-    private static String jnum(double v) {
+    static String jnum(double v) {
         return Double.isFinite(v) ? fmt("%.6g", v) : "null";
     }
 
@@ -839,13 +823,11 @@ final class Report {
                     .append(Double.isNaN(f.smfdSeconds) ? "" : fmt("%.4f", f.smfdSeconds));
             for (Method m : Method.values()) {
                 for (Metric k : Metric.values()) {
-                    double v = f.values[m.ordinal()][k.ordinal()];
-                    sb.append(',').append(Double.isNaN(v) ? "" : Double.isInfinite(v) ? "inf" : fmt("%.5f", v));
+                    sb.append(',').append(cell(f.values[m.ordinal()][k.ordinal()]));
                 }
             }
             for (int c = 0; c < FaceDataset.GROUP_NAMES.size(); c++) {
-                double v = f.iou == null ? Double.NaN : f.iou[c];
-                sb.append(',').append(Double.isNaN(v) ? "" : fmt("%.5f", v));
+                sb.append(',').append(cell(f.iou == null ? Double.NaN : f.iou[c]));
             }
             for (Method m : Evaluation.IDENTITY_METHODS) {
                 sb.append(',').append(cell(f.identity[m.ordinal()]));
