@@ -5,12 +5,11 @@
 1. ``train.py CONFIG`` (resumes from the stage's ``latest.pt``; stops after ``--max-minutes``).  If the
    stage has not reached its last step, the script stops here: re-run the same command later.
 2. ``export.py`` the EMA weights into ``<out>/export/`` (a candidate; the shipped model is untouched).
-3. ``smfd eval --model <candidate>`` on the 500 held-out faces into ``<out>/eval/`` (builds the CLI jar
-   first when it is missing).
-4. With ``--ship``: copies the candidate into ``smfd-model`` (ONNX, card, SHA-256), re-runs the eval on
-   the bundled model into ``<out>/eval-bundled/`` (so the card's metrics come from the shipped bytes) and
-   ``card_metrics.py`` writes them into the card; ``compact.py`` keeps fp16 weights as
-   ``training/checkpoints/smfd-unet-<name>.pt`` for later stages' ``init``.
+3. ``smfd eval`` on the 500 held-out faces into ``<out>/eval/``, once: without ``--ship`` on the candidate
+   (``--model``); with ``--ship`` the candidate is first copied into ``smfd-model`` (ONNX, card, SHA-256) and
+   the CLI rebuilt, so the evaluation runs on the bundled bytes and ``card_metrics.py`` writes its figures
+   into the card; ``compact.py`` then keeps fp16 weights as ``training/checkpoints/smfd-unet-<name>.pt`` for
+   later stages' ``init``.
 """
 import argparse
 import json
@@ -58,16 +57,15 @@ def main():
             return 0
     cand = os.path.join(out, "export")
     run([PY, "training/export.py", "--ckpt", os.path.join(out, "latest.pt"), "--out", cand])
-    if not os.path.exists(CLI_JAR):
-        run(["mvn", "-B", "-q", "-pl", "smfd-cli", "-am", "package", "-DskipTests"])
-    run([java(), "-jar", CLI_JAR, "eval", "--model", os.path.join(cand, "smfd-unet.onnx"),
-         "--out", os.path.join(out, "eval"), "--threads", "2"])
     if a.ship:
         for f in ("smfd-unet.onnx", "smfd-unet.json", "smfd-unet.onnx.sha256"):
             shutil.copy(os.path.join(cand, f), os.path.join(MODEL_DIR, f))
+    if a.ship or not os.path.exists(CLI_JAR):
         run(["mvn", "-B", "-q", "-pl", "smfd-cli", "-am", "package", "-DskipTests"])
-        run([java(), "-jar", CLI_JAR, "eval", "--out", os.path.join(out, "eval-bundled"), "--threads", "2"])
-        run([PY, "training/card_metrics.py", os.path.join(out, "eval-bundled", "report.json")])
+    model = [] if a.ship else ["--model", os.path.join(cand, "smfd-unet.onnx")]
+    run([java(), "-jar", CLI_JAR, "eval", *model, "--out", os.path.join(out, "eval"), "--threads", "2"])
+    if a.ship:
+        run([PY, "training/card_metrics.py", os.path.join(out, "eval", "report.json")])
         run([PY, "training/compact.py", os.path.join(out, "latest.pt"),
              os.path.join("training", "checkpoints", f"smfd-unet-{cfg['name']}.pt")])
     return 0

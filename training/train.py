@@ -233,7 +233,7 @@ def losses(y, t, logits, gt, w, identity=None):
     ce = F.cross_entropy(logits, gt)
     total = charb + w["region"] * region + w["grad"] * grad + w["mask_ce"] * ce
     parts = {"charb": charb.item(), "region": region.item(), "grad": grad.item(), "ce": ce.item()}
-    if identity is not None and w.get("identity", 0) > 0:
+    if identity is not None:  # the caller passes it only on steps where w["identity"] > 0 applies
         idl = identity(y, t)
         total = total + w["identity"] * idl
         parts["id"] = idl.item()
@@ -348,9 +348,10 @@ def main():
         ema.eval()
         with torch.no_grad(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=False):
             run = lambda x: ema(x.to(dev))  # noqa: E731
+            outs = [run(vx) for vx, _, _ in val]  # one forward pass per batch serves image and masks
             pin = sum(psnr(vx, vt) for vx, vt, _ in val) / len(val)
-            pout = sum(psnr(run(vx)[0].clamp(0, 1).cpu(), vt) for vx, vt, _ in val) / len(val)
-            acc = sum((run(vx)[1].argmax(1).cpu() == vg).float().mean().item() for vx, _, vg in val) / len(val)
+            pout = sum(psnr(y[0].clamp(0, 1).cpu(), vt) for y, (_, vt, _) in zip(outs, val)) / len(val)
+            acc = sum((y[1].argmax(1).cpu() == vg).float().mean().item() for y, (_, _, vg) in zip(outs, val)) / len(val)
             sx, st, _ = val_sharp
             psharp = psnr(run(sx)[0].clamp(0, 1).cpu(), st)
             mx, mt, _ = val_mild
