@@ -35,21 +35,23 @@ def main():
     ap.add_argument("--out", default="smfd-model/src/main/resources/io/smfd/model")
     ap.add_argument("--metrics", default=None, help="JSON file with measured metrics for the card")
     a = ap.parse_args()
-    net = M.SMFDUNet()
+    s = torch.load(a.ckpt, weights_only=False) if a.ckpt else {}
+    arch = s.get("config", {}).get("arch", {})
+    net = M.SMFDUNet(**arch)
     info = {"trained": False}
     args = {}
     version = VERSION
     if a.ckpt:
-        s = torch.load(a.ckpt, weights_only=False)
         net.load_state_dict(s["ema"])
         if "config" in s:  # config-driven stage (train.py CONFIG)
             cfg = s["config"]
-            args = {"init": cfg.get("init"), "w_region": cfg["loss"]["region"], "w_grad": cfg["loss"]["grad"]}
+            args = {"init": cfg.get("init"), "w_region": cfg["loss"]["region"], "w_grad": cfg["loss"]["grad"],
+                    "w_id": cfg["loss"].get("identity", 0.0)}
             version = cfg["version"]
             info = {"trained": True, "stage": cfg["name"], "steps": s["step"], "of_steps": cfg["steps"],
                     "minutes": round(s["elapsed"] / 60, 1), "batch": cfg["batch"], "crop_schedule": cfg["crop_schedule"],
                     "lr": cfg["lr"], "mix": cfg["mix"], "loss_weights": cfg["loss"], "bf16": cfg["bf16"],
-                    "seed": cfg["seed"]}
+                    "seed": cfg["seed"], "arch": arch}
         else:  # v1/v2 checkpoints (time-budgeted train.py of those stages)
             args = s["args"]
             info = {"trained": True, "steps": s["step"], "minutes": round(s["elapsed"] / 60, 1),
@@ -57,7 +59,7 @@ def main():
         if args.get("init"):
             init = torch.load(args["init"], weights_only=False)
             info["initialised_from"] = f"{os.path.basename(args['init'])} ({init.get('note', '')})"
-    w_region, w_grad = args.get("w_region", 0.5), args.get("w_grad", 0.5)
+    w_region, w_grad, w_id = args.get("w_region", 0.5), args.get("w_grad", 0.5), args.get("w_id", 0.0)
     net.eval()
     exp = M.Exported(net).eval()
     os.makedirs(a.out, exist_ok=True)
@@ -83,7 +85,7 @@ def main():
         "training": dict(info, data="CelebAMask-HQ mini train/ images 0000-4299 (4300-4499 validation); eval/ never used",
                          degradation="io.smfd.degrade spec v1 (training/degrade.py)",
                          loss=f"Charbonnier + {w_region:g} region-weighted L1 (x3 brows/eyes/mouth) + {w_grad:g} gradient L1"
-                              " + 0.2 mask CE"),
+                              " + 0.2 mask CE" + (f" + {w_id:g} identity feature loss (frozen dlib descriptor)" if w_id else "")),
         "licence": "Weights trained on CelebA/CelebAMask-HQ: non-commercial research and education only.",
         "metrics": json.load(open(a.metrics)) if a.metrics else None,
     }

@@ -106,10 +106,24 @@ class MaskGenerator(nn.Module):
         return self.head(b0)  # logits
 
 
-class Deblurrer(nn.Module):
-    """UNet with mask fusion at every encoder and decoder stage; predicts a residual."""
+def zero_rdc(c, g):
+    """An RDC block that starts as the identity (fusion conv zeroed): added to a trained network it changes
+    nothing until training grows it (function-preserving deepening, as in Net2DeeperNet / zero-init residuals)."""
+    b = RDC(c, g)
+    nn.init.zeros_(b.fuse.weight)
+    nn.init.zeros_(b.fuse.bias)
+    return b
 
-    def __init__(self, k=K, c=(24, 48, 80, 112)):
+
+class Deblurrer(nn.Module):
+    """UNet with mask fusion at every encoder and decoder stage; predicts a residual.
+
+    ``extra_rdc2`` / ``extra_rdc3`` / ``extra_drdc2``: additional RDC blocks (32 growth channels) after the
+    encoder's 1/4-resolution block, the 1/8-resolution pair and the decoder's 1/4-resolution block.  The
+    defaults (0) are the v1/v2 network with unchanged parameter names; extra blocks start as the identity.
+    """
+
+    def __init__(self, k=K, c=(24, 48, 80, 112), extra_rdc2=0, extra_rdc3=0, extra_drdc2=0):
         super().__init__()
         c0, c1, c2, c3 = c
         self.in0 = conv(3 + k, c0)
@@ -134,6 +148,9 @@ class Deblurrer(nn.Module):
         self.up0 = Up(c1, c0)
         self.dfuse0 = conv(2 * c0 + k, c0)
         self.out = conv(c0, 3)
+        self.xrdc2 = nn.ModuleList([zero_rdc(c2, 32) for _ in range(extra_rdc2)])
+        self.xrdc3 = nn.ModuleList([zero_rdc(c3, 32) for _ in range(extra_rdc3)])
+        self.xdrdc2 = nn.ModuleList([zero_rdc(c2, 32) for _ in range(extra_drdc2)])
 
     def forward(self, x, m):
         m1 = F.avg_pool2d(m, 2)
@@ -144,11 +161,19 @@ class Deblurrer(nn.Module):
         f1 = self.rdc1(F.relu(self.fuse1(torch.cat([f1, m1], 1))))
         f2 = F.relu(self.down2(f1))
         f2 = self.rdc2(F.relu(self.fuse2(torch.cat([f2, m2], 1))))
+        for b in self.xrdc2:
+            f2 = b(f2)
         f3 = F.relu(self.down3(f2))
         f3 = F.relu(self.fuse3(torch.cat([f3, m3], 1)))
-        f3 = self.att3(self.rdc3b(self.rdc3a(f3)))
+        f3 = self.rdc3b(self.rdc3a(f3))
+        for b in self.xrdc3:
+            f3 = b(f3)
+        f3 = self.att3(f3)
         d2 = F.relu(self.dfuse2(torch.cat([self.up2(f3), f2, m2], 1)))
-        d2 = self.att2(self.drdc2(d2))
+        d2 = self.drdc2(d2)
+        for b in self.xdrdc2:
+            d2 = b(d2)
+        d2 = self.att2(d2)
         d1 = F.relu(self.dfuse1(torch.cat([self.up1(d2), f1, m1], 1)))
         d1 = self.drdc1(d1)
         d0 = F.relu(self.dfuse0(torch.cat([self.up0(d1), f0, m], 1)))
@@ -156,10 +181,13 @@ class Deblurrer(nn.Module):
 
 
 class SMFDUNet(nn.Module):
-    def __init__(self):
+    """``arch``: keyword arguments of :class:`Deblurrer` beyond the defaults (a config's ``"arch"`` object);
+    empty = the v1/v2 network."""
+
+    def __init__(self, **arch):
         super().__init__()
         self.masks = MaskGenerator()
-        self.deblur = Deblurrer()
+        self.deblur = Deblurrer(**arch)
 
     def forward(self, x):
         logits = self.masks(x)

@@ -43,6 +43,7 @@ DEFAULTS = {
     "loss": {"region": 0.5, "grad": 0.25, "mask_ce": 0.2, "identity": 0.0},
     "ema": 0.999, "bf16": True, "val_every": 500, "ckpt_every": 250, "workers": 1, "init": None,
     "data": "../shared/data/celebamask-hq-mini", "version": "0.1.0",
+    "arch": {},  # model.Deblurrer keyword arguments (extra RDC blocks); {} = the v1/v2 network
 }
 
 
@@ -312,8 +313,8 @@ def main():
     val_full = [make_batch(vimgs, vmasks, 8, 256, frng) for _ in range(4)]  # 32 whole faces, spec v1
     ident = IdentityLoss(dev)
 
-    net = M.SMFDUNet().to(dev)
-    ema = M.SMFDUNet().to(dev)
+    net = M.SMFDUNet(**cfg.get("arch", {})).to(dev)
+    ema = M.SMFDUNet(**cfg.get("arch", {})).to(dev)
     ema.load_state_dict(net.state_dict())
     for p in ema.parameters():
         p.requires_grad_(False)
@@ -330,9 +331,15 @@ def main():
         say(f"resumed at step {step}, {elapsed / 60:.1f} min trained")
     elif cfg["init"]:
         s = torch.load(cfg["init"], map_location=dev, weights_only=False)
-        net.load_state_dict({k_: v.float() for k_, v in s["net"].items()})
-        ema.load_state_dict({k_: v.float() for k_, v in s["ema"].items()})
-        say(f"initialised from {cfg['init']} ({s.get('note', '')}); fresh optimiser, schedule from step 0")
+        for dst, key in ((net, "net"), (ema, "ema")):
+            missing, unexpected = dst.load_state_dict({k_: v.float() for k_, v in s[key].items()}, strict=False)
+            # a deeper arch may add blocks (they start as the identity); anything else must match exactly
+            if unexpected or any(not k_.startswith(("deblur.xrdc", "deblur.xdrdc")) for k_ in missing):
+                raise SystemExit(f"init {cfg['init']} does not fit arch {cfg.get('arch', {})}: "
+                                 f"missing {missing}, unexpected {unexpected}")
+        added = sum(1 for k_ in missing if k_.endswith("fuse.weight"))
+        say(f"initialised from {cfg['init']} ({s.get('note', '')}); fresh optimiser, schedule from step 0"
+            + (f"; {added} added RDC blocks start as the identity" if added else ""))
     say(f"params {sum(p.numel() for p in net.parameters())}, config {json.dumps(cfg, sort_keys=True)}")
 
     stop = {"now": False}
