@@ -24,7 +24,7 @@ final class Conv extends Op {
     static final int MAX_CHUNK = 1024;
 
     /** Positions per task of a 1x1 convolution: all input channels of a chunk stay in L1. */
-    static final int DIRECT_CHUNK = 128;
+    static final int DIRECT_CHUNK = Integer.getInteger("smfd.cpu.directChunk", 192);
 
     private static final ThreadLocal<float[]> TILE = new ThreadLocal<>();
 
@@ -189,8 +189,9 @@ final class Conv extends Op {
         float[] res = hasResidual ? ex.buf[inputs[1]] : null;
         int threads = ex.par.threads();
         int chunks = threads == 1 ? 1 : Math.max(1, (8 * threads + blocks - 1) / blocks);
+        int step = ex.k.tilePositions();
         int chunkLen = (g.wide + chunks - 1) / chunks;
-        chunkLen = Math.min(MAX_CHUNK, (chunkLen + 63) & ~63);
+        chunkLen = Math.min(Math.max(step, MAX_CHUNK / step * step), (chunkLen + step - 1) / step * step);
         int nChunks = (g.wide + chunkLen - 1) / chunkLen;
         int cl = chunkLen;
         int outPlane = g.ho * g.wo;
@@ -209,11 +210,12 @@ final class Conv extends Op {
             if (direct()) {
                 // 1x1: every input vector is used once per output-channel block, so keep a small chunk of all
                 // input channels in L1 and run every output-channel block over it (epilogue in registers).
-                int dChunks = (g.wide + DIRECT_CHUNK - 1) / DIRECT_CHUNK;
+                int dLen = Math.max(step, DIRECT_CHUNK / step * step);
+                int dChunks = (g.wide + dLen - 1) / dLen;
                 ex.par.forEach(dChunks, chunk -> {
-                    int p0 = chunk * DIRECT_CHUNK;
-                    int p1 = Math.min(g.wide, p0 + DIRECT_CHUNK);
-                    float[] tile = tile(DIRECT_CHUNK);
+                    int p0 = chunk * dLen;
+                    int p1 = Math.min(g.wide, p0 + dLen);
+                    float[] tile = tile(dLen);
                     for (int b = 0; b < blocks; b++) {
                         ex.k.convFused(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * OC_BLOCK,
                                 Math.min(OC_BLOCK, oc - b * OC_BLOCK), out, outN + b * OC_BLOCK * outPlane, outPlane, bias, b * OC_BLOCK, res,
@@ -261,7 +263,7 @@ final class Conv extends Op {
     private static float[] tile(int len) {
         float[] tile = TILE.get();
         if (tile == null || tile.length < OC_BLOCK * len) {
-            tile = new float[OC_BLOCK * MAX_CHUNK];
+            tile = new float[OC_BLOCK * Math.max(len, MAX_CHUNK)];
             TILE.set(tile);
         }
         return tile;

@@ -14,8 +14,12 @@ package io.smfd.runtime.cpu;
  */
 abstract class Kernels {
 
-    /** Output channels computed together (register blocking); weights are zero-padded to a multiple of this. */
-    static final int OC_BLOCK = 4;
+    /**
+     * Output channels computed together (register blocking); weights are zero-padded to a multiple of this. 8 lets
+     * the 512-bit kernels keep 8 output channels x 3 vectors of positions (24 of the 32 vector registers) in
+     * registers; narrower vector kernels run a block as two halves of 4 channels.
+     */
+    static final int OC_BLOCK = 8;
 
     static final int ACT_NONE = 0;
     static final int ACT_RELU = 1;
@@ -28,6 +32,16 @@ abstract class Kernels {
      * @return description
      */
     abstract String description();
+
+    /**
+     * Positions one register tile of {@link #conv} covers; callers make their position chunks multiples of it, so
+     * only the chunk that ends a plane has a tail.
+     *
+     * @return positions per register tile
+     */
+    int tilePositions() {
+        return 4;
+    }
 
     /**
      * Convolution inner kernel for one block of {@link #OC_BLOCK} output channels:

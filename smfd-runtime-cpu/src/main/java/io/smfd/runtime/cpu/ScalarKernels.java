@@ -16,18 +16,13 @@ final class ScalarKernels extends Kernels {
     @Override
     void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps,
               float[] w, int wOff, float[] dst, int dstStride, int p0, int p1) {
-        // Register blocking in scalar code: 4 output channels x 4 positions = 16 accumulators per tap step
-        // (8 loads per 16 multiply-adds). C2 does not auto-vectorize the alternatives here (it cannot prove that
-        // rows of the same array do not alias), so this is the fastest portable form.
-        int d1 = dstStride;
-        int d2 = 2 * dstStride;
-        int d3 = 3 * dstStride;
+        // Register blocking in scalar code: OC_BLOCK (8) output channels x 2 positions = 16 accumulators per tap
+        // step (10 loads per 16 multiply-adds). C2 does not auto-vectorize the alternatives here (it cannot prove
+        // that rows of the same array do not alias), so this is the fastest portable form.
         int p = p0;
-        for (; p + 4 <= p1; p += 4) {
-            float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f;
-            float a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f;
-            float a20 = 0f, a21 = 0f, a22 = 0f, a23 = 0f;
-            float a30 = 0f, a31 = 0f, a32 = 0f, a33 = 0f;
+        for (; p + 2 <= p1; p += 2) {
+            float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
+            float b0 = 0f, b1 = 0f, b2 = 0f, b3 = 0f, b4 = 0f, b5 = 0f, b6 = 0f, b7 = 0f;
             int wi = wOff;
             for (int c = 0; c < ic; c++) {
                 int cb = inBase + c * icStride + p;
@@ -35,53 +30,52 @@ final class ScalarKernels extends Kernels {
                     int idx = cb + tapOff[t];
                     float x0 = in[idx];
                     float x1 = in[idx + 1];
-                    float x2 = in[idx + 2];
-                    float x3 = in[idx + 3];
                     float w0 = w[wi];
                     float w1 = w[wi + 1];
                     float w2 = w[wi + 2];
                     float w3 = w[wi + 3];
-                    a00 += w0 * x0;
-                    a01 += w0 * x1;
-                    a02 += w0 * x2;
-                    a03 += w0 * x3;
-                    a10 += w1 * x0;
-                    a11 += w1 * x1;
-                    a12 += w1 * x2;
-                    a13 += w1 * x3;
-                    a20 += w2 * x0;
-                    a21 += w2 * x1;
-                    a22 += w2 * x2;
-                    a23 += w2 * x3;
-                    a30 += w3 * x0;
-                    a31 += w3 * x1;
-                    a32 += w3 * x2;
-                    a33 += w3 * x3;
+                    float w4 = w[wi + 4];
+                    float w5 = w[wi + 5];
+                    float w6 = w[wi + 6];
+                    float w7 = w[wi + 7];
+                    a0 += w0 * x0;
+                    b0 += w0 * x1;
+                    a1 += w1 * x0;
+                    b1 += w1 * x1;
+                    a2 += w2 * x0;
+                    b2 += w2 * x1;
+                    a3 += w3 * x0;
+                    b3 += w3 * x1;
+                    a4 += w4 * x0;
+                    b4 += w4 * x1;
+                    a5 += w5 * x0;
+                    b5 += w5 * x1;
+                    a6 += w6 * x0;
+                    b6 += w6 * x1;
+                    a7 += w7 * x0;
+                    b7 += w7 * x1;
                 }
             }
             int d = p - p0;
-            dst[d] = a00;
-            dst[d + 1] = a01;
-            dst[d + 2] = a02;
-            dst[d + 3] = a03;
-            dst[d1 + d] = a10;
-            dst[d1 + d + 1] = a11;
-            dst[d1 + d + 2] = a12;
-            dst[d1 + d + 3] = a13;
-            dst[d2 + d] = a20;
-            dst[d2 + d + 1] = a21;
-            dst[d2 + d + 2] = a22;
-            dst[d2 + d + 3] = a23;
-            dst[d3 + d] = a30;
-            dst[d3 + d + 1] = a31;
-            dst[d3 + d + 2] = a32;
-            dst[d3 + d + 3] = a33;
+            dst[d] = a0;
+            dst[d + 1] = b0;
+            dst[dstStride + d] = a1;
+            dst[dstStride + d + 1] = b1;
+            dst[2 * dstStride + d] = a2;
+            dst[2 * dstStride + d + 1] = b2;
+            dst[3 * dstStride + d] = a3;
+            dst[3 * dstStride + d + 1] = b3;
+            dst[4 * dstStride + d] = a4;
+            dst[4 * dstStride + d + 1] = b4;
+            dst[5 * dstStride + d] = a5;
+            dst[5 * dstStride + d + 1] = b5;
+            dst[6 * dstStride + d] = a6;
+            dst[6 * dstStride + d + 1] = b6;
+            dst[7 * dstStride + d] = a7;
+            dst[7 * dstStride + d + 1] = b7;
         }
         for (; p < p1; p++) {
-            float a0 = 0f;
-            float a1 = 0f;
-            float a2 = 0f;
-            float a3 = 0f;
+            float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
             int wi = wOff;
             for (int c = 0; c < ic; c++) {
                 int cb = inBase + c * icStride + p;
@@ -91,13 +85,21 @@ final class ScalarKernels extends Kernels {
                     a1 += w[wi + 1] * x;
                     a2 += w[wi + 2] * x;
                     a3 += w[wi + 3] * x;
+                    a4 += w[wi + 4] * x;
+                    a5 += w[wi + 5] * x;
+                    a6 += w[wi + 6] * x;
+                    a7 += w[wi + 7] * x;
                 }
             }
             int d = p - p0;
             dst[d] = a0;
-            dst[d1 + d] = a1;
-            dst[d2 + d] = a2;
-            dst[d3 + d] = a3;
+            dst[dstStride + d] = a1;
+            dst[2 * dstStride + d] = a2;
+            dst[3 * dstStride + d] = a3;
+            dst[4 * dstStride + d] = a4;
+            dst[5 * dstStride + d] = a5;
+            dst[6 * dstStride + d] = a6;
+            dst[7 * dstStride + d] = a7;
         }
     }
 
