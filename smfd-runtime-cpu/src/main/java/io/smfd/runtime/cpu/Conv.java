@@ -24,7 +24,7 @@ final class Conv extends Op {
     static final int MAX_CHUNK = 1024;
 
     /** Positions per task of a 1x1 convolution: all input channels of a chunk stay in L1. */
-    static final int DIRECT_CHUNK = Integer.getInteger("smfd.cpu.directChunk", 192);
+    static final int DIRECT_CHUNK = 192;
 
     private static final ThreadLocal<float[]> TILE = new ThreadLocal<>();
 

@@ -76,6 +76,29 @@ abstract class Kernels {
         }
     }
 
+    /**
+     * Softmax over {@code c} channel planes of {@code plane} floats from {@code base}, for positions
+     * {@code i0 <= i < i1}: {@code y[base + ch*plane + i] = exp(x - max) / sum(exp(x - max))}.
+     */
+    void softmax(float[] x, float[] y, int base, int c, int plane, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int ch = 0; ch < c; ch++) {
+                m = Math.max(m, x[base + ch * plane + i]);
+            }
+            float sum = 0f;
+            for (int ch = 0; ch < c; ch++) {
+                float e = (float) Math.exp(x[base + ch * plane + i] - m);
+                y[base + ch * plane + i] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int ch = 0; ch < c; ch++) {
+                y[base + ch * plane + i] *= inv;
+            }
+        }
+    }
+
     static float sigmoid(float x) {
         return (float) (1.0 / (1.0 + Math.exp(-(double) x)));
     }

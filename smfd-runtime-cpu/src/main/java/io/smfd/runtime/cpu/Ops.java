@@ -330,15 +330,20 @@ final class Ops {
             int[] so = ex.shapes[output];
             if (Arrays.equals(sa, so) && Arrays.equals(sb, so)) {
                 int n = (int) size(so);
-                if (mul) {
-                    for (int i = 0; i < n; i++) {
-                        y[i] = a[i] * b[i];
+                int piece = Concat.COPY_PIECE;
+                ex.par.forEach((n + piece - 1) / piece, task -> {
+                    int i0 = task * piece;
+                    int i1 = Math.min(n, i0 + piece);
+                    if (mul) {
+                        for (int i = i0; i < i1; i++) {
+                            y[i] = a[i] * b[i];
+                        }
+                    } else {
+                        for (int i = i0; i < i1; i++) {
+                            y[i] = a[i] + b[i];
+                        }
                     }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        y[i] = a[i] + b[i];
-                    }
-                }
+                });
                 return;
             }
             int[] ta = strides(sa);
@@ -399,15 +404,37 @@ final class Ops {
             int[] so = ex.shapes[output];
             float[] y = ex.buf[output];
             int plane = so[2] * so[3];
-            for (int n = 0; n < so[0]; n++) {
-                int c0 = 0;
-                for (int in : inputs) {
-                    int ci = ex.shapes[in][1];
-                    System.arraycopy(ex.buf[in], n * ci * plane, y, (n * so[1] + c0) * plane, ci * plane);
-                    c0 += ci;
-                }
+            // one task per (image, input, piece of at most COPY_PIECE floats), so both threads copy
+            int k = inputs.length;
+            int[] pieces = new int[k];
+            int[] first = new int[k + 1];
+            for (int j = 0; j < k; j++) {
+                long len = (long) ex.shapes[inputs[j]][1] * plane;
+                pieces[j] = (int) Math.max(1, (len + COPY_PIECE - 1) / COPY_PIECE);
+                first[j + 1] = first[j] + pieces[j];
             }
+            int perImage = first[k];
+            ex.par.forEach(so[0] * perImage, task -> {
+                int n = task / perImage;
+                int r = task - n * perImage;
+                int j = 0;
+                while (first[j + 1] <= r) {
+                    j++;
+                }
+                int c0 = 0;
+                for (int q = 0; q < j; q++) {
+                    c0 += ex.shapes[inputs[q]][1];
+                }
+                int ci = ex.shapes[inputs[j]][1];
+                int len = ci * plane;
+                int from = (r - first[j]) * COPY_PIECE;
+                int count = Math.min(COPY_PIECE, len - from);
+                System.arraycopy(ex.buf[inputs[j]], n * len + from, y, (n * so[1] + c0) * plane + from, count);
+            });
         }
+
+        /** Floats per copy task. */
+        static final int COPY_PIECE = 1 << 16;
     }
 
     /** DepthToSpace, DCR or CRD. */
@@ -490,7 +517,7 @@ final class Ops {
             float[] y = ex.buf[output];
             float inv = 1f / (kh * kw);
             int planes = so[0] * so[1];
-            for (int pl = 0; pl < planes; pl++) {
+            ex.par.forEach(planes, pl -> {
                 int src = pl * si[2] * si[3];
                 int dst = pl * so[2] * so[3];
                 for (int yy = 0; yy < so[2]; yy++) {
@@ -505,7 +532,7 @@ final class Ops {
                         y[dst + yy * so[3] + xx] = s * inv;
                     }
                 }
-            }
+            });
         }
     }
 
@@ -613,25 +640,15 @@ final class Ops {
             float[] y = ex.buf[output];
             int plane = s[2] * s[3];
             int c = s[1];
-            for (int n = 0; n < s[0]; n++) {
-                int base = n * c * plane;
-                for (int i = 0; i < plane; i++) {
-                    float m = Float.NEGATIVE_INFINITY;
-                    for (int ch = 0; ch < c; ch++) {
-                        m = Math.max(m, x[base + ch * plane + i]);
-                    }
-                    float sum = 0f;
-                    for (int ch = 0; ch < c; ch++) {
-                        float e = (float) Math.exp(x[base + ch * plane + i] - m);
-                        y[base + ch * plane + i] = e;
-                        sum += e;
-                    }
-                    float inv = 1f / sum;
-                    for (int ch = 0; ch < c; ch++) {
-                        y[base + ch * plane + i] *= inv;
-                    }
-                }
-            }
+            int chunks = (plane + SOFTMAX_CHUNK - 1) / SOFTMAX_CHUNK;
+            ex.par.forEach(s[0] * chunks, task -> {
+                int n = task / chunks;
+                int i0 = (task - n * chunks) * SOFTMAX_CHUNK;
+                ex.k.softmax(x, y, n * c * plane, c, plane, i0, Math.min(plane, i0 + SOFTMAX_CHUNK));
+            });
         }
+
+        /** Positions per task. */
+        static final int SOFTMAX_CHUNK = 4096;
     }
 }

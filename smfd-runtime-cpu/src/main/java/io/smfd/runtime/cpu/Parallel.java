@@ -1,17 +1,23 @@
 package io.smfd.runtime.cpu;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed pool of {@code threads - 1} daemon worker threads; the calling thread always takes part, so
+ * A fixed set of {@code threads - 1} daemon worker threads; the calling thread always takes part, so
  * {@code threads == 1} runs everything on the caller. Work is handed out one index at a time from a shared
- * counter (dynamic load balancing); helpers that start late simply find no work left. Thread-safe: several
- * inference calls may share one pool.
+ * counter (dynamic load balancing); helpers that start late simply find no work left.
+ *
+ * <p>A network runs a hundred or more short parallel loops per call (most of them well under a millisecond), so
+ * handing a loop to a parked thread through an executor queue (a wake-up of tens of microseconds each time) costs
+ * more than the work it splits. Workers therefore spin for up to {@link #SPIN_NANOS} after their last loop, watching
+ * one volatile field for the next one, and only then park; the caller publishes a loop with one volatile write and
+ * unparks only workers that went to sleep. The caller waits for the stragglers by spinning as well (the other
+ * threads hold at most one index each by then).
+ *
+ * <p>Thread-safe: several inference calls may share one pool. One loop runs on the workers at a time; a caller that
+ * finds them busy with another call's loop runs its own loop alone rather than waiting.
  */
 final class Parallel implements AutoCloseable {
 
@@ -20,24 +26,29 @@ final class Parallel implements AutoCloseable {
         void run(int index);
     }
 
+    /** How long an idle worker spins for the next loop before it parks. */
+    static final long SPIN_NANOS = 2_000_000L;
+
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
     private final int threads;
-    private final ExecutorService pool;
+    private final Worker[] workers;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile Job current;
+    private volatile boolean closed;
+    /** Loops published to the workers so far (written by the caller that holds {@link #busy}). */
+    private long published;
 
     Parallel(int threads) {
         this.threads = Math.max(1, threads);
-        if (this.threads > 1) {
-            int id = POOL_IDS.incrementAndGet();
-            AtomicInteger n = new AtomicInteger();
-            this.pool = new ThreadPoolExecutor(this.threads - 1, this.threads - 1, 0L, TimeUnit.MILLISECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "smfd-cpu-" + id + "-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-        } else {
-            this.pool = null;
+        this.workers = new Worker[this.threads - 1];
+        int id = POOL_IDS.incrementAndGet();
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+            Thread t = new Thread(workers[i], "smfd-cpu-" + id + "-" + (i + 1));
+            t.setDaemon(true);
+            workers[i].thread = t;
+            t.start();
         }
     }
 
@@ -46,46 +57,89 @@ final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body.run(i)} for {@code 0 <= i < n}, on the caller and the pool, and returns when all are done.
+     * Runs {@code body.run(i)} for {@code 0 <= i < n}, on the caller and the workers, and returns when all are done.
      * The first exception thrown by a body is rethrown (remaining indices are skipped).
      */
     void forEach(int n, Body body) {
         if (n <= 0) {
             return;
         }
-        if (pool == null || n == 1) {
-            for (int i = 0; i < n; i++) {
-                body.run(i);
-            }
+        if (workers.length == 0 || n == 1 || closed || !busy.compareAndSet(false, true)) {
+            Job job = new Job(n, body, 0);
+            job.work();
+            job.rethrow();
             return;
         }
-        Job job = new Job(n, body);
-        int helpers = Math.min(threads - 1, n - 1);
-        for (int h = 0; h < helpers; h++) {
-            try {
-                pool.execute(job::work);
-            } catch (RejectedExecutionException e) {
-                break; // closing: the caller does the work
+        Job job = new Job(n, body, ++published);
+        try {
+            current = job;
+            for (Worker w : workers) {
+                if (w.sleeping) {
+                    LockSupport.unpark(w.thread);
+                }
+            }
+            job.work();
+            job.await();
+        } finally {
+            current = null;
+            busy.set(false);
+        }
+        job.rethrow();
+    }
+
+    private final class Worker implements Runnable {
+        Thread thread;
+        volatile boolean sleeping;
+
+        @Override
+        public void run() {
+            long last = 0; // generation of the last loop seen (not the loop itself: it holds the caller's buffers)
+            long idleSince = System.nanoTime();
+            int spins = 0;
+            while (!closed) {
+                Job j = current;
+                if (j != null && j.gen != last) {
+                    last = j.gen;
+                    j.work();
+                    idleSince = System.nanoTime();
+                    spins = 0;
+                    continue;
+                }
+                if ((++spins & 63) != 0 || System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                sleeping = true;
+                j = current;
+                if (j == null || j.gen == last) {
+                    if (!closed) {
+                        LockSupport.park(this);
+                    }
+                }
+                sleeping = false;
+                idleSince = System.nanoTime();
+                spins = 0;
             }
         }
-        job.work();
-        job.await();
     }
 
     private static final class Job {
         final int n;
         final Body body;
+        final long gen;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Job(int n, Body body) {
+        Job(int n, Body body, long gen) {
             this.n = n;
             this.body = body;
+            this.gen = gen;
         }
 
         void work() {
             int i;
+            int mine = 0;
             while ((i = next.getAndIncrement()) < n) {
                 try {
                     if (failure == null) {
@@ -97,32 +151,27 @@ final class Parallel implements AutoCloseable {
                             failure = t;
                         }
                     }
-                } finally {
-                    if (done.incrementAndGet() == n) {
-                        synchronized (this) {
-                            notifyAll();
-                        }
-                    }
+                }
+                mine++;
+            }
+            if (mine > 0) {
+                done.addAndGet(mine);
+            }
+        }
+
+        /** Waits (spinning, then yielding) until every index is done; only other threads' last indices remain. */
+        void await() {
+            long spins = 0;
+            while (done.get() < n) {
+                if (++spins < 100_000) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
                 }
             }
         }
 
-        void await() {
-            if (done.get() < n) {
-                boolean interrupted = false;
-                synchronized (this) {
-                    while (done.get() < n) {
-                        try {
-                            wait();
-                        } catch (InterruptedException e) {
-                            interrupted = true;
-                        }
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        void rethrow() {
             Throwable t = failure;
             if (t instanceof RuntimeException) {
                 throw (RuntimeException) t;
@@ -138,8 +187,9 @@ final class Parallel implements AutoCloseable {
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        closed = true;
+        for (Worker w : workers) {
+            LockSupport.unpark(w.thread);
         }
     }
 }

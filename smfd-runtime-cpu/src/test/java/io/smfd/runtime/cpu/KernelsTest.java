@@ -127,6 +127,70 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The vector conv tiles (8 output channels x 2 vectors, the unrolled 9-tap and the 1x1 variants, 4-channel
+     * masked tails) against the scalar kernels on sizes that are not multiples of the tile: output channels not a
+     * multiple of 8 or 16, widths not a multiple of 16, stride 2, padding, every activation, residual add; and the
+     * vector softmax and sigmoid against the scalar ones on planes with a vector tail.
+     */
+    @org.junit.jupiter.api.Test
+    void vectorKernelsMatchScalarOnOddSizes() {
+        java.util.Optional<Kernels> vector = KernelSelector.vector();
+        org.junit.jupiter.api.Assumptions.assumeTrue(vector.isPresent(), "vector kernels unavailable");
+        Kernels v = vector.get();
+        Random r = new Random(1234);
+        int[][] cases = { // ic, oc, k, stride, pad, h, w
+            {33, 21, 3, 1, 1, 19, 37}, {16, 37, 3, 2, 1, 23, 45}, {40, 17, 1, 1, 0, 13, 29}, {7, 3, 3, 1, 1, 64, 67},
+            {24, 48, 3, 2, 1, 34, 34}, {120, 48, 1, 1, 0, 16, 16}, {5, 9, 3, 1, 0, 9, 50}, {64, 8, 3, 1, 1, 8, 8},
+            {3, 24, 7, 1, 3, 21, 19}, {48, 96, 1, 1, 0, 7, 33}};
+        for (int i = 0; i < cases.length; i++) {
+            int[] c = cases[i];
+            int ic = c[0], oc = c[1], kk = c[2], s = c[3], pad = c[4], h = c[5], w = c[6];
+            int ho = (h + 2 * pad - kk) / s + 1;
+            int wo = (w + 2 * pad - kk) / s + 1;
+            float[] wts = rnd(r, oc * ic * kk * kk);
+            float[] bias = rnd(r, oc);
+            float[] x = rnd(r, ic * h * w);
+            float[] res = rnd(r, oc * ho * wo);
+            for (int act = 0; act < 4; act++) {
+                boolean residual = (i + act) % 2 == 0;
+                float[][] out = new float[2][];
+                for (int which = 0; which < 2; which++) {
+                    Conv conv = new Conv("conv", 0, 1, oc, ic, kk, kk, s, pad, pad, pad, pad, wts, bias);
+                    float[][] ins;
+                    int[][] shapes;
+                    if (residual) {
+                        conv.fuseResidual(1, 2);
+                        ins = new float[][] {x, res};
+                        shapes = new int[][] {{1, ic, h, w}, {1, oc, ho, wo}};
+                    } else {
+                        ins = new float[][] {x};
+                        shapes = new int[][] {{1, ic, h, w}};
+                    }
+                    conv.fuseActivation(act, -0.3f, 0.6f, conv.output);
+                    out[which] = runOp(conv, which == 0 ? ScalarKernels.INSTANCE : v, 2, ins, shapes);
+                }
+                assertClose(out[0], out[1], 1e-5, "vector vs scalar conv " + java.util.Arrays.toString(c) + " act="
+                        + act + " res=" + residual);
+            }
+        }
+        for (int[] sh : new int[][] {{1, 8, 33, 35}, {2, 3, 16, 16}, {1, 1, 5, 7}}) {
+            float[] x = rnd(r, (int) Ops.size(sh));
+            for (int i = 0; i < x.length; i++) {
+                x[i] *= 40; // exp over a wide range, including the clamp
+            }
+            float[] a = runOp(new Ops.Softmax("s", new int[] {0}, 1), ScalarKernels.INSTANCE, 1, new float[][] {x},
+                    new int[][] {sh});
+            float[] b = runOp(new Ops.Softmax("s", new int[] {0}, 1), v, 2, new float[][] {x}, new int[][] {sh});
+            assertClose(a, b, 1e-6, "vector vs scalar softmax " + java.util.Arrays.toString(sh));
+            float[] sa = runOp(new Ops.Unary("u", new int[] {0}, 1, Kernels.ACT_SIGMOID, 0, 0), ScalarKernels.INSTANCE,
+                    1, new float[][] {x}, new int[][] {sh});
+            float[] sb = runOp(new Ops.Unary("u", new int[] {0}, 1, Kernels.ACT_SIGMOID, 0, 0), v, 1,
+                    new float[][] {x}, new int[][] {sh});
+            assertClose(sa, sb, 1e-6, "vector vs scalar sigmoid " + java.util.Arrays.toString(sh));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kernels")
     void elementwiseAndPoolingMatchNaive(Kernels k, int threads) {
