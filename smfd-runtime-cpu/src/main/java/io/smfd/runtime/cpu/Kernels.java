@@ -103,16 +103,27 @@ abstract class Kernels {
         return (float) (1.0 / (1.0 + Math.exp(-(double) x)));
     }
 
+    /**
+     * The activation, with subnormal results flushed to zero. Subnormal floats (below {@link Float#MIN_NORMAL},
+     * 1.2e-38) arise where attention weights near 0 multiply features; every multiply-add that meets one takes a
+     * microcode assist on x86 (~100 cycles), which made layers downstream of the attention blocks up to 7x slower.
+     * Flushing changes a value by less than 1.2e-38.
+     */
     static float activate(float v, int act, float lo, float hi) {
         switch (act) {
             case ACT_RELU:
-                return v > 0f ? v : 0f;
+                return v >= Float.MIN_NORMAL ? v : 0f;
             case ACT_SIGMOID:
-                return sigmoid(v);
+                return flush(sigmoid(v));
             case ACT_CLIP:
-                return Math.min(Math.max(v, lo), hi);
+                return flush(Math.min(Math.max(v, lo), hi));
             default:
-                return v;
+                return flush(v);
         }
+    }
+
+    /** {@code v}, or 0 where {@code v} is subnormal. */
+    static float flush(float v) {
+        return Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
     }
 }

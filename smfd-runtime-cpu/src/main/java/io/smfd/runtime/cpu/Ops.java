@@ -336,7 +336,7 @@ final class Ops {
                     int i1 = Math.min(n, i0 + piece);
                     if (mul) {
                         for (int i = i0; i < i1; i++) {
-                            y[i] = a[i] * b[i];
+                            y[i] = Kernels.flush(a[i] * b[i]);
                         }
                     } else {
                         for (int i = i0; i < i1; i++) {
@@ -363,7 +363,7 @@ final class Ops {
                     int oo = o + yy * w;
                     if (mul) {
                         for (int xx = 0; xx < w; xx++) {
-                            y[oo + xx] = a[ia + xx * da] * b[ib + xx * db];
+                            y[oo + xx] = Kernels.flush(a[ia + xx * da] * b[ib + xx * db]);
                         }
                     } else {
                         for (int xx = 0; xx < w; xx++) {

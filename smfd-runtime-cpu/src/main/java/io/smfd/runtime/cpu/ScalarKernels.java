@@ -110,7 +110,7 @@ final class ScalarKernels extends Kernels {
             if (act == ACT_RELU) {
                 for (int i = 0; i < len; i++) {
                     float v = src[srcOff + i] + bias;
-                    dst[dstOff + i] = v > 0f ? v : 0f;
+                    dst[dstOff + i] = v >= Float.MIN_NORMAL ? v : 0f;
                 }
             } else {
                 for (int i = 0; i < len; i++) {

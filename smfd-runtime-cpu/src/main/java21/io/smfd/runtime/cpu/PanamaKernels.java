@@ -679,20 +679,25 @@ final class PanamaKernels extends Kernels {
         a3.intoArray(acc, 3 * VL);
     }
 
+    /** The activation, subnormal results flushed to zero (see {@link Kernels#activate}). */
     private static FloatVector activate(FloatVector v, FloatVector res, int act, float lo, float hi) {
         if (res != null) {
             v = v.add(res);
         }
         switch (act) {
             case ACT_RELU:
-                return v.max(0f);
+                return v.blend(0f, v.lt(Float.MIN_NORMAL));
             case ACT_SIGMOID:
-                return sigmoid(v);
+                return flush(sigmoid(v));
             case ACT_CLIP:
-                return v.max(lo).min(hi);
+                return flush(v.max(lo).min(hi));
             default:
-                return v;
+                return flush(v);
         }
+    }
+
+    private static FloatVector flush(FloatVector v) {
+        return v.blend(0f, v.abs().lt(Float.MIN_NORMAL));
     }
 
     private static void finish(FloatVector acc, float bias, float[] out, int idx, float[] res, int act, float lo,
@@ -760,29 +765,13 @@ final class PanamaKernels extends Kernels {
     void epilogue(float[] src, int srcOff, float[] dst, int dstOff, int len, float bias,
                   float[] res, int resOff, int act, float lo, float hi) {
         FloatVector b = FloatVector.broadcast(S, bias);
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector vlo = FloatVector.broadcast(S, lo);
-        FloatVector vhi = FloatVector.broadcast(S, hi);
         int i = 0;
         for (; i + VL <= len; i += VL) {
             FloatVector v = FloatVector.fromArray(S, src, srcOff + i).add(b);
             if (res != null) {
                 v = v.add(FloatVector.fromArray(S, res, resOff + i));
             }
-            switch (act) {
-                case ACT_RELU:
-                    v = v.max(zero);
-                    break;
-                case ACT_SIGMOID:
-                    v = sigmoid(v);
-                    break;
-                case ACT_CLIP:
-                    v = v.max(vlo).min(vhi);
-                    break;
-                default:
-                    break;
-            }
-            v.intoArray(dst, dstOff + i);
+            activate(v, null, act, lo, hi).intoArray(dst, dstOff + i);
         }
         for (; i < len; i++) {
             float v = src[srcOff + i] + bias;
