@@ -27,7 +27,7 @@ final class Parallel implements AutoCloseable {
     }
 
     /** How long an idle worker spins for the next loop before it parks. */
-    static final long SPIN_NANOS = 2_000_000L;
+    static final long SPIN_NANOS = 200_000L;
 
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * loaded by {@link KernelSelector} after it has checked that the module is in the boot layer.
  *
  * <p>Convolution: register tile of 8 output channels x 2 vectors of positions (16 accumulators) on 512-bit
- * vectors, 4 x 3 (12 accumulators, twice per block of 8) on narrower ones, weights broadcast from the packed
+ * vectors, 4 x 2 (8 accumulators, twice per block of 8) on narrower ones, weights broadcast from the packed
  * weight array, one FMA per accumulator per tap, epilogue applied in registers; then 4 x 1-vector tails, the last
  * one masked.
  */
@@ -47,13 +47,13 @@ final class PanamaKernels extends Kernels {
 
     /**
      * Register tile: 8 output channels x 2 vectors (16 accumulators) where vectors have 16+ lanes (32 vector
-     * registers), else 4 output channels x 3 vectors (12 accumulators, for the 16 registers of AVX2), twice per
-     * block of 8.
+     * registers), else 4 output channels x 2 vectors (8 accumulators, for the 16 registers of AVX2: 4 x 3 measured
+     * slower in the network), twice per block of 8.
      */
     private static final boolean WIDE = VL >= 16;
 
     /** Positions of one register tile. */
-    private static final int TP = WIDE ? 2 * VL : 3 * VL;
+    private static final int TP = 2 * VL;
 
     @Override
     int tilePositions() {
@@ -72,8 +72,8 @@ final class PanamaKernels extends Kernels {
             } else if (WIDE) {
                 acc8x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, dst, p - p0, dstStride);
             } else {
-                acc4x3(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, dst, p - p0, dstStride);
-                acc4x3(in, inBase, icStride, ic, tapOff, taps, w, wOff + 4, p, dst, 4 * dstStride + p - p0,
+                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, dst, p - p0, dstStride);
+                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff + 4, p, dst, 4 * dstStride + p - p0,
                         dstStride);
             }
         }
@@ -105,9 +105,9 @@ final class PanamaKernels extends Kernels {
             } else if (WIDE) {
                 acc8x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, acc, 0, TP);
             } else {
-                acc4x3(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, acc, 0, TP);
+                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, acc, 0, TP);
                 if (nOut > 4) {
-                    acc4x3(in, inBase, icStride, ic, tapOff, taps, w, wOff + 4, p, acc, 4 * TP, TP);
+                    acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff + 4, p, acc, 4 * TP, TP);
                 }
             }
             for (int o = 0; o < nOut; o++) {
@@ -591,21 +591,17 @@ final class PanamaKernels extends Kernels {
         a71.intoArray(d, o + VL);
     }
 
-    /** Raw sums of 4 output channels (weights from {@code wOff}) x 3 vectors of positions from {@code p}. */
-    private static void acc4x3(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w,
+    /** Raw sums of 4 output channels (weights from {@code wOff}) x 2 vectors of positions from {@code p}. */
+    private static void acc4x2(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w,
                                int wOff, int p, float[] d, int dOff, int dStride) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
-        FloatVector a02 = FloatVector.zero(S);
         FloatVector a10 = FloatVector.zero(S);
         FloatVector a11 = FloatVector.zero(S);
-        FloatVector a12 = FloatVector.zero(S);
         FloatVector a20 = FloatVector.zero(S);
         FloatVector a21 = FloatVector.zero(S);
-        FloatVector a22 = FloatVector.zero(S);
         FloatVector a30 = FloatVector.zero(S);
         FloatVector a31 = FloatVector.zero(S);
-        FloatVector a32 = FloatVector.zero(S);
         int wi = wOff;
         for (int c = 0; c < ic; c++) {
             int cb = inBase + c * icStride + p;
@@ -613,41 +609,32 @@ final class PanamaKernels extends Kernels {
                 int idx = cb + tapOff[t];
                 FloatVector x0 = FloatVector.fromArray(S, in, idx);
                 FloatVector x1 = FloatVector.fromArray(S, in, idx + VL);
-                FloatVector x2 = FloatVector.fromArray(S, in, idx + 2 * VL);
-                FloatVector v = FloatVector.broadcast(S, w[wi]);
-                a00 = fma(x0, v, a00);
-                a01 = fma(x1, v, a01);
-                a02 = fma(x2, v, a02);
-                v = FloatVector.broadcast(S, w[wi + 1]);
-                a10 = fma(x0, v, a10);
-                a11 = fma(x1, v, a11);
-                a12 = fma(x2, v, a12);
-                v = FloatVector.broadcast(S, w[wi + 2]);
-                a20 = fma(x0, v, a20);
-                a21 = fma(x1, v, a21);
-                a22 = fma(x2, v, a22);
-                v = FloatVector.broadcast(S, w[wi + 3]);
-                a30 = fma(x0, v, a30);
-                a31 = fma(x1, v, a31);
-                a32 = fma(x2, v, a32);
+                FloatVector v0 = FloatVector.broadcast(S, w[wi]);
+                a00 = fma(x0, v0, a00);
+                a01 = fma(x1, v0, a01);
+                FloatVector v1 = FloatVector.broadcast(S, w[wi + 1]);
+                a10 = fma(x0, v1, a10);
+                a11 = fma(x1, v1, a11);
+                FloatVector v2 = FloatVector.broadcast(S, w[wi + 2]);
+                a20 = fma(x0, v2, a20);
+                a21 = fma(x1, v2, a21);
+                FloatVector v3 = FloatVector.broadcast(S, w[wi + 3]);
+                a30 = fma(x0, v3, a30);
+                a31 = fma(x1, v3, a31);
             }
         }
         int o = dOff;
         a00.intoArray(d, o);
         a01.intoArray(d, o + VL);
-        a02.intoArray(d, o + 2 * VL);
         o += dStride;
         a10.intoArray(d, o);
         a11.intoArray(d, o + VL);
-        a12.intoArray(d, o + 2 * VL);
         o += dStride;
         a20.intoArray(d, o);
         a21.intoArray(d, o + VL);
-        a22.intoArray(d, o + 2 * VL);
         o += dStride;
         a30.intoArray(d, o);
         a31.intoArray(d, o + VL);
-        a32.intoArray(d, o + 2 * VL);
     }
 
     /**
