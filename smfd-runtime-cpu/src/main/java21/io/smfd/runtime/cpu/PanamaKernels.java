@@ -63,20 +63,21 @@ final class PanamaKernels extends Kernels {
     @Override
     void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps,
               float[] w, int wOff, float[] dst, int dstStride, int p0, int p1) {
-        int p = p0;
-        for (; p + TP <= p1; p += TP) { // raw sums straight into the tile
+        int full = p0 + (p1 - p0) / TP * TP;
+        if (full > p0) { // raw sums straight into the tile, one call for all full register tiles
             if (WIDE && taps == 1 && tapOff[0] == 0) {
-                acc8x2d(in, inBase, icStride, ic, w, wOff, p, dst, p - p0, dstStride);
+                acc8x2d(in, inBase, icStride, ic, w, wOff, p0, full, dst, 0, dstStride);
             } else if (WIDE && FMA && taps == 9) {
-                acc8x2t9(in, inBase, icStride, ic, tapOff, w, wOff, p, dst, p - p0, dstStride);
+                acc8x2t9(in, inBase, icStride, ic, tapOff, w, wOff, p0, full, dst, 0, dstStride);
             } else if (WIDE) {
-                acc8x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, dst, p - p0, dstStride);
+                acc8x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p0, full, dst, 0, dstStride);
             } else {
-                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, dst, p - p0, dstStride);
-                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff + 4, p, dst, 4 * dstStride + p - p0,
+                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p0, full, dst, 0, dstStride);
+                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff + 4, p0, full, dst, 4 * dstStride,
                         dstStride);
             }
         }
+        int p = full;
         if (p < p1) {
             float[] acc = new float[4 * VL];
             for (; p < p1; p += VL) {
@@ -91,46 +92,9 @@ final class PanamaKernels extends Kernels {
         }
     }
 
-    @Override
-    void convFused(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff,
-                   int nOut, float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] res,
-                   int act, float lo, float hi, int p0, int p1, float[] tile) {
-        float[] acc = new float[OC_BLOCK * TP];
-        int p = p0;
-        for (; p + TP <= p1; p += TP) {
-            if (WIDE && taps == 1 && tapOff[0] == 0) {
-                acc8x2d(in, inBase, icStride, ic, w, wOff, p, acc, 0, TP);
-            } else if (WIDE && FMA && taps == 9) {
-                acc8x2t9(in, inBase, icStride, ic, tapOff, w, wOff, p, acc, 0, TP);
-            } else if (WIDE) {
-                acc8x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, acc, 0, TP);
-            } else {
-                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, acc, 0, TP);
-                if (nOut > 4) {
-                    acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff + 4, p, acc, 4 * TP, TP);
-                }
-            }
-            for (int o = 0; o < nOut; o++) {
-                float b = bias[biasOff + o];
-                int d = outOff + o * outStride + p;
-                for (int v = 0; v < TP; v += VL) {
-                    finish(FloatVector.fromArray(S, acc, o * TP + v), b, out, d + v, res, act, lo, hi);
-                }
-            }
-        }
-        for (; p < p1; p += VL) {
-            VectorMask<Float> m = S.indexInRange(p, p1);
-            for (int half = 0; half < nOut; half += 4) {
-                acc4x1(in, inBase, icStride, ic, tapOff, taps, w, wOff + half, p, m, acc);
-                for (int o = half; o < Math.min(nOut, half + 4); o++) {
-                    int d = outOff + o * outStride + p;
-                    FloatVector v = FloatVector.fromArray(S, acc, (o - half) * VL).add(bias[biasOff + o]);
-                    activate(v, res == null ? null : FloatVector.fromArray(S, res, d, m), act, lo, hi)
-                            .intoArray(out, d, m);
-                }
-            }
-        }
-    }
+    // convFused: the inherited form (conv into the tile, then the vector epilogue row by row) -- the register
+    // tiles are called once per chunk instead of once per tile, and the epilogue reads an L1-resident tile.
+
 
     /**
      * Raw sums of 8 output channels x 2 vectors of positions from {@code p}:
@@ -139,28 +103,410 @@ final class PanamaKernels extends Kernels {
      * faster on 512-bit than 8 x 3 or 6 x 4, which C2 does not keep in registers as well).
      */
     private static void acc8x2(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w,
-                               int wOff, int p, float[] d, int dOff, int dStride) {
-        FloatVector a00 = FloatVector.zero(S);
-        FloatVector a01 = FloatVector.zero(S);
-        FloatVector a10 = FloatVector.zero(S);
-        FloatVector a11 = FloatVector.zero(S);
-        FloatVector a20 = FloatVector.zero(S);
-        FloatVector a21 = FloatVector.zero(S);
-        FloatVector a30 = FloatVector.zero(S);
-        FloatVector a31 = FloatVector.zero(S);
-        FloatVector a40 = FloatVector.zero(S);
-        FloatVector a41 = FloatVector.zero(S);
-        FloatVector a50 = FloatVector.zero(S);
-        FloatVector a51 = FloatVector.zero(S);
-        FloatVector a60 = FloatVector.zero(S);
-        FloatVector a61 = FloatVector.zero(S);
-        FloatVector a70 = FloatVector.zero(S);
-        FloatVector a71 = FloatVector.zero(S);
-        int wi = wOff;
-        for (int c = 0; c < ic; c++) {
-            int cb = inBase + c * icStride + p;
-            for (int t = 0; t < taps; t++, wi += OC_BLOCK) {
-                int idx = cb + tapOff[t];
+                               int wOff, int p, int pEnd, float[] d, int dOff, int dStride) {
+        for (; p + TP <= pEnd; p += TP, dOff += TP) {
+            FloatVector a00 = FloatVector.zero(S);
+            FloatVector a01 = FloatVector.zero(S);
+            FloatVector a10 = FloatVector.zero(S);
+            FloatVector a11 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S);
+            FloatVector a21 = FloatVector.zero(S);
+            FloatVector a30 = FloatVector.zero(S);
+            FloatVector a31 = FloatVector.zero(S);
+            FloatVector a40 = FloatVector.zero(S);
+            FloatVector a41 = FloatVector.zero(S);
+            FloatVector a50 = FloatVector.zero(S);
+            FloatVector a51 = FloatVector.zero(S);
+            FloatVector a60 = FloatVector.zero(S);
+            FloatVector a61 = FloatVector.zero(S);
+            FloatVector a70 = FloatVector.zero(S);
+            FloatVector a71 = FloatVector.zero(S);
+            int wi = wOff;
+            for (int c = 0; c < ic; c++) {
+                int cb = inBase + c * icStride + p;
+                for (int t = 0; t < taps; t++, wi += OC_BLOCK) {
+                    int idx = cb + tapOff[t];
+                    FloatVector x0 = FloatVector.fromArray(S, in, idx);
+                    FloatVector x1 = FloatVector.fromArray(S, in, idx + VL);
+                    FloatVector v0 = FloatVector.broadcast(S, w[wi]);
+                    a00 = fma(x0, v0, a00);
+                    a01 = fma(x1, v0, a01);
+                    FloatVector v1 = FloatVector.broadcast(S, w[wi + 1]);
+                    a10 = fma(x0, v1, a10);
+                    a11 = fma(x1, v1, a11);
+                    FloatVector v2 = FloatVector.broadcast(S, w[wi + 2]);
+                    a20 = fma(x0, v2, a20);
+                    a21 = fma(x1, v2, a21);
+                    FloatVector v3 = FloatVector.broadcast(S, w[wi + 3]);
+                    a30 = fma(x0, v3, a30);
+                    a31 = fma(x1, v3, a31);
+                    FloatVector v4 = FloatVector.broadcast(S, w[wi + 4]);
+                    a40 = fma(x0, v4, a40);
+                    a41 = fma(x1, v4, a41);
+                    FloatVector v5 = FloatVector.broadcast(S, w[wi + 5]);
+                    a50 = fma(x0, v5, a50);
+                    a51 = fma(x1, v5, a51);
+                    FloatVector v6 = FloatVector.broadcast(S, w[wi + 6]);
+                    a60 = fma(x0, v6, a60);
+                    a61 = fma(x1, v6, a61);
+                    FloatVector v7 = FloatVector.broadcast(S, w[wi + 7]);
+                    a70 = fma(x0, v7, a70);
+                    a71 = fma(x1, v7, a71);
+                }
+            }
+            int o = dOff;
+            a00.intoArray(d, o);
+            a01.intoArray(d, o + VL);
+            o += dStride;
+            a10.intoArray(d, o);
+            a11.intoArray(d, o + VL);
+            o += dStride;
+            a20.intoArray(d, o);
+            a21.intoArray(d, o + VL);
+            o += dStride;
+            a30.intoArray(d, o);
+            a31.intoArray(d, o + VL);
+            o += dStride;
+            a40.intoArray(d, o);
+            a41.intoArray(d, o + VL);
+            o += dStride;
+            a50.intoArray(d, o);
+            a51.intoArray(d, o + VL);
+            o += dStride;
+            a60.intoArray(d, o);
+            a61.intoArray(d, o + VL);
+            o += dStride;
+            a70.intoArray(d, o);
+            a71.intoArray(d, o + VL);
+        }
+    }
+
+    /**
+     * {@link #acc8x2} for 9 taps (3x3 kernels, any stride): the taps unrolled with their offsets in registers and the
+     * weight index a linear function of the channel, so the loop over channels carries no tap loop and no
+     * per-tap offset loads (measured 12-18% faster than the generic loop on 512-bit). Calls {@code fma} directly
+     * (only used where FMA is fast): through the {@link #fma} helper the 144 FMAs exceed C2's inlining budget and
+     * the method would run un-intrinsified.
+     */
+    private static void acc8x2t9(float[] in, int inBase, int icStride, int ic, int[] tapOff, float[] w, int wOff,
+                                 int p, int pEnd, float[] d, int dOff, int dStride) {
+        for (; p + TP <= pEnd; p += TP, dOff += TP) {
+            FloatVector a00 = FloatVector.zero(S);
+            FloatVector a01 = FloatVector.zero(S);
+            FloatVector a10 = FloatVector.zero(S);
+            FloatVector a11 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S);
+            FloatVector a21 = FloatVector.zero(S);
+            FloatVector a30 = FloatVector.zero(S);
+            FloatVector a31 = FloatVector.zero(S);
+            FloatVector a40 = FloatVector.zero(S);
+            FloatVector a41 = FloatVector.zero(S);
+            FloatVector a50 = FloatVector.zero(S);
+            FloatVector a51 = FloatVector.zero(S);
+            FloatVector a60 = FloatVector.zero(S);
+            FloatVector a61 = FloatVector.zero(S);
+            FloatVector a70 = FloatVector.zero(S);
+            FloatVector a71 = FloatVector.zero(S);
+            int o0 = tapOff[0];
+            int o1 = tapOff[1];
+            int o2 = tapOff[2];
+            int o3 = tapOff[3];
+            int o4 = tapOff[4];
+            int o5 = tapOff[5];
+            int o6 = tapOff[6];
+            int o7 = tapOff[7];
+            int o8 = tapOff[8];
+            for (int c = 0; c < ic; c++) {
+                int cb = inBase + c * icStride + p;
+                int wc = wOff + c * (9 * OC_BLOCK);
+                FloatVector x0;
+                FloatVector x1;
+                FloatVector v;
+                x0 = FloatVector.fromArray(S, in, cb + o0);
+                x1 = FloatVector.fromArray(S, in, cb + o0 + VL);
+                v = FloatVector.broadcast(S, w[wc + 0]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                v = FloatVector.broadcast(S, w[wc + 1]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                v = FloatVector.broadcast(S, w[wc + 2]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                v = FloatVector.broadcast(S, w[wc + 3]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                v = FloatVector.broadcast(S, w[wc + 4]);
+                a40 = x0.fma(v, a40);
+                a41 = x1.fma(v, a41);
+                v = FloatVector.broadcast(S, w[wc + 5]);
+                a50 = x0.fma(v, a50);
+                a51 = x1.fma(v, a51);
+                v = FloatVector.broadcast(S, w[wc + 6]);
+                a60 = x0.fma(v, a60);
+                a61 = x1.fma(v, a61);
+                v = FloatVector.broadcast(S, w[wc + 7]);
+                a70 = x0.fma(v, a70);
+                a71 = x1.fma(v, a71);
+                x0 = FloatVector.fromArray(S, in, cb + o1);
+                x1 = FloatVector.fromArray(S, in, cb + o1 + VL);
+                v = FloatVector.broadcast(S, w[wc + 8]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                v = FloatVector.broadcast(S, w[wc + 9]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                v = FloatVector.broadcast(S, w[wc + 10]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                v = FloatVector.broadcast(S, w[wc + 11]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                v = FloatVector.broadcast(S, w[wc + 12]);
+                a40 = x0.fma(v, a40);
+                a41 = x1.fma(v, a41);
+                v = FloatVector.broadcast(S, w[wc + 13]);
+                a50 = x0.fma(v, a50);
+                a51 = x1.fma(v, a51);
+                v = FloatVector.broadcast(S, w[wc + 14]);
+                a60 = x0.fma(v, a60);
+                a61 = x1.fma(v, a61);
+                v = FloatVector.broadcast(S, w[wc + 15]);
+                a70 = x0.fma(v, a70);
+                a71 = x1.fma(v, a71);
+                x0 = FloatVector.fromArray(S, in, cb + o2);
+                x1 = FloatVector.fromArray(S, in, cb + o2 + VL);
+                v = FloatVector.broadcast(S, w[wc + 16]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                v = FloatVector.broadcast(S, w[wc + 17]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                v = FloatVector.broadcast(S, w[wc + 18]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                v = FloatVector.broadcast(S, w[wc + 19]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                v = FloatVector.broadcast(S, w[wc + 20]);
+                a40 = x0.fma(v, a40);
+                a41 = x1.fma(v, a41);
+                v = FloatVector.broadcast(S, w[wc + 21]);
+                a50 = x0.fma(v, a50);
+                a51 = x1.fma(v, a51);
+                v = FloatVector.broadcast(S, w[wc + 22]);
+                a60 = x0.fma(v, a60);
+                a61 = x1.fma(v, a61);
+                v = FloatVector.broadcast(S, w[wc + 23]);
+                a70 = x0.fma(v, a70);
+                a71 = x1.fma(v, a71);
+                x0 = FloatVector.fromArray(S, in, cb + o3);
+                x1 = FloatVector.fromArray(S, in, cb + o3 + VL);
+                v = FloatVector.broadcast(S, w[wc + 24]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                v = FloatVector.broadcast(S, w[wc + 25]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                v = FloatVector.broadcast(S, w[wc + 26]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                v = FloatVector.broadcast(S, w[wc + 27]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                v = FloatVector.broadcast(S, w[wc + 28]);
+                a40 = x0.fma(v, a40);
+                a41 = x1.fma(v, a41);
+                v = FloatVector.broadcast(S, w[wc + 29]);
+                a50 = x0.fma(v, a50);
+                a51 = x1.fma(v, a51);
+                v = FloatVector.broadcast(S, w[wc + 30]);
+                a60 = x0.fma(v, a60);
+                a61 = x1.fma(v, a61);
+                v = FloatVector.broadcast(S, w[wc + 31]);
+                a70 = x0.fma(v, a70);
+                a71 = x1.fma(v, a71);
+                x0 = FloatVector.fromArray(S, in, cb + o4);
+                x1 = FloatVector.fromArray(S, in, cb + o4 + VL);
+                v = FloatVector.broadcast(S, w[wc + 32]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                v = FloatVector.broadcast(S, w[wc + 33]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                v = FloatVector.broadcast(S, w[wc + 34]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                v = FloatVector.broadcast(S, w[wc + 35]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                v = FloatVector.broadcast(S, w[wc + 36]);
+                a40 = x0.fma(v, a40);
+                a41 = x1.fma(v, a41);
+                v = FloatVector.broadcast(S, w[wc + 37]);
+                a50 = x0.fma(v, a50);
+                a51 = x1.fma(v, a51);
+                v = FloatVector.broadcast(S, w[wc + 38]);
+                a60 = x0.fma(v, a60);
+                a61 = x1.fma(v, a61);
+                v = FloatVector.broadcast(S, w[wc + 39]);
+                a70 = x0.fma(v, a70);
+                a71 = x1.fma(v, a71);
+                x0 = FloatVector.fromArray(S, in, cb + o5);
+                x1 = FloatVector.fromArray(S, in, cb + o5 + VL);
+                v = FloatVector.broadcast(S, w[wc + 40]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                v = FloatVector.broadcast(S, w[wc + 41]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                v = FloatVector.broadcast(S, w[wc + 42]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                v = FloatVector.broadcast(S, w[wc + 43]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                v = FloatVector.broadcast(S, w[wc + 44]);
+                a40 = x0.fma(v, a40);
+                a41 = x1.fma(v, a41);
+                v = FloatVector.broadcast(S, w[wc + 45]);
+                a50 = x0.fma(v, a50);
+                a51 = x1.fma(v, a51);
+                v = FloatVector.broadcast(S, w[wc + 46]);
+                a60 = x0.fma(v, a60);
+                a61 = x1.fma(v, a61);
+                v = FloatVector.broadcast(S, w[wc + 47]);
+                a70 = x0.fma(v, a70);
+                a71 = x1.fma(v, a71);
+                x0 = FloatVector.fromArray(S, in, cb + o6);
+                x1 = FloatVector.fromArray(S, in, cb + o6 + VL);
+                v = FloatVector.broadcast(S, w[wc + 48]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                v = FloatVector.broadcast(S, w[wc + 49]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                v = FloatVector.broadcast(S, w[wc + 50]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                v = FloatVector.broadcast(S, w[wc + 51]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                v = FloatVector.broadcast(S, w[wc + 52]);
+                a40 = x0.fma(v, a40);
+                a41 = x1.fma(v, a41);
+                v = FloatVector.broadcast(S, w[wc + 53]);
+                a50 = x0.fma(v, a50);
+                a51 = x1.fma(v, a51);
+                v = FloatVector.broadcast(S, w[wc + 54]);
+                a60 = x0.fma(v, a60);
+                a61 = x1.fma(v, a61);
+                v = FloatVector.broadcast(S, w[wc + 55]);
+                a70 = x0.fma(v, a70);
+                a71 = x1.fma(v, a71);
+                x0 = FloatVector.fromArray(S, in, cb + o7);
+                x1 = FloatVector.fromArray(S, in, cb + o7 + VL);
+                v = FloatVector.broadcast(S, w[wc + 56]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                v = FloatVector.broadcast(S, w[wc + 57]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                v = FloatVector.broadcast(S, w[wc + 58]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                v = FloatVector.broadcast(S, w[wc + 59]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                v = FloatVector.broadcast(S, w[wc + 60]);
+                a40 = x0.fma(v, a40);
+                a41 = x1.fma(v, a41);
+                v = FloatVector.broadcast(S, w[wc + 61]);
+                a50 = x0.fma(v, a50);
+                a51 = x1.fma(v, a51);
+                v = FloatVector.broadcast(S, w[wc + 62]);
+                a60 = x0.fma(v, a60);
+                a61 = x1.fma(v, a61);
+                v = FloatVector.broadcast(S, w[wc + 63]);
+                a70 = x0.fma(v, a70);
+                a71 = x1.fma(v, a71);
+                x0 = FloatVector.fromArray(S, in, cb + o8);
+                x1 = FloatVector.fromArray(S, in, cb + o8 + VL);
+                v = FloatVector.broadcast(S, w[wc + 64]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                v = FloatVector.broadcast(S, w[wc + 65]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                v = FloatVector.broadcast(S, w[wc + 66]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                v = FloatVector.broadcast(S, w[wc + 67]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                v = FloatVector.broadcast(S, w[wc + 68]);
+                a40 = x0.fma(v, a40);
+                a41 = x1.fma(v, a41);
+                v = FloatVector.broadcast(S, w[wc + 69]);
+                a50 = x0.fma(v, a50);
+                a51 = x1.fma(v, a51);
+                v = FloatVector.broadcast(S, w[wc + 70]);
+                a60 = x0.fma(v, a60);
+                a61 = x1.fma(v, a61);
+                v = FloatVector.broadcast(S, w[wc + 71]);
+                a70 = x0.fma(v, a70);
+                a71 = x1.fma(v, a71);
+            }
+            int o = dOff;
+            a00.intoArray(d, o);
+            a01.intoArray(d, o + VL);
+            o += dStride;
+            a10.intoArray(d, o);
+            a11.intoArray(d, o + VL);
+            o += dStride;
+            a20.intoArray(d, o);
+            a21.intoArray(d, o + VL);
+            o += dStride;
+            a30.intoArray(d, o);
+            a31.intoArray(d, o + VL);
+            o += dStride;
+            a40.intoArray(d, o);
+            a41.intoArray(d, o + VL);
+            o += dStride;
+            a50.intoArray(d, o);
+            a51.intoArray(d, o + VL);
+            o += dStride;
+            a60.intoArray(d, o);
+            a61.intoArray(d, o + VL);
+            o += dStride;
+            a70.intoArray(d, o);
+            a71.intoArray(d, o + VL);
+        }
+    }
+
+    /** {@link #acc8x2} for one tap at offset 0 (1x1 convolutions): no tap loop, the input advances by channel. */
+    private static void acc8x2d(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, int p, int pEnd, float[] d,
+                                int dOff, int dStride) {
+        for (; p + TP <= pEnd; p += TP, dOff += TP) {
+            FloatVector a00 = FloatVector.zero(S);
+            FloatVector a01 = FloatVector.zero(S);
+            FloatVector a10 = FloatVector.zero(S);
+            FloatVector a11 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S);
+            FloatVector a21 = FloatVector.zero(S);
+            FloatVector a30 = FloatVector.zero(S);
+            FloatVector a31 = FloatVector.zero(S);
+            FloatVector a40 = FloatVector.zero(S);
+            FloatVector a41 = FloatVector.zero(S);
+            FloatVector a50 = FloatVector.zero(S);
+            FloatVector a51 = FloatVector.zero(S);
+            FloatVector a60 = FloatVector.zero(S);
+            FloatVector a61 = FloatVector.zero(S);
+            FloatVector a70 = FloatVector.zero(S);
+            FloatVector a71 = FloatVector.zero(S);
+            int wi = wOff;
+            int idx = inBase + p;
+            for (int c = 0; c < ic; c++, idx += icStride, wi += OC_BLOCK) {
                 FloatVector x0 = FloatVector.fromArray(S, in, idx);
                 FloatVector x1 = FloatVector.fromArray(S, in, idx + VL);
                 FloatVector v0 = FloatVector.broadcast(S, w[wi]);
@@ -188,453 +534,79 @@ final class PanamaKernels extends Kernels {
                 a70 = fma(x0, v7, a70);
                 a71 = fma(x1, v7, a71);
             }
+            int o = dOff;
+            a00.intoArray(d, o);
+            a01.intoArray(d, o + VL);
+            o += dStride;
+            a10.intoArray(d, o);
+            a11.intoArray(d, o + VL);
+            o += dStride;
+            a20.intoArray(d, o);
+            a21.intoArray(d, o + VL);
+            o += dStride;
+            a30.intoArray(d, o);
+            a31.intoArray(d, o + VL);
+            o += dStride;
+            a40.intoArray(d, o);
+            a41.intoArray(d, o + VL);
+            o += dStride;
+            a50.intoArray(d, o);
+            a51.intoArray(d, o + VL);
+            o += dStride;
+            a60.intoArray(d, o);
+            a61.intoArray(d, o + VL);
+            o += dStride;
+            a70.intoArray(d, o);
+            a71.intoArray(d, o + VL);
         }
-        int o = dOff;
-        a00.intoArray(d, o);
-        a01.intoArray(d, o + VL);
-        o += dStride;
-        a10.intoArray(d, o);
-        a11.intoArray(d, o + VL);
-        o += dStride;
-        a20.intoArray(d, o);
-        a21.intoArray(d, o + VL);
-        o += dStride;
-        a30.intoArray(d, o);
-        a31.intoArray(d, o + VL);
-        o += dStride;
-        a40.intoArray(d, o);
-        a41.intoArray(d, o + VL);
-        o += dStride;
-        a50.intoArray(d, o);
-        a51.intoArray(d, o + VL);
-        o += dStride;
-        a60.intoArray(d, o);
-        a61.intoArray(d, o + VL);
-        o += dStride;
-        a70.intoArray(d, o);
-        a71.intoArray(d, o + VL);
-    }
-
-    /**
-     * {@link #acc8x2} for 9 taps (3x3 kernels, any stride): the taps unrolled with their offsets in registers and the
-     * weight index a linear function of the channel, so the loop over channels carries no tap loop and no
-     * per-tap offset loads (measured 12-18% faster than the generic loop on 512-bit). Calls {@code fma} directly
-     * (only used where FMA is fast): through the {@link #fma} helper the 144 FMAs exceed C2's inlining budget and
-     * the method would run un-intrinsified.
-     */
-    private static void acc8x2t9(float[] in, int inBase, int icStride, int ic, int[] tapOff, float[] w, int wOff,
-                                 int p, float[] d, int dOff, int dStride) {
-        FloatVector a00 = FloatVector.zero(S);
-        FloatVector a01 = FloatVector.zero(S);
-        FloatVector a10 = FloatVector.zero(S);
-        FloatVector a11 = FloatVector.zero(S);
-        FloatVector a20 = FloatVector.zero(S);
-        FloatVector a21 = FloatVector.zero(S);
-        FloatVector a30 = FloatVector.zero(S);
-        FloatVector a31 = FloatVector.zero(S);
-        FloatVector a40 = FloatVector.zero(S);
-        FloatVector a41 = FloatVector.zero(S);
-        FloatVector a50 = FloatVector.zero(S);
-        FloatVector a51 = FloatVector.zero(S);
-        FloatVector a60 = FloatVector.zero(S);
-        FloatVector a61 = FloatVector.zero(S);
-        FloatVector a70 = FloatVector.zero(S);
-        FloatVector a71 = FloatVector.zero(S);
-        int o0 = tapOff[0];
-        int o1 = tapOff[1];
-        int o2 = tapOff[2];
-        int o3 = tapOff[3];
-        int o4 = tapOff[4];
-        int o5 = tapOff[5];
-        int o6 = tapOff[6];
-        int o7 = tapOff[7];
-        int o8 = tapOff[8];
-        for (int c = 0; c < ic; c++) {
-            int cb = inBase + c * icStride + p;
-            int wc = wOff + c * (9 * OC_BLOCK);
-            FloatVector x0;
-            FloatVector x1;
-            FloatVector v;
-            x0 = FloatVector.fromArray(S, in, cb + o0);
-            x1 = FloatVector.fromArray(S, in, cb + o0 + VL);
-            v = FloatVector.broadcast(S, w[wc + 0]);
-            a00 = x0.fma(v, a00);
-            a01 = x1.fma(v, a01);
-            v = FloatVector.broadcast(S, w[wc + 1]);
-            a10 = x0.fma(v, a10);
-            a11 = x1.fma(v, a11);
-            v = FloatVector.broadcast(S, w[wc + 2]);
-            a20 = x0.fma(v, a20);
-            a21 = x1.fma(v, a21);
-            v = FloatVector.broadcast(S, w[wc + 3]);
-            a30 = x0.fma(v, a30);
-            a31 = x1.fma(v, a31);
-            v = FloatVector.broadcast(S, w[wc + 4]);
-            a40 = x0.fma(v, a40);
-            a41 = x1.fma(v, a41);
-            v = FloatVector.broadcast(S, w[wc + 5]);
-            a50 = x0.fma(v, a50);
-            a51 = x1.fma(v, a51);
-            v = FloatVector.broadcast(S, w[wc + 6]);
-            a60 = x0.fma(v, a60);
-            a61 = x1.fma(v, a61);
-            v = FloatVector.broadcast(S, w[wc + 7]);
-            a70 = x0.fma(v, a70);
-            a71 = x1.fma(v, a71);
-            x0 = FloatVector.fromArray(S, in, cb + o1);
-            x1 = FloatVector.fromArray(S, in, cb + o1 + VL);
-            v = FloatVector.broadcast(S, w[wc + 8]);
-            a00 = x0.fma(v, a00);
-            a01 = x1.fma(v, a01);
-            v = FloatVector.broadcast(S, w[wc + 9]);
-            a10 = x0.fma(v, a10);
-            a11 = x1.fma(v, a11);
-            v = FloatVector.broadcast(S, w[wc + 10]);
-            a20 = x0.fma(v, a20);
-            a21 = x1.fma(v, a21);
-            v = FloatVector.broadcast(S, w[wc + 11]);
-            a30 = x0.fma(v, a30);
-            a31 = x1.fma(v, a31);
-            v = FloatVector.broadcast(S, w[wc + 12]);
-            a40 = x0.fma(v, a40);
-            a41 = x1.fma(v, a41);
-            v = FloatVector.broadcast(S, w[wc + 13]);
-            a50 = x0.fma(v, a50);
-            a51 = x1.fma(v, a51);
-            v = FloatVector.broadcast(S, w[wc + 14]);
-            a60 = x0.fma(v, a60);
-            a61 = x1.fma(v, a61);
-            v = FloatVector.broadcast(S, w[wc + 15]);
-            a70 = x0.fma(v, a70);
-            a71 = x1.fma(v, a71);
-            x0 = FloatVector.fromArray(S, in, cb + o2);
-            x1 = FloatVector.fromArray(S, in, cb + o2 + VL);
-            v = FloatVector.broadcast(S, w[wc + 16]);
-            a00 = x0.fma(v, a00);
-            a01 = x1.fma(v, a01);
-            v = FloatVector.broadcast(S, w[wc + 17]);
-            a10 = x0.fma(v, a10);
-            a11 = x1.fma(v, a11);
-            v = FloatVector.broadcast(S, w[wc + 18]);
-            a20 = x0.fma(v, a20);
-            a21 = x1.fma(v, a21);
-            v = FloatVector.broadcast(S, w[wc + 19]);
-            a30 = x0.fma(v, a30);
-            a31 = x1.fma(v, a31);
-            v = FloatVector.broadcast(S, w[wc + 20]);
-            a40 = x0.fma(v, a40);
-            a41 = x1.fma(v, a41);
-            v = FloatVector.broadcast(S, w[wc + 21]);
-            a50 = x0.fma(v, a50);
-            a51 = x1.fma(v, a51);
-            v = FloatVector.broadcast(S, w[wc + 22]);
-            a60 = x0.fma(v, a60);
-            a61 = x1.fma(v, a61);
-            v = FloatVector.broadcast(S, w[wc + 23]);
-            a70 = x0.fma(v, a70);
-            a71 = x1.fma(v, a71);
-            x0 = FloatVector.fromArray(S, in, cb + o3);
-            x1 = FloatVector.fromArray(S, in, cb + o3 + VL);
-            v = FloatVector.broadcast(S, w[wc + 24]);
-            a00 = x0.fma(v, a00);
-            a01 = x1.fma(v, a01);
-            v = FloatVector.broadcast(S, w[wc + 25]);
-            a10 = x0.fma(v, a10);
-            a11 = x1.fma(v, a11);
-            v = FloatVector.broadcast(S, w[wc + 26]);
-            a20 = x0.fma(v, a20);
-            a21 = x1.fma(v, a21);
-            v = FloatVector.broadcast(S, w[wc + 27]);
-            a30 = x0.fma(v, a30);
-            a31 = x1.fma(v, a31);
-            v = FloatVector.broadcast(S, w[wc + 28]);
-            a40 = x0.fma(v, a40);
-            a41 = x1.fma(v, a41);
-            v = FloatVector.broadcast(S, w[wc + 29]);
-            a50 = x0.fma(v, a50);
-            a51 = x1.fma(v, a51);
-            v = FloatVector.broadcast(S, w[wc + 30]);
-            a60 = x0.fma(v, a60);
-            a61 = x1.fma(v, a61);
-            v = FloatVector.broadcast(S, w[wc + 31]);
-            a70 = x0.fma(v, a70);
-            a71 = x1.fma(v, a71);
-            x0 = FloatVector.fromArray(S, in, cb + o4);
-            x1 = FloatVector.fromArray(S, in, cb + o4 + VL);
-            v = FloatVector.broadcast(S, w[wc + 32]);
-            a00 = x0.fma(v, a00);
-            a01 = x1.fma(v, a01);
-            v = FloatVector.broadcast(S, w[wc + 33]);
-            a10 = x0.fma(v, a10);
-            a11 = x1.fma(v, a11);
-            v = FloatVector.broadcast(S, w[wc + 34]);
-            a20 = x0.fma(v, a20);
-            a21 = x1.fma(v, a21);
-            v = FloatVector.broadcast(S, w[wc + 35]);
-            a30 = x0.fma(v, a30);
-            a31 = x1.fma(v, a31);
-            v = FloatVector.broadcast(S, w[wc + 36]);
-            a40 = x0.fma(v, a40);
-            a41 = x1.fma(v, a41);
-            v = FloatVector.broadcast(S, w[wc + 37]);
-            a50 = x0.fma(v, a50);
-            a51 = x1.fma(v, a51);
-            v = FloatVector.broadcast(S, w[wc + 38]);
-            a60 = x0.fma(v, a60);
-            a61 = x1.fma(v, a61);
-            v = FloatVector.broadcast(S, w[wc + 39]);
-            a70 = x0.fma(v, a70);
-            a71 = x1.fma(v, a71);
-            x0 = FloatVector.fromArray(S, in, cb + o5);
-            x1 = FloatVector.fromArray(S, in, cb + o5 + VL);
-            v = FloatVector.broadcast(S, w[wc + 40]);
-            a00 = x0.fma(v, a00);
-            a01 = x1.fma(v, a01);
-            v = FloatVector.broadcast(S, w[wc + 41]);
-            a10 = x0.fma(v, a10);
-            a11 = x1.fma(v, a11);
-            v = FloatVector.broadcast(S, w[wc + 42]);
-            a20 = x0.fma(v, a20);
-            a21 = x1.fma(v, a21);
-            v = FloatVector.broadcast(S, w[wc + 43]);
-            a30 = x0.fma(v, a30);
-            a31 = x1.fma(v, a31);
-            v = FloatVector.broadcast(S, w[wc + 44]);
-            a40 = x0.fma(v, a40);
-            a41 = x1.fma(v, a41);
-            v = FloatVector.broadcast(S, w[wc + 45]);
-            a50 = x0.fma(v, a50);
-            a51 = x1.fma(v, a51);
-            v = FloatVector.broadcast(S, w[wc + 46]);
-            a60 = x0.fma(v, a60);
-            a61 = x1.fma(v, a61);
-            v = FloatVector.broadcast(S, w[wc + 47]);
-            a70 = x0.fma(v, a70);
-            a71 = x1.fma(v, a71);
-            x0 = FloatVector.fromArray(S, in, cb + o6);
-            x1 = FloatVector.fromArray(S, in, cb + o6 + VL);
-            v = FloatVector.broadcast(S, w[wc + 48]);
-            a00 = x0.fma(v, a00);
-            a01 = x1.fma(v, a01);
-            v = FloatVector.broadcast(S, w[wc + 49]);
-            a10 = x0.fma(v, a10);
-            a11 = x1.fma(v, a11);
-            v = FloatVector.broadcast(S, w[wc + 50]);
-            a20 = x0.fma(v, a20);
-            a21 = x1.fma(v, a21);
-            v = FloatVector.broadcast(S, w[wc + 51]);
-            a30 = x0.fma(v, a30);
-            a31 = x1.fma(v, a31);
-            v = FloatVector.broadcast(S, w[wc + 52]);
-            a40 = x0.fma(v, a40);
-            a41 = x1.fma(v, a41);
-            v = FloatVector.broadcast(S, w[wc + 53]);
-            a50 = x0.fma(v, a50);
-            a51 = x1.fma(v, a51);
-            v = FloatVector.broadcast(S, w[wc + 54]);
-            a60 = x0.fma(v, a60);
-            a61 = x1.fma(v, a61);
-            v = FloatVector.broadcast(S, w[wc + 55]);
-            a70 = x0.fma(v, a70);
-            a71 = x1.fma(v, a71);
-            x0 = FloatVector.fromArray(S, in, cb + o7);
-            x1 = FloatVector.fromArray(S, in, cb + o7 + VL);
-            v = FloatVector.broadcast(S, w[wc + 56]);
-            a00 = x0.fma(v, a00);
-            a01 = x1.fma(v, a01);
-            v = FloatVector.broadcast(S, w[wc + 57]);
-            a10 = x0.fma(v, a10);
-            a11 = x1.fma(v, a11);
-            v = FloatVector.broadcast(S, w[wc + 58]);
-            a20 = x0.fma(v, a20);
-            a21 = x1.fma(v, a21);
-            v = FloatVector.broadcast(S, w[wc + 59]);
-            a30 = x0.fma(v, a30);
-            a31 = x1.fma(v, a31);
-            v = FloatVector.broadcast(S, w[wc + 60]);
-            a40 = x0.fma(v, a40);
-            a41 = x1.fma(v, a41);
-            v = FloatVector.broadcast(S, w[wc + 61]);
-            a50 = x0.fma(v, a50);
-            a51 = x1.fma(v, a51);
-            v = FloatVector.broadcast(S, w[wc + 62]);
-            a60 = x0.fma(v, a60);
-            a61 = x1.fma(v, a61);
-            v = FloatVector.broadcast(S, w[wc + 63]);
-            a70 = x0.fma(v, a70);
-            a71 = x1.fma(v, a71);
-            x0 = FloatVector.fromArray(S, in, cb + o8);
-            x1 = FloatVector.fromArray(S, in, cb + o8 + VL);
-            v = FloatVector.broadcast(S, w[wc + 64]);
-            a00 = x0.fma(v, a00);
-            a01 = x1.fma(v, a01);
-            v = FloatVector.broadcast(S, w[wc + 65]);
-            a10 = x0.fma(v, a10);
-            a11 = x1.fma(v, a11);
-            v = FloatVector.broadcast(S, w[wc + 66]);
-            a20 = x0.fma(v, a20);
-            a21 = x1.fma(v, a21);
-            v = FloatVector.broadcast(S, w[wc + 67]);
-            a30 = x0.fma(v, a30);
-            a31 = x1.fma(v, a31);
-            v = FloatVector.broadcast(S, w[wc + 68]);
-            a40 = x0.fma(v, a40);
-            a41 = x1.fma(v, a41);
-            v = FloatVector.broadcast(S, w[wc + 69]);
-            a50 = x0.fma(v, a50);
-            a51 = x1.fma(v, a51);
-            v = FloatVector.broadcast(S, w[wc + 70]);
-            a60 = x0.fma(v, a60);
-            a61 = x1.fma(v, a61);
-            v = FloatVector.broadcast(S, w[wc + 71]);
-            a70 = x0.fma(v, a70);
-            a71 = x1.fma(v, a71);
-        }
-        int o = dOff;
-        a00.intoArray(d, o);
-        a01.intoArray(d, o + VL);
-        o += dStride;
-        a10.intoArray(d, o);
-        a11.intoArray(d, o + VL);
-        o += dStride;
-        a20.intoArray(d, o);
-        a21.intoArray(d, o + VL);
-        o += dStride;
-        a30.intoArray(d, o);
-        a31.intoArray(d, o + VL);
-        o += dStride;
-        a40.intoArray(d, o);
-        a41.intoArray(d, o + VL);
-        o += dStride;
-        a50.intoArray(d, o);
-        a51.intoArray(d, o + VL);
-        o += dStride;
-        a60.intoArray(d, o);
-        a61.intoArray(d, o + VL);
-        o += dStride;
-        a70.intoArray(d, o);
-        a71.intoArray(d, o + VL);
-    }
-
-    /** {@link #acc8x2} for one tap at offset 0 (1x1 convolutions): no tap loop, the input advances by channel. */
-    private static void acc8x2d(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, int p, float[] d,
-                                int dOff, int dStride) {
-        FloatVector a00 = FloatVector.zero(S);
-        FloatVector a01 = FloatVector.zero(S);
-        FloatVector a10 = FloatVector.zero(S);
-        FloatVector a11 = FloatVector.zero(S);
-        FloatVector a20 = FloatVector.zero(S);
-        FloatVector a21 = FloatVector.zero(S);
-        FloatVector a30 = FloatVector.zero(S);
-        FloatVector a31 = FloatVector.zero(S);
-        FloatVector a40 = FloatVector.zero(S);
-        FloatVector a41 = FloatVector.zero(S);
-        FloatVector a50 = FloatVector.zero(S);
-        FloatVector a51 = FloatVector.zero(S);
-        FloatVector a60 = FloatVector.zero(S);
-        FloatVector a61 = FloatVector.zero(S);
-        FloatVector a70 = FloatVector.zero(S);
-        FloatVector a71 = FloatVector.zero(S);
-        int wi = wOff;
-        int idx = inBase + p;
-        for (int c = 0; c < ic; c++, idx += icStride, wi += OC_BLOCK) {
-            FloatVector x0 = FloatVector.fromArray(S, in, idx);
-            FloatVector x1 = FloatVector.fromArray(S, in, idx + VL);
-            FloatVector v0 = FloatVector.broadcast(S, w[wi]);
-            a00 = fma(x0, v0, a00);
-            a01 = fma(x1, v0, a01);
-            FloatVector v1 = FloatVector.broadcast(S, w[wi + 1]);
-            a10 = fma(x0, v1, a10);
-            a11 = fma(x1, v1, a11);
-            FloatVector v2 = FloatVector.broadcast(S, w[wi + 2]);
-            a20 = fma(x0, v2, a20);
-            a21 = fma(x1, v2, a21);
-            FloatVector v3 = FloatVector.broadcast(S, w[wi + 3]);
-            a30 = fma(x0, v3, a30);
-            a31 = fma(x1, v3, a31);
-            FloatVector v4 = FloatVector.broadcast(S, w[wi + 4]);
-            a40 = fma(x0, v4, a40);
-            a41 = fma(x1, v4, a41);
-            FloatVector v5 = FloatVector.broadcast(S, w[wi + 5]);
-            a50 = fma(x0, v5, a50);
-            a51 = fma(x1, v5, a51);
-            FloatVector v6 = FloatVector.broadcast(S, w[wi + 6]);
-            a60 = fma(x0, v6, a60);
-            a61 = fma(x1, v6, a61);
-            FloatVector v7 = FloatVector.broadcast(S, w[wi + 7]);
-            a70 = fma(x0, v7, a70);
-            a71 = fma(x1, v7, a71);
-        }
-        int o = dOff;
-        a00.intoArray(d, o);
-        a01.intoArray(d, o + VL);
-        o += dStride;
-        a10.intoArray(d, o);
-        a11.intoArray(d, o + VL);
-        o += dStride;
-        a20.intoArray(d, o);
-        a21.intoArray(d, o + VL);
-        o += dStride;
-        a30.intoArray(d, o);
-        a31.intoArray(d, o + VL);
-        o += dStride;
-        a40.intoArray(d, o);
-        a41.intoArray(d, o + VL);
-        o += dStride;
-        a50.intoArray(d, o);
-        a51.intoArray(d, o + VL);
-        o += dStride;
-        a60.intoArray(d, o);
-        a61.intoArray(d, o + VL);
-        o += dStride;
-        a70.intoArray(d, o);
-        a71.intoArray(d, o + VL);
     }
 
     /** Raw sums of 4 output channels (weights from {@code wOff}) x 2 vectors of positions from {@code p}. */
     private static void acc4x2(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w,
-                               int wOff, int p, float[] d, int dOff, int dStride) {
-        FloatVector a00 = FloatVector.zero(S);
-        FloatVector a01 = FloatVector.zero(S);
-        FloatVector a10 = FloatVector.zero(S);
-        FloatVector a11 = FloatVector.zero(S);
-        FloatVector a20 = FloatVector.zero(S);
-        FloatVector a21 = FloatVector.zero(S);
-        FloatVector a30 = FloatVector.zero(S);
-        FloatVector a31 = FloatVector.zero(S);
-        int wi = wOff;
-        for (int c = 0; c < ic; c++) {
-            int cb = inBase + c * icStride + p;
-            for (int t = 0; t < taps; t++, wi += OC_BLOCK) {
-                int idx = cb + tapOff[t];
-                FloatVector x0 = FloatVector.fromArray(S, in, idx);
-                FloatVector x1 = FloatVector.fromArray(S, in, idx + VL);
-                FloatVector v0 = FloatVector.broadcast(S, w[wi]);
-                a00 = fma(x0, v0, a00);
-                a01 = fma(x1, v0, a01);
-                FloatVector v1 = FloatVector.broadcast(S, w[wi + 1]);
-                a10 = fma(x0, v1, a10);
-                a11 = fma(x1, v1, a11);
-                FloatVector v2 = FloatVector.broadcast(S, w[wi + 2]);
-                a20 = fma(x0, v2, a20);
-                a21 = fma(x1, v2, a21);
-                FloatVector v3 = FloatVector.broadcast(S, w[wi + 3]);
-                a30 = fma(x0, v3, a30);
-                a31 = fma(x1, v3, a31);
+                               int wOff, int p, int pEnd, float[] d, int dOff, int dStride) {
+        for (; p + TP <= pEnd; p += TP, dOff += TP) {
+            FloatVector a00 = FloatVector.zero(S);
+            FloatVector a01 = FloatVector.zero(S);
+            FloatVector a10 = FloatVector.zero(S);
+            FloatVector a11 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S);
+            FloatVector a21 = FloatVector.zero(S);
+            FloatVector a30 = FloatVector.zero(S);
+            FloatVector a31 = FloatVector.zero(S);
+            int wi = wOff;
+            for (int c = 0; c < ic; c++) {
+                int cb = inBase + c * icStride + p;
+                for (int t = 0; t < taps; t++, wi += OC_BLOCK) {
+                    int idx = cb + tapOff[t];
+                    FloatVector x0 = FloatVector.fromArray(S, in, idx);
+                    FloatVector x1 = FloatVector.fromArray(S, in, idx + VL);
+                    FloatVector v0 = FloatVector.broadcast(S, w[wi]);
+                    a00 = fma(x0, v0, a00);
+                    a01 = fma(x1, v0, a01);
+                    FloatVector v1 = FloatVector.broadcast(S, w[wi + 1]);
+                    a10 = fma(x0, v1, a10);
+                    a11 = fma(x1, v1, a11);
+                    FloatVector v2 = FloatVector.broadcast(S, w[wi + 2]);
+                    a20 = fma(x0, v2, a20);
+                    a21 = fma(x1, v2, a21);
+                    FloatVector v3 = FloatVector.broadcast(S, w[wi + 3]);
+                    a30 = fma(x0, v3, a30);
+                    a31 = fma(x1, v3, a31);
+                }
             }
+            int o = dOff;
+            a00.intoArray(d, o);
+            a01.intoArray(d, o + VL);
+            o += dStride;
+            a10.intoArray(d, o);
+            a11.intoArray(d, o + VL);
+            o += dStride;
+            a20.intoArray(d, o);
+            a21.intoArray(d, o + VL);
+            o += dStride;
+            a30.intoArray(d, o);
+            a31.intoArray(d, o + VL);
         }
-        int o = dOff;
-        a00.intoArray(d, o);
-        a01.intoArray(d, o + VL);
-        o += dStride;
-        a10.intoArray(d, o);
-        a11.intoArray(d, o + VL);
-        o += dStride;
-        a20.intoArray(d, o);
-        a21.intoArray(d, o + VL);
-        o += dStride;
-        a30.intoArray(d, o);
-        a31.intoArray(d, o + VL);
     }
 
     /**
@@ -685,12 +657,6 @@ final class PanamaKernels extends Kernels {
 
     private static FloatVector flush(FloatVector v) {
         return v.blend(0f, v.abs().lt(Float.MIN_NORMAL));
-    }
-
-    private static void finish(FloatVector acc, float bias, float[] out, int idx, float[] res, int act, float lo,
-                               float hi) {
-        activate(acc.add(bias), res == null ? null : FloatVector.fromArray(S, res, idx), act, lo, hi)
-                .intoArray(out, idx);
     }
 
     /**
