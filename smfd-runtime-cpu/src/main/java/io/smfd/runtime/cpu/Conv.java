@@ -293,10 +293,15 @@ final class Conv extends Op {
                             System.arraycopy(in, src, dst, row + left, n);
                             Arrays.fill(dst, row + left + n, row + g.wq, 0f);
                         } else {
-                            for (int j = 0; j < g.wq; j++) {
-                                int col = j * s + bb - pl;
-                                dst[row + j] = col >= 0 && col < w ? in[src + col] : 0f;
+                            // columns j * s + bb - pl inside [0, w): j in [jlo, jhi); zeros around them
+                            int jlo = Math.min(g.wq, Math.max(0, Math.floorDiv(pl - bb + s - 1, s)));
+                            int jhi = Math.max(jlo, Math.min(g.wq, Math.floorDiv(w - 1 + pl - bb, s) + 1));
+                            Arrays.fill(dst, row, row + jlo, 0f);
+                            int from = src + bb - pl;
+                            for (int j = jlo; j < jhi; j++) {
+                                dst[row + j] = in[from + j * s];
                             }
+                            Arrays.fill(dst, row + jhi, row + g.wq, 0f);
                         }
                     }
                 }
