@@ -7,12 +7,19 @@ final class Exec {
     final Kernels k;
     final Parallel par;
     final float[] scratch;
+    /** {@link Plan#concatSkip}, or null (every Concat copies all its inputs). */
+    final int[] concatSkip;
 
     Exec(float[][] buf, int[][] shapes, Kernels k, Parallel par, float[] scratch) {
+        this(buf, shapes, k, par, scratch, null);
+    }
+
+    Exec(float[][] buf, int[][] shapes, Kernels k, Parallel par, float[] scratch, int[] concatSkip) {
         this.buf = buf;
         this.shapes = shapes;
         this.k = k;
         this.par = par;
         this.scratch = scratch;
+        this.concatSkip = concatSkip;
     }
 }

@@ -406,11 +406,13 @@ final class Ops {
             int plane = so[2] * so[3];
             // one task per (image, input, piece of at most COPY_PIECE floats), so both threads copy
             int k = inputs.length;
+            // leading inputs the plan already placed in this buffer (the output shares the first input's buffer)
+            int skip = ex.concatSkip == null || ex.buf[inputs[0]] != y || so[0] != 1 ? 0 : ex.concatSkip[output];
             int[] pieces = new int[k];
             int[] first = new int[k + 1];
             for (int j = 0; j < k; j++) {
                 long len = (long) ex.shapes[inputs[j]][1] * plane;
-                pieces[j] = (int) Math.max(1, (len + COPY_PIECE - 1) / COPY_PIECE);
+                pieces[j] = j < skip ? 0 : (int) Math.max(1, (len + COPY_PIECE - 1) / COPY_PIECE);
                 first[j + 1] = first[j] + pieces[j];
             }
             int perImage = first[k];

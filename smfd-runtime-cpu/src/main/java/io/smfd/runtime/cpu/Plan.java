@@ -22,6 +22,11 @@ final class Plan {
     float[] scratch;
     /** Buffer slot of each value, or -1 (constants, the input, the graph outputs). */
     private final int[] slotOf;
+    /**
+     * Per value id: for a Concat's output, how many of its leading inputs its buffer already holds (see the
+     * constructor); 0 otherwise.
+     */
+    final int[] concatSkip;
     /** Floats per buffer slot. */
     private final int[] slotSize;
     private final int scratchFloats;
@@ -44,6 +49,64 @@ final class Plan {
                 lastUse[in] = i;
             }
         }
+        // Concats that extend the same leading input in place (batch 1 only): the dense blocks compute
+        // cat1 = [x, c1], cat2 = [x, c1, c2], cat3 = [x, c1, c2, c3]; x and every such concat share one buffer of
+        // the largest one's size, each concat copies only the inputs the buffer does not hold yet, x is never copied.
+        int[] groupOf = new int[count];
+        java.util.Arrays.fill(groupOf, -1);
+        concatSkip = new int[count];
+        if (n == 1) {
+            java.util.Map<Integer, List<Op>> byFirst = new java.util.LinkedHashMap<>();
+            for (Op op : ops) {
+                if (op instanceof Ops.Concat) {
+                    byFirst.computeIfAbsent(op.inputs[0], k -> new ArrayList<>()).add(op);
+                }
+            }
+            for (java.util.Map.Entry<Integer, List<Op>> e : byFirst.entrySet()) {
+                int x = e.getKey();
+                List<Op> cats = e.getValue();
+                if (!groupable(net, x) || groupOf[x] >= 0) {
+                    continue;
+                }
+                boolean ok = true;
+                for (Op c : cats) {
+                    ok &= groupable(net, c.output) && groupOf[c.output] < 0;
+                    for (int j = 1; j < c.inputs.length; j++) {
+                        ok &= c.inputs[j] != x && groupOf[c.inputs[j]] < 0;
+                    }
+                    for (Op d : cats) {
+                        int common = Math.min(c.inputs.length, d.inputs.length);
+                        for (int j = 0; j < common; j++) {
+                            ok &= c.inputs[j] == d.inputs[j];
+                        }
+                    }
+                }
+                if (!ok) {
+                    continue;
+                }
+                groupOf[x] = x;
+                int inPlace = 1; // leading inputs the shared buffer holds, in execution order
+                for (Op c : cats) {
+                    groupOf[c.output] = x;
+                    concatSkip[c.output] = Math.min(inPlace, c.inputs.length);
+                    inPlace = Math.max(inPlace, c.inputs.length);
+                }
+            }
+        }
+        int[] groupLast = new int[count];
+        int[] groupSize = new int[count];
+        int[] groupSlot = new int[count];
+        java.util.Arrays.fill(groupSlot, -1);
+        for (int v = 0; v < count; v++) {
+            if (groupOf[v] >= 0) {
+                groupLast[groupOf[v]] = Math.max(groupLast[groupOf[v]], lastUse[v]);
+                groupSize[groupOf[v]] = Math.max(groupSize[groupOf[v]], (int) Ops.size(shapes[v]));
+            }
+        }
+        int[] last = new int[count];
+        for (int v = 0; v < count; v++) {
+            last[v] = groupOf[v] >= 0 ? groupLast[groupOf[v]] : lastUse[v];
+        }
         buffers = new float[count][];
         slotOf = new int[count];
         java.util.Arrays.fill(slotOf, -1);
@@ -58,27 +121,35 @@ final class Plan {
             fl += op.flops(shapes);
             int out = op.output;
             if (out != net.imageId && out != net.masksId) {
-                int size = (int) Ops.size(shapes[out]);
+                int g = groupOf[out];
                 Integer best = null;
-                for (Integer b : free) {
-                    if (sizes.get(b) >= size && (best == null || sizes.get(b) < sizes.get(best))) {
-                        best = b;
+                if (g >= 0 && groupSlot[g] >= 0) {
+                    best = groupSlot[g]; // a later member of a group: the group's buffer
+                } else {
+                    int size = g >= 0 ? groupSize[g] : (int) Ops.size(shapes[out]);
+                    for (Integer b : free) {
+                        if (sizes.get(b) >= size && (best == null || sizes.get(b) < sizes.get(best))) {
+                            best = b;
+                        }
+                    }
+                    if (best != null) {
+                        free.remove(best);
+                    } else {
+                        best = sizes.size();
+                        sizes.add(size);
+                        total += size;
+                    }
+                    if (g >= 0) {
+                        groupSlot[g] = best;
                     }
                 }
-                if (best != null) {
-                    free.remove(best);
-                } else {
-                    best = sizes.size();
-                    sizes.add(size);
-                    total += size;
-                }
                 slotOf[out] = best;
-                if (lastUse[out] < i) { // never read
+                if (last[out] < i && !free.contains(best)) { // never read
                     free.add(best);
                 }
             }
             for (int in : op.inputs) {
-                if (lastUse[in] == i && slotOf[in] >= 0 && !free.contains(slotOf[in])) {
+                if (last[in] == i && slotOf[in] >= 0 && !free.contains(slotOf[in])) {
                     free.add(slotOf[in]);
                 }
             }
@@ -94,6 +165,11 @@ final class Plan {
         this.scratchFloats = (int) scratchNeed;
         this.bytes = 4 * (total + scratchNeed);
         this.flops = fl;
+    }
+
+    /** A value that can share a buffer with a concat: computed, not the graph input or an output. */
+    private static boolean groupable(Network net, int v) {
+        return v != net.inputId && v != net.imageId && v != net.masksId && !net.values.get(v).isConst();
     }
 
     /**
