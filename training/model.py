@@ -180,6 +180,42 @@ class Deblurrer(nn.Module):
         return x + self.out(d0)
 
 
+LOW_PATH = ("down2", "fuse2", "rdc2", "xrdc2", "down3", "fuse3", "rdc3a", "rdc3b", "xrdc3", "att3", "up2",
+            "dfuse2", "drdc2", "xdrdc2", "att2")
+
+
+def revive_low_path(deblur):
+    """Re-initialise the deblurrer's 1/4 and 1/8 levels (``LOW_PATH``) and zero ``up1``'s projection weights.
+
+    In the v1/v2 weights these levels are dead: their activations grew to ~1e4, the CBAM spatial gates of
+    ``att3``/``att2`` saturated at exactly 0, so the path adds a constant (``up1``'s bias) and gets no gradient.
+    With ``up1.proj.weight`` zeroed the network computes what it computed before (exactly, where the gates were
+    0), and the fresh levels start to learn as soon as that projection grows.
+    """
+    for name in LOW_PATH:
+        for m in deblur.get_submodule(name).modules():
+            if isinstance(m, nn.Conv2d):
+                m.reset_parameters()
+    for b in list(deblur.xrdc2) + list(deblur.xrdc3) + list(deblur.xdrdc2):
+        nn.init.zeros_(b.fuse.weight)
+        nn.init.zeros_(b.fuse.bias)
+    nn.init.zeros_(deblur.up1.proj.weight)
+
+
+def gate_saturation(deblur, x, m):
+    """Fraction of the CBAM spatial gates of att3 / att2 that are exactly 0 (a dead low-resolution path)."""
+    out = {}
+    hooks = [getattr(deblur, a).spatial.register_forward_hook(
+        lambda _m, _i, o, a=a: out.__setitem__(a, float((torch.sigmoid(o) == 0).float().mean())))
+        for a in ("att3", "att2")]
+    try:
+        deblur(x, m)
+    finally:
+        for h in hooks:
+            h.remove()
+    return out
+
+
 class SMFDUNet(nn.Module):
     """``arch``: keyword arguments of :class:`Deblurrer` beyond the defaults (a config's ``"arch"`` object);
     empty = the v1/v2 network."""

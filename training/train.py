@@ -44,6 +44,7 @@ DEFAULTS = {
     "ema": 0.999, "bf16": True, "val_every": 500, "ckpt_every": 250, "workers": 1, "init": None,
     "data": "../shared/data/celebamask-hq-mini", "version": "0.1.0",
     "arch": {},  # model.Deblurrer keyword arguments (extra RDC blocks); {} = the v1/v2 network
+    "revive_low_path": False,  # after init: re-initialise the dead 1/4 and 1/8 levels (model.revive_low_path)
 }
 
 
@@ -340,6 +341,11 @@ def main():
         added = sum(1 for k_ in missing if k_.endswith("fuse.weight"))
         say(f"initialised from {cfg['init']} ({s.get('note', '')}); fresh optimiser, schedule from step 0"
             + (f"; {added} added RDC blocks start as the identity" if added else ""))
+        if cfg["revive_low_path"]:
+            torch.manual_seed(cfg["seed"] + 1)
+            M.revive_low_path(net.deblur)
+            ema.load_state_dict(net.state_dict())
+            say("re-initialised the deblurrer's 1/4 and 1/8 levels; up1 projection zeroed (revive_low_path)")
     say(f"params {sum(p.numel() for p in net.parameters())}, config {json.dumps(cfg, sort_keys=True)}")
 
     stop = {"now": False}
@@ -356,6 +362,8 @@ def main():
         with torch.no_grad(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=False):
             run = lambda x: ema(x.to(dev))  # noqa: E731
             outs = [run(vx) for vx, _, _ in val]  # one forward pass per batch serves image and masks
+            vx0 = val[0][0].to(dev)
+            sat = M.gate_saturation(ema.deblur, vx0, torch.softmax(ema.masks(vx0), 1))
             pin = sum(psnr(vx, vt) for vx, vt, _ in val) / len(val)
             pout = sum(psnr(y[0].clamp(0, 1).cpu(), vt) for y, (_, vt, _) in zip(outs, val)) / len(val)
             acc = sum((y[1].argmax(1).cpu() == vg).float().mean().item() for y, (_, _, vg) in zip(outs, val)) / len(val)
@@ -372,7 +380,8 @@ def main():
                 dsharp += (ident.descriptors(run(ft)[0].clamp(0, 1)) - dt).norm(dim=1).mean().item() / len(val_full)
         say(f"VAL step {step}: blurry {pin:.2f} dB -> smfd {pout:.2f} dB (+{pout - pin:.2f}), mask acc {acc:.3f}; "
             f"sharp in->out {psharp:.2f} dB; mild {mil_in:.2f} -> {mil_out:.2f} dB; "
-            f"identity distance (32 faces) blurry {din:.3f} -> smfd {dout:.3f}, sharp drift {dsharp:.3f}")
+            f"identity distance (32 faces) blurry {din:.3f} -> smfd {dout:.3f}, sharp drift {dsharp:.3f}; "
+            f"CBAM spatial gates at exactly 0: att3 {sat['att3']:.3f}, att2 {sat['att2']:.3f}")
 
     extra = {"prefetch_factor": 4, "worker_init_fn": _worker_init} if cfg["workers"] else {}
     loader = torch.utils.data.DataLoader(StepBatches(cfg, imgs, masks), batch_size=None,
