@@ -4,6 +4,7 @@ import io.smfd.Deblurrer;
 import io.smfd.Device;
 import io.smfd.FaceImage;
 import io.smfd.SharpFacePolicy;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,14 +54,25 @@ public class DeblurBenchmark {
     @Param({"default"})
     public String onnxSpinning;
 
+    /**
+     * {@code bundled} (the model in smfd-model) or the path of an ONNX model file, e.g. to time two model versions
+     * in one run: {@code -p model=bundled,/path/to/smfd-unet-v2.onnx}.
+     */
+    @Param({"bundled"})
+    public String model;
+
     private Deblurrer deblurrer;
     private FaceImage face;
 
     @Setup(Level.Trial)
     public void setUp() {
         applyOnnxSpinning(onnxSpinning);
-        deblurrer = Deblurrer.builder().backend(backend).device(Device.CPU).threads(threads)
-                .sharpFaces(SharpFacePolicy.DEBLUR).build(); // time the network, never a pass-through
+        Deblurrer.Builder builder = Deblurrer.builder().backend(backend).device(Device.CPU).threads(threads)
+                .sharpFaces(SharpFacePolicy.DEBLUR); // time the network, never a pass-through
+        if (!"bundled".equals(model)) {
+            builder.model(Path.of(model));
+        }
+        deblurrer = builder.build();
         face = syntheticFace(size, 42);
         deblurrer.deblur(face); // first call allocates per-thread buffers
     }
