@@ -57,8 +57,10 @@ def main():
             info = {"trained": True, "steps": s["step"], "minutes": round(s["elapsed"] / 60, 1),
                     "batch": args["batch"], "crop": args["crop"], "lr": args["lr"]}
         if args.get("init"):
-            init = torch.load(args["init"], weights_only=False)
-            info["initialised_from"] = f"{os.path.basename(args['init'])} ({init.get('note', '')})"
+            # an older stage's compact weights may have left the tree (they stay in the git history)
+            note = torch.load(args["init"], weights_only=False).get("note", "") if os.path.exists(args["init"]) \
+                else s.get("init_note", "in the git history")
+            info["initialised_from"] = f"{os.path.basename(args['init'])} ({note})"
     w_region, w_grad, w_id = args.get("w_region", 0.5), args.get("w_grad", 0.5), args.get("w_id", 0.0)
     net.eval()
     exp = M.Exported(net).eval()
