@@ -59,7 +59,7 @@ def main():
         if args.get("init"):
             # an older stage's compact weights may have left the tree (they stay in the git history)
             note = torch.load(args["init"], weights_only=False).get("note", "") if os.path.exists(args["init"]) \
-                else s.get("init_note", "in the git history")
+                else "in the git history"
             info["initialised_from"] = f"{os.path.basename(args['init'])} ({note})"
     w_region, w_grad, w_id = args.get("w_region", 0.5), args.get("w_grad", 0.5), args.get("w_id", 0.0)
     net.eval()

@@ -5,6 +5,8 @@ Operator budget (kept small on purpose so the pure-Java runtime can execute the 
 Conv, Relu, Sigmoid, Add, Mul, Concat, DepthToSpace, AveragePool, GlobalAveragePool,
 GlobalMaxPool, ReduceMean, ReduceMax, Softmax, Clip.
 """
+import contextlib
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -106,13 +108,17 @@ class MaskGenerator(nn.Module):
         return self.head(b0)  # logits
 
 
-def zero_rdc(c, g):
-    """An RDC block that starts as the identity (fusion conv zeroed): added to a trained network it changes
+def zero_fuse(b):
+    """Zero an RDC block's fusion conv: the block becomes the identity, so adding it to a trained network changes
     nothing until training grows it (function-preserving deepening, as in Net2DeeperNet / zero-init residuals)."""
-    b = RDC(c, g)
     nn.init.zeros_(b.fuse.weight)
     nn.init.zeros_(b.fuse.bias)
     return b
+
+
+def zero_rdc(c, g):
+    """An RDC block that starts as the identity (see :func:`zero_fuse`)."""
+    return zero_fuse(RDC(c, g))
 
 
 class Deblurrer(nn.Module):
@@ -197,23 +203,23 @@ def revive_low_path(deblur):
             if isinstance(m, nn.Conv2d):
                 m.reset_parameters()
     for b in list(deblur.xrdc2) + list(deblur.xrdc3) + list(deblur.xdrdc2):
-        nn.init.zeros_(b.fuse.weight)
-        nn.init.zeros_(b.fuse.bias)
+        zero_fuse(b)
     nn.init.zeros_(deblur.up1.proj.weight)
 
 
-def gate_saturation(deblur, x, m):
-    """Fraction of the CBAM spatial gates of att3 / att2 that are exactly 0 (a dead low-resolution path)."""
+@contextlib.contextmanager
+def gate_saturation(deblur):
+    """Within the block, records for the deblurrer's forward passes the fraction of the CBAM spatial gates of
+    att3 / att2 that are exactly 0 (a dead low-resolution path); yields the dict it fills (last pass wins)."""
     out = {}
     hooks = [getattr(deblur, a).spatial.register_forward_hook(
         lambda _m, _i, o, a=a: out.__setitem__(a, float((torch.sigmoid(o) == 0).float().mean())))
         for a in ("att3", "att2")]
     try:
-        deblur(x, m)
+        yield out
     finally:
         for h in hooks:
             h.remove()
-    return out
 
 
 class SMFDUNet(nn.Module):

@@ -314,8 +314,8 @@ def main():
     val_full = [make_batch(vimgs, vmasks, 8, 256, frng) for _ in range(4)]  # 32 whole faces, spec v1
     ident = IdentityLoss(dev)
 
-    net = M.SMFDUNet(**cfg.get("arch", {})).to(dev)
-    ema = M.SMFDUNet(**cfg.get("arch", {})).to(dev)
+    net = M.SMFDUNet(**cfg["arch"]).to(dev)
+    ema = M.SMFDUNet(**cfg["arch"]).to(dev)
     ema.load_state_dict(net.state_dict())
     for p in ema.parameters():
         p.requires_grad_(False)
@@ -336,7 +336,7 @@ def main():
             missing, unexpected = dst.load_state_dict({k_: v.float() for k_, v in s[key].items()}, strict=False)
             # a deeper arch may add blocks (they start as the identity); anything else must match exactly
             if unexpected or any(not k_.startswith(("deblur.xrdc", "deblur.xdrdc")) for k_ in missing):
-                raise SystemExit(f"init {cfg['init']} does not fit arch {cfg.get('arch', {})}: "
+                raise SystemExit(f"init {cfg['init']} does not fit arch {cfg['arch']}: "
                                  f"missing {missing}, unexpected {unexpected}")
         added = sum(1 for k_ in missing if k_.endswith("fuse.weight"))
         say(f"initialised from {cfg['init']} ({s.get('note', '')}); fresh optimiser, schedule from step 0"
@@ -361,9 +361,9 @@ def main():
         ema.eval()
         with torch.no_grad(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=False):
             run = lambda x: ema(x.to(dev))  # noqa: E731
-            outs = [run(vx) for vx, _, _ in val]  # one forward pass per batch serves image and masks
-            vx0 = val[0][0].to(dev)
-            sat = M.gate_saturation(ema.deblur, vx0, torch.softmax(ema.masks(vx0), 1))
+            with M.gate_saturation(ema.deblur) as sat:  # measured on the first batch's pass
+                outs = [run(val[0][0])]
+            outs += [run(vx) for vx, _, _ in val[1:]]  # one forward pass per batch serves image and masks
             pin = sum(psnr(vx, vt) for vx, vt, _ in val) / len(val)
             pout = sum(psnr(y[0].clamp(0, 1).cpu(), vt) for y, (_, vt, _) in zip(outs, val)) / len(val)
             acc = sum((y[1].argmax(1).cpu() == vg).float().mean().item() for y, (_, _, vg) in zip(outs, val)) / len(val)
