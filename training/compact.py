@@ -12,6 +12,8 @@ def main(src, dst):
     s = torch.load(src, weights_only=False)
     out = {"net": {k: v.half() for k, v in s["net"].items()},
            "ema": {k: v.half() for k, v in s["ema"].items()},
+           "step": s["step"], "elapsed": s["elapsed"],
+           **({"config": s["config"]} if "config" in s else {}),
            "note": f"step {s['step']}, {s['elapsed'] / 60:.1f} min, "
                    + (f"stage {s['config']['name']} of {s['config']['steps']} steps" if "config" in s else f"args {s['args']}")}
     torch.save(out, dst)

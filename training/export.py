@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 
 import onnx
@@ -29,13 +30,30 @@ from onnx_utils import drop_zero_pads  # noqa: E402
 VERSION = "0.1.0"
 
 
+def compact_stage(s, config, ckpt):
+    """Step, minutes and config of a compact checkpoint: stored by compact.py since v3-revive3; older compact
+    files carry them only in their note ("step 1200, 11.8 min, stage v3-revive2 of 1200 steps"), so the stage
+    config must be given."""
+    if config is None:
+        raise SystemExit(f"{ckpt} is compact weights without a stage config: pass --config training/configs/<stage>.json")
+    cfg = json.load(open(config))
+    m = re.match(r"step (\d+), ([\d.]+) min, stage (\S+) of", s.get("note", ""))
+    if not m or m.group(3) != cfg["name"]:
+        raise SystemExit(f"{ckpt}: note {s.get('note')!r} does not name stage {cfg['name']} of {config}")
+    return {"config": cfg, "step": int(s.get("step", m.group(1))), "elapsed": float(s.get("elapsed", float(m.group(2)) * 60))}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default=None, help="checkpoint to export (e.g. training/runs/v1/latest.pt); omitted = randomly initialised weights, for checking the graph only")
     ap.add_argument("--out", default="smfd-model/src/main/resources/io/smfd/model")
     ap.add_argument("--metrics", default=None, help="JSON file with measured metrics for the card")
+    ap.add_argument("--config", default=None,
+                    help="the stage config of a compact checkpoint (compact.py) written without its config")
     a = ap.parse_args()
     s = torch.load(a.ckpt, weights_only=False) if a.ckpt else {}
+    if a.ckpt and "config" not in s and "args" not in s:
+        s.update(compact_stage(s, a.config, a.ckpt))
     arch = s.get("config", {}).get("arch", {})
     net = M.SMFDUNet(**arch)
     info = {"trained": False}

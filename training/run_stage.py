@@ -10,6 +10,10 @@
    the CLI rebuilt, so the evaluation runs on the bundled bytes and ``card_metrics.py`` writes its figures
    into the card; ``compact.py`` then keeps fp16 weights as ``training/checkpoints/smfd-unet-<name>.pt`` for
    later stages' ``init``.
+
+With ``--skip-train`` on a fresh checkout (no ``<out>/latest.pt``), the stage's committed compact weights
+``training/checkpoints/smfd-unet-<name>.pt`` are exported instead (fp16 weights, so the ONNX differs slightly
+from one exported from ``latest.pt``; the evaluation measures the bytes it ships either way).
 """
 import argparse
 import json
@@ -56,7 +60,17 @@ def main():
             print(f"stage {cfg['name']} not finished; re-run the same command to continue")
             return 0
     cand = os.path.join(out, "export")
-    run([PY, "training/export.py", "--ckpt", os.path.join(out, "latest.pt"), "--out", cand])
+    latest = os.path.join(out, "latest.pt")
+    compact = os.path.join("training", "checkpoints", f"smfd-unet-{cfg['name']}.pt")
+    if os.path.exists(latest):
+        run([PY, "training/export.py", "--ckpt", latest, "--out", cand])
+    elif a.skip_train and os.path.exists(os.path.join(ROOT, compact)):
+        # a fresh checkout has no training/runs/: the committed compact (fp16) weights of a finished stage
+        print(f"no {latest}: exporting the committed compact weights {compact}", flush=True)
+        run([PY, "training/export.py", "--ckpt", compact, "--config", a.config, "--out", cand])
+        latest = None
+    else:
+        raise SystemExit(f"neither {latest} nor {compact}: train the stage first")
     if a.ship:
         for f in ("smfd-unet.onnx", "smfd-unet.json", "smfd-unet.onnx.sha256"):
             shutil.copy(os.path.join(cand, f), os.path.join(MODEL_DIR, f))
@@ -66,8 +80,8 @@ def main():
     run([java(), "-jar", CLI_JAR, "eval", *model, "--out", os.path.join(out, "eval"), "--threads", "2"])
     if a.ship:
         run([PY, "training/card_metrics.py", os.path.join(out, "eval", "report.json")])
-        run([PY, "training/compact.py", os.path.join(out, "latest.pt"),
-             os.path.join("training", "checkpoints", f"smfd-unet-{cfg['name']}.pt")])
+        if latest:
+            run([PY, "training/compact.py", latest, compact])
     return 0
 
 
