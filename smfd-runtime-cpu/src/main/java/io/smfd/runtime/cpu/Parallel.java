@@ -26,8 +26,14 @@ final class Parallel implements AutoCloseable {
         void run(int index);
     }
 
-    /** How long an idle worker spins for the next loop before it parks. */
+    /**
+     * How long an idle worker waits for the next loop before it parks: it spins, yielding its core every 64 spins
+     * (a thread that needs the core, the caller included, gets it; otherwise the yield returns at once).
+     */
     static final long SPIN_NANOS = 200_000L;
+
+    /** How long the caller spins for the workers' last indices before it starts yielding its core. */
+    static final long AWAIT_SPIN_NANOS = 20_000L;
 
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
@@ -105,8 +111,12 @@ final class Parallel implements AutoCloseable {
                     spins = 0;
                     continue;
                 }
-                if ((++spins & 63) != 0 || System.nanoTime() - idleSince < SPIN_NANOS) {
+                if ((++spins & 63) != 0) {
                     Thread.onSpinWait();
+                    continue;
+                }
+                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.yield(); // a thread that shares this core (the caller, another process) runs first
                     continue;
                 }
                 sleeping = true;
@@ -159,13 +169,21 @@ final class Parallel implements AutoCloseable {
             }
         }
 
-        /** Waits (spinning, then yielding) until every index is done; only other threads' last indices remain. */
+        /**
+         * Waits until every index is done (only other threads' last indices remain): spins for up to
+         * {@link #AWAIT_SPIN_NANOS}, then yields the core at every check, so that a worker descheduled on this core
+         * (the machine busier than the pool: another process's threads) runs at once instead of after the caller's
+         * time slice.
+         */
         void await() {
-            long spins = 0;
+            long start = 0;
+            int spins = 0;
             while (done.get() < n) {
-                if (++spins < 100_000) {
+                if ((++spins & 63) != 0) {
                     Thread.onSpinWait();
-                } else {
+                } else if (start == 0) {
+                    start = System.nanoTime();
+                } else if (System.nanoTime() - start >= AWAIT_SPIN_NANOS) {
                     Thread.yield();
                 }
             }
