@@ -130,8 +130,8 @@ class KernelsTest {
     /**
      * The vector conv tiles (8 output channels x 2 vectors, the unrolled 9-tap and the 1x1 variants, 4-channel
      * masked tails) against the scalar kernels on sizes that are not multiples of the tile: output channels not a
-     * multiple of 8 or 16, widths not a multiple of 16, stride 2, padding, every activation, residual add, 1x1
-     * chunks and 3x3 bands split differently (scalar on 1 thread, vector on 2); and the
+     * multiple of 8 or 16, widths not a multiple of 16, stride 2, padding, every activation, residual add, wide
+     * layers and many input channels with the positions split differently (scalar on 1 thread, vector on 2); and the
      * vector softmax and sigmoid against the scalar ones on planes with a vector tail.
      */
     @org.junit.jupiter.api.Test
@@ -144,8 +144,7 @@ class KernelsTest {
             {33, 21, 3, 1, 1, 19, 37}, {16, 37, 3, 2, 1, 23, 45}, {40, 17, 1, 1, 0, 13, 29}, {7, 3, 3, 1, 1, 64, 67},
             {24, 48, 3, 2, 1, 34, 34}, {120, 48, 1, 1, 0, 16, 16}, {5, 9, 3, 1, 0, 9, 50}, {64, 8, 3, 1, 1, 8, 8},
             {3, 24, 7, 1, 3, 21, 19}, {48, 96, 1, 1, 0, 7, 33},
-            // many input channels: 1x1 chunks of one register tile with a short last chunk; bands of a few rows
-            // (scalar run on 1 thread: rows chosen by the band's cache size; vector on 2: by the thread split)
+            // many input channels and wide rows: chunks of positions that start and end mid-row, short last chunks
             {200, 13, 1, 1, 0, 11, 23}, {100, 11, 3, 1, 1, 7, 300}, {100, 10, 3, 2, 1, 9, 301}};
         for (int i = 0; i < cases.length; i++) {
             int[] c = cases[i];
