@@ -31,8 +31,8 @@ VERSION = "0.1.0"
 
 
 def compact_stage(s, config, ckpt):
-    """Step, minutes and config of a compact checkpoint: stored by compact.py since v3-revive3; older compact
-    files carry them only in their note ("step 1200, 11.8 min, stage v3-revive2 of 1200 steps"), so the stage
+    """Step, minutes and config of a compact checkpoint written before compact.py stored them (up to
+    v3-revive2): they are only in its note ("step 1200, 11.8 min, stage v3-revive2 of 1200 steps"), so the stage
     config must be given."""
     if config is None:
         raise SystemExit(f"{ckpt} is compact weights without a stage config: pass --config training/configs/<stage>.json")
@@ -40,7 +40,7 @@ def compact_stage(s, config, ckpt):
     m = re.match(r"step (\d+), ([\d.]+) min, stage (\S+) of", s.get("note", ""))
     if not m or m.group(3) != cfg["name"]:
         raise SystemExit(f"{ckpt}: note {s.get('note')!r} does not name stage {cfg['name']} of {config}")
-    return {"config": cfg, "step": int(s.get("step", m.group(1))), "elapsed": float(s.get("elapsed", float(m.group(2)) * 60))}
+    return {"config": cfg, "step": int(m.group(1)), "elapsed": float(m.group(2)) * 60}
 
 
 def main():
