@@ -204,7 +204,7 @@ final class Conv extends Op {
             } else {
                 src = ex.scratch;
                 base = 0;
-                prepare(in, n * ic * g.h * g.w, src, g, ex.par);
+                prepare(in, n * ic * g.h * g.w, src, g, ex.par, ex.k);
             }
             int outN = n * oc * outPlane;
             if (direct()) {
@@ -270,11 +270,15 @@ final class Conv extends Op {
     }
 
     /** Writes the zero-padded phase planes of image {@code inBase} into {@code dst}. */
-    void prepare(float[] in, int inBase, float[] dst, Geo g, Parallel par) {
+    void prepare(float[] in, int inBase, float[] dst, Geo g, Parallel par, Kernels k) {
         int h = g.h;
         int w = g.w;
         Parallel.Body body = c -> {
             int cin = inBase + c * h * w;
+            if (s == 2) {
+                prepare2(in, cin, dst, c * g.icStride, g, k);
+                return;
+            }
             for (int a = 0; a < s; a++) {
                 for (int bb = 0; bb < s; bb++) {
                     int sub = c * g.icStride + (a * s + bb) * g.plane;
@@ -312,6 +316,39 @@ final class Conv extends Op {
         } else {
             for (int c = 0; c < ic; c++) {
                 body.run(c);
+            }
+        }
+    }
+
+    /**
+     * The four phase planes of one input channel for stride 2: each input row is split once by column parity
+     * ({@link Kernels#deinterleave}) into the two phase rows of its row parity, and the padding columns and rows
+     * around them are zeroed. Input column {@code x} lands in phase {@code (x + pl) % 2} at column
+     * {@code (x + pl) / 2}.
+     */
+    private void prepare2(float[] in, int cin, float[] dst, int base, Geo g, Kernels k) {
+        int w = g.w;
+        int wq = g.wq;
+        int bEven = pl & 1; // phase column of the even input columns
+        int jEven = pl >> 1; // their first column in it
+        int jOdd = (pl + 1) >> 1; // first column of the odd input columns, in phase 1 - bEven
+        int nEven = (w + 1) >> 1;
+        int nOdd = w >> 1;
+        for (int a = 0; a < 2; a++) {
+            for (int i = 0; i < g.hq; i++) {
+                int r = 2 * i + a - pt;
+                int rowE = base + (2 * a + bEven) * g.plane + i * wq;
+                int rowO = base + (2 * a + 1 - bEven) * g.plane + i * wq;
+                if (r < 0 || r >= g.h) {
+                    Arrays.fill(dst, rowE, rowE + wq, 0f);
+                    Arrays.fill(dst, rowO, rowO + wq, 0f);
+                    continue;
+                }
+                k.deinterleave(in, cin + r * w, w, dst, rowE + jEven, rowO + jOdd);
+                Arrays.fill(dst, rowE, rowE + jEven, 0f);
+                Arrays.fill(dst, rowE + jEven + nEven, rowE + wq, 0f);
+                Arrays.fill(dst, rowO, rowO + jOdd, 0f);
+                Arrays.fill(dst, rowO + jOdd + nOdd, rowO + wq, 0f);
             }
         }
     }

@@ -77,6 +77,22 @@ abstract class Kernels {
     }
 
     /**
+     * Splits {@code n} consecutive floats by parity (the stride-2 phase planes of a convolution's input row):
+     * {@code dst[evenOff + j] = src[off + 2*j]} for {@code 2*j < n} and {@code dst[oddOff + j] = src[off + 2*j + 1]}
+     * for {@code 2*j + 1 < n}. The two destination ranges must not overlap each other or the source.
+     */
+    void deinterleave(float[] src, int off, int n, float[] dst, int evenOff, int oddOff) {
+        int j = 0;
+        for (; 2 * j + 1 < n; j++) {
+            dst[evenOff + j] = src[off + 2 * j];
+            dst[oddOff + j] = src[off + 2 * j + 1];
+        }
+        if (2 * j < n) {
+            dst[evenOff + j] = src[off + 2 * j];
+        }
+    }
+
+    /**
      * Softmax over {@code c} channel planes of {@code plane} floats from {@code base}, for positions
      * {@code i0 <= i < i1}: {@code y[base + ch*plane + i] = exp(x - max) / sum(exp(x - max))}.
      */

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -687,6 +688,30 @@ final class PanamaKernels extends Kernels {
         FloatVector e = expNonPositive(v.abs().neg());
         FloatVector q = FloatVector.broadcast(S, 1f).div(e.add(1f));
         return q.blend(e.mul(q), v.lt(0f));
+    }
+
+    /** Lanes {@code 0, 2, 4, ...} of two consecutive vectors (indices from {@code VL} on select from the second). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+
+    /** Lanes {@code 1, 3, 5, ...} of two consecutive vectors. */
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+
+    /**
+     * Two vectors in, one vector of even and one of odd lanes out (two-vector {@code rearrange}: a permute of two
+     * registers on AVX-512), instead of the scalar strided loop that C2 does not vectorize.
+     */
+    @Override
+    void deinterleave(float[] src, int off, int n, float[] dst, int evenOff, int oddOff) {
+        int j = 0;
+        for (; 2 * (j + VL) <= n; j += VL) {
+            FloatVector a = FloatVector.fromArray(S, src, off + 2 * j);
+            FloatVector b = FloatVector.fromArray(S, src, off + 2 * j + VL);
+            a.rearrange(EVEN, b).intoArray(dst, evenOff + j);
+            a.rearrange(ODD, b).intoArray(dst, oddOff + j);
+        }
+        if (2 * j < n) {
+            super.deinterleave(src, off + 2 * j, n - 2 * j, dst, evenOff + j, oddOff + j);
+        }
     }
 
     @Override

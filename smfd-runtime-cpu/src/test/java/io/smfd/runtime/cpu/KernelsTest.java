@@ -128,6 +128,70 @@ class KernelsTest {
     }
 
     /**
+     * Stride-2 convolutions with asymmetric, odd and even pads (the phase planes {@code Conv} fills by splitting
+     * rows by parity) against a naive reference, on odd and even sizes around the vector width; and
+     * {@link Kernels#deinterleave} itself against the scalar loop on every length from 0 to 99.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void stride2MatchesNaiveWithAsymmetricPads(Kernels k, int threads) {
+        Random r = new Random(77 + threads);
+        int[][] pads = {{0, 0, 1, 1}, {1, 0, 0, 1}, {0, 1, 1, 0}, {2, 3, 1, 0}, {3, 2, 0, 3}, {1, 1, 1, 1}};
+        int[][] sizes = {{5, 7}, {9, 32}, {12, 37}, {7, 70}, {6, 71}};
+        int kk = 3;
+        for (int[] pd : pads) {
+            for (int[] hw : sizes) {
+                int pt = pd[0], pl = pd[1], pb = pd[2], pr = pd[3], h = hw[0], w = hw[1];
+                int ic = 1 + r.nextInt(5);
+                int oc = 1 + r.nextInt(10);
+                float[] wts = rnd(r, oc * ic * kk * kk);
+                float[] bias = rnd(r, oc);
+                float[] x = rnd(r, ic * h * w);
+                Conv conv = new Conv("conv", 0, 1, oc, ic, kk, kk, 2, pt, pl, pb, pr, wts, bias);
+                int ho = (h + pt + pb - kk) / 2 + 1;
+                int wo = (w + pl + pr - kk) / 2 + 1;
+                float[] got = runOp(conv, k, threads, new float[][] {x}, new int[][] {{1, ic, h, w}});
+                float[] want = new float[oc * ho * wo];
+                for (int o = 0; o < oc; o++) {
+                    for (int y = 0; y < ho; y++) {
+                        for (int xx = 0; xx < wo; xx++) {
+                            double acc = bias[o];
+                            for (int c = 0; c < ic; c++) {
+                                for (int ky = 0; ky < kk; ky++) {
+                                    for (int kx = 0; kx < kk; kx++) {
+                                        int iy = y * 2 + ky - pt;
+                                        int ix = xx * 2 + kx - pl;
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                            acc += (double) wts[((o * ic + c) * kk + ky) * kk + kx]
+                                                    * x[(c * h + iy) * w + ix];
+                                        }
+                                    }
+                                }
+                            }
+                            want[(o * ho + y) * wo + xx] = Kernels.activate((float) acc, Kernels.ACT_NONE, 0, 0);
+                        }
+                    }
+                }
+                assertClose(want, got, 2e-5, "stride-2 conv pads " + java.util.Arrays.toString(pd) + " " + h + "x"
+                        + w + " (" + k.description() + ")");
+            }
+        }
+        for (int n = 0; n < 100; n++) {
+            float[] src = rnd(r, n + 5);
+            float[] want = new float[2 * n + 20];
+            float[] got = new float[2 * n + 20];
+            java.util.Arrays.fill(want, 9f);
+            java.util.Arrays.fill(got, 9f);
+            ScalarKernels.INSTANCE.deinterleave(src, 3, n, want, 1, n / 2 + 9);
+            k.deinterleave(src, 3, n, got, 1, n / 2 + 9);
+            assertClose(want, got, 0, "deinterleave n=" + n + " (" + k.description() + ")");
+            for (int j = 0; j < n; j++) {
+                assertThat(want[j % 2 == 0 ? 1 + j / 2 : n / 2 + 9 + j / 2]).isEqualTo(src[3 + j]);
+            }
+        }
+    }
+
+    /**
      * The vector conv tiles (8 output channels x 2 vectors, the unrolled 9-tap and the 1x1 variants, 4-channel
      * masked tails) against the scalar kernels on sizes that are not multiples of the tile: output channels not a
      * multiple of 8 or 16, widths not a multiple of 16, stride 2, padding, every activation, residual add, wide
