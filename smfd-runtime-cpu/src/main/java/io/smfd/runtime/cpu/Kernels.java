@@ -93,6 +93,17 @@ abstract class Kernels {
     }
 
     /**
+     * Interleaves two rows (DepthToSpace with block size 2): {@code dst[dstOff + 2*i] = a[aOff + i]} and
+     * {@code dst[dstOff + 2*i + 1] = b[bOff + i]} for {@code i < n}. The destination must not overlap the sources.
+     */
+    void interleave(float[] a, int aOff, float[] b, int bOff, int n, float[] dst, int dstOff) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + 2 * i] = a[aOff + i];
+            dst[dstOff + 2 * i + 1] = b[bOff + i];
+        }
+    }
+
+    /**
      * Softmax over {@code c} channel planes of {@code plane} floats from {@code base}, for positions
      * {@code i0 <= i < i1}: {@code y[base + ch*plane + i] = exp(x - max) / sum(exp(x - max))}.
      */

@@ -472,6 +472,17 @@ final class Ops {
             ex.par.forEach(so[0] * co, pl -> {
                 int n = pl / co;
                 int c = pl % co;
+                if (b == 2) { // each output row once, contiguously: the two input rows of its phase interleaved
+                    int dst = pl * so[2] * wo;
+                    for (int i = 0; i < 2; i++) {
+                        int s0 = (n * si[1] + (crd ? c * 4 + i * 2 : (i * 2) * co + c)) * h * w;
+                        int s1 = (n * si[1] + (crd ? c * 4 + i * 2 + 1 : (i * 2 + 1) * co + c)) * h * w;
+                        for (int yy = 0; yy < h; yy++) {
+                            ex.k.interleave(x, s0 + yy * w, x, s1 + yy * w, w, y, dst + (yy * 2 + i) * wo);
+                        }
+                    }
+                    return;
+                }
                 for (int i = 0; i < b; i++) {
                     for (int j = 0; j < b; j++) {
                         int cin = crd ? c * b * b + i * b + j : (i * b + j) * co + c;

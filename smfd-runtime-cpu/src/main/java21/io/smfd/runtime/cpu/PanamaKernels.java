@@ -714,6 +714,27 @@ final class PanamaKernels extends Kernels {
         }
     }
 
+    /** Lanes {@code a0, b0, a1, b1, ...} of the first halves of two vectors {@code a}, {@code b}. */
+    private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(S, i -> (i & 1) * VL + (i >> 1));
+
+    /** Lanes {@code a(VL/2), b(VL/2), ...} of the second halves. */
+    private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromOp(S, i -> (i & 1) * VL + VL / 2 + (i >> 1));
+
+    /** Two vectors in, two interleaved vectors out (two-vector {@code rearrange}), full output rows stored contiguously. */
+    @Override
+    void interleave(float[] a, int aOff, float[] b, int bOff, int n, float[] dst, int dstOff) {
+        int i = 0;
+        for (; i + VL <= n; i += VL) {
+            FloatVector va = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector vb = FloatVector.fromArray(S, b, bOff + i);
+            va.rearrange(ZIP_LO, vb).intoArray(dst, dstOff + 2 * i);
+            va.rearrange(ZIP_HI, vb).intoArray(dst, dstOff + 2 * i + VL);
+        }
+        if (i < n) {
+            super.interleave(a, aOff + i, b, bOff + i, n - i, dst, dstOff + 2 * i);
+        }
+    }
+
     @Override
     void softmax(float[] x, float[] y, int base, int c, int plane, int i0, int i1) {
         int i = i0;

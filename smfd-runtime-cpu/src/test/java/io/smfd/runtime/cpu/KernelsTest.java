@@ -192,6 +192,54 @@ class KernelsTest {
     }
 
     /**
+     * DepthToSpace with block size 2 (rows written by {@link Kernels#interleave}) against a naive reference on odd
+     * widths around the vector width, CRD and DCR; and {@code interleave} itself against the scalar loop on every
+     * length from 0 to 99.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void depthToSpaceInterleaveMatchesNaive(Kernels k, int threads) {
+        Random r = new Random(99 + threads);
+        for (int[] sh : new int[][] {{1, 3, 5, 37}, {2, 2, 3, 16}, {1, 5, 4, 33}, {1, 1, 1, 1}, {1, 2, 7, 70}}) {
+            int n = sh[0], c = sh[1], h = sh[2], w = sh[3];
+            float[] d = rnd(r, n * 4 * c * h * w);
+            for (boolean crd : new boolean[] {true, false}) {
+                float[] got = runOp(new Ops.DepthToSpace("d", new int[] {0}, 1, 2, crd), k, threads,
+                        new float[][] {d}, new int[][] {{n, 4 * c, h, w}});
+                float[] want = new float[d.length];
+                for (int bb = 0; bb < n; bb++) {
+                    for (int cc = 0; cc < c; cc++) {
+                        for (int yy = 0; yy < 2 * h; yy++) {
+                            for (int xx = 0; xx < 2 * w; xx++) {
+                                int cin = crd ? cc * 4 + (yy % 2) * 2 + xx % 2 : ((yy % 2) * 2 + xx % 2) * c + cc;
+                                want[((bb * c + cc) * 2 * h + yy) * 2 * w + xx] =
+                                        d[((bb * 4 * c + cin) * h + yy / 2) * w + xx / 2];
+                            }
+                        }
+                    }
+                }
+                assertClose(want, got, 0, "depthToSpace " + java.util.Arrays.toString(sh) + " crd=" + crd + " ("
+                        + k.description() + ")");
+            }
+        }
+        for (int n = 0; n < 100; n++) {
+            float[] a = rnd(r, n + 3);
+            float[] b = rnd(r, n + 5);
+            float[] want = new float[2 * n + 9];
+            float[] got = new float[2 * n + 9];
+            java.util.Arrays.fill(want, 9f);
+            java.util.Arrays.fill(got, 9f);
+            ScalarKernels.INSTANCE.interleave(a, 2, b, 4, n, want, 3);
+            k.interleave(a, 2, b, 4, n, got, 3);
+            assertClose(want, got, 0, "interleave n=" + n + " (" + k.description() + ")");
+            for (int i = 0; i < n; i++) {
+                assertThat(want[3 + 2 * i]).isEqualTo(a[2 + i]);
+                assertThat(want[4 + 2 * i]).isEqualTo(b[4 + i]);
+            }
+        }
+    }
+
+    /**
      * The vector conv tiles (8 output channels x 2 vectors, the unrolled 9-tap and the 1x1 variants, 4-channel
      * masked tails) against the scalar kernels on sizes that are not multiples of the tile: output channels not a
      * multiple of 8 or 16, widths not a multiple of 16, stride 2, padding, every activation, residual add, wide
