@@ -42,6 +42,8 @@ final class Conv extends Op {
     final float[] wPacked;
     final float[] bias;
     final float[] weights; // original [OC, IC, KH, KW], kept for tests
+    /** {@link Winograd#transformWeights} where {@link Winograd#applies}, else null. */
+    final float[] wWinograd;
     boolean hasResidual;
     int act = Kernels.ACT_NONE;
     float lo = Float.NEGATIVE_INFINITY;
@@ -64,6 +66,8 @@ final class Conv extends Op {
         this.weights = weights;
         this.bias = bias;
         this.wPacked = pack(weights, oc, ic, taps);
+        this.wWinograd = Winograd.applies(kh, kw, s, pt, pl, pb, pr, ic, oc) ? Winograd.transformWeights(weights, oc, ic)
+                : null;
     }
 
     static float[] pack(float[] w, int oc, int ic, int taps) {
@@ -171,7 +175,8 @@ final class Conv extends Op {
         }
         int[] x = shapes[inputs[0]];
         Geo g = geo(x[2], x[3]);
-        return (long) ic * g.icStride;
+        long direct = (long) ic * g.icStride;
+        return wWinograd == null ? direct : Math.max(direct, Winograd.preparedFloats(ic, g.ho, g.wo));
     }
 
     @Override
@@ -187,6 +192,10 @@ final class Conv extends Op {
         float[] in = ex.buf[inputs[0]];
         float[] out = ex.buf[output];
         float[] res = hasResidual ? ex.buf[inputs[1]] : null;
+        if (wWinograd != null && ex.k.winograd()) {
+            Winograd.run(this, wWinograd, ex, si[0], g, in, out, res, ex.scratch);
+            return;
+        }
         int threads = ex.par.threads();
         int chunks = threads == 1 ? 1 : Math.max(1, (8 * threads + blocks - 1) / blocks);
         int step = ex.k.tilePositions();

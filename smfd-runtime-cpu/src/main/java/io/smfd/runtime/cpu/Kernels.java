@@ -21,6 +21,9 @@ abstract class Kernels {
      */
     static final int OC_BLOCK = 8;
 
+    /** Floats past the end of each row that the Winograd transforms' vector twins may touch (64-byte vectors). */
+    static final int WG_SLACK = 16;
+
     static final int ACT_NONE = 0;
     static final int ACT_RELU = 1;
     static final int ACT_SIGMOID = 2;
@@ -73,6 +76,134 @@ abstract class Kernels {
         for (int o = 0; o < nOut; o++) {
             int d = outOff + o * outStride + p0;
             epilogue(tile, o * len, out, d, len, bias[biasOff + o], res, d, act, lo, hi);
+        }
+    }
+
+    /**
+     * Whether {@link Winograd} is used for the convolutions it applies to (measured faster than the direct
+     * convolution with these kernels); false here.
+     */
+    boolean winograd() {
+        return false;
+    }
+
+    /**
+     * Matrix product for one block of {@link #OC_BLOCK} output channels (the 1x1 form of {@link #conv} with an
+     * offset destination): {@code dst[dOff + o*dStride + p] = sum_c w[wOff + c*OC_BLOCK + o] * in[inBase + c*icStride + p]}
+     * for {@code o < OC_BLOCK}, {@code p < n}.
+     */
+    void gemm(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff, int dStride,
+              int n) {
+        gemmRange(in, inBase, icStride, ic, w, wOff, dst, dOff, dStride, 0, n);
+    }
+
+    /** {@link #gemm} for positions {@code p0 <= p < p1} only, plain loops. */
+    static void gemmRange(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff,
+                          int dStride, int p0, int p1) {
+        for (int o = 0; o < OC_BLOCK; o++) {
+            int d = dOff + o * dStride;
+            java.util.Arrays.fill(dst, d + p0, d + p1, 0f);
+            for (int c = 0; c < ic; c++) {
+                float wv = w[wOff + c * OC_BLOCK + o];
+                int s = inBase + c * icStride;
+                for (int p = p0; p < p1; p++) {
+                    dst[d + p] += wv * in[s + p];
+                }
+            }
+        }
+    }
+
+    /**
+     * Winograd F(2x2,3x3) input transform {@code V = B^T d B} of {@code n} tiles. Row {@code r < 4} of tile
+     * {@code t}'s 4x4 patch is {@code (e[r], o[r], e[r]+1, o[r]+1)} read at {@code + t}, with
+     * {@code e[r] = x[eOff + r*rs]}, {@code o[r] = x[oOff + r*rs]} (even and odd padded columns, {@code n + 1}
+     * each); the rows are combined first into {@code tmp[tOff ...]} ({@code 8 * (n + 1)} floats), then the
+     * columns. Writes {@code v[vOff + xi*xiStride + t]}, {@code xi = 4*i + j} for element {@code (i, j)} of
+     * {@code V}. Vector twins may also read and write up to {@link #WG_SLACK} floats past the end of every row
+     * they touch (the caller leaves that room; what they write there is not meaningful).
+     */
+    void wgInput(float[] x, int eOff, int oOff, int rs, int n, float[] tmp, int tOff, float[] v, int vOff,
+                 int xiStride) {
+        int ts = n + 1;
+        wgInputRows(x, eOff, rs, ts, tmp, tOff, ts);
+        wgInputRows(x, oOff, rs, ts, tmp, tOff + 4 * ts, ts);
+        for (int i = 0; i < 4; i++) {
+            wgInputCols(tmp, tOff + i * ts, tOff + (4 + i) * ts, n, v, vOff + 4 * i * xiStride, xiStride);
+        }
+    }
+
+    /**
+     * {@code B^T} down 4 rows of {@code n} floats at {@code x[off + r*rs]}: (r0-r2, r1+r2, r2-r1, r1-r3) to
+     * {@code d[dOff + r*ds]}.
+     */
+    void wgInputRows(float[] x, int off, int rs, int n, float[] d, int dOff, int ds) {
+        for (int t = 0; t < n; t++) {
+            int i = off + t;
+            float r0 = x[i];
+            float r1 = x[i + rs];
+            float r2 = x[i + 2 * rs];
+            float r3 = x[i + 3 * rs];
+            int j = dOff + t;
+            d[j] = r0 - r2;
+            d[j + ds] = r1 + r2;
+            d[j + 2 * ds] = r2 - r1;
+            d[j + 3 * ds] = r1 - r3;
+        }
+    }
+
+    /** {@code B} along one row {@code (e[t], o[t], e[t+1], o[t+1])} of {@code n} tiles, to 4 rows of {@code v}. */
+    void wgInputCols(float[] x, int e, int o, int n, float[] v, int vOff, int stride) {
+        for (int t = 0; t < n; t++) {
+            float a0 = x[e + t];
+            float a1 = x[o + t];
+            float a2 = x[e + t + 1];
+            float a3 = x[o + t + 1];
+            v[vOff + t] = a0 - a2;
+            v[vOff + stride + t] = a1 + a2;
+            v[vOff + 2 * stride + t] = a2 - a1;
+            v[vOff + 3 * stride + t] = a1 - a3;
+        }
+    }
+
+    /**
+     * Winograd F(2x2,3x3) output transform {@code Y = A^T m A} of {@code n} tiles of one output channel:
+     * {@code m[mOff + xi*mStride + t]} in (overwritten: the rows are combined in place first),
+     * {@code y[yOff + k*yStride + t]} out for the outputs {@code k = 0..3} = (0,0), (0,1), (1,0), (1,1) of tile
+     * {@code t}. Vector twins may read and write up to {@link #WG_SLACK} floats past the end of every row, as
+     * {@link #wgInput}.
+     */
+    void wgOutput(float[] m, int mOff, int mStride, int n, float[] y, int yOff, int yStride) {
+        for (int i = 0; i < 4; i++) {
+            wgOutputRow(m, mOff + 4 * i * mStride, mStride, n);
+        }
+        for (int j = 0; j < 2; j++) {
+            wgOutputCol(m, mOff + j * mStride, 4 * mStride, n, y, yOff + j * yStride, 2 * yStride);
+        }
+    }
+
+    /** {@code A^T} along a row of 4 at {@code off + j*stride}: (m0+m1+m2, m1-m2-m3) to the first two, in place. */
+    void wgOutputRow(float[] m, int off, int stride, int n) {
+        for (int t = 0; t < n; t++) {
+            int i = off + t;
+            float m0 = m[i];
+            float m1 = m[i + stride];
+            float m2 = m[i + 2 * stride];
+            float m3 = m[i + 3 * stride];
+            m[i] = m0 + m1 + m2;
+            m[i + stride] = m1 - m2 - m3;
+        }
+    }
+
+    /** {@code A^T} down a column of 4 at {@code off + i*stride}: (s0+s1+s2, s1-s2-s3) to {@code y} and {@code y + yStride}. */
+    void wgOutputCol(float[] m, int off, int stride, int n, float[] y, int yOff, int yStride) {
+        for (int t = 0; t < n; t++) {
+            int i = off + t;
+            float s0 = m[i];
+            float s1 = m[i + stride];
+            float s2 = m[i + 2 * stride];
+            float s3 = m[i + 3 * stride];
+            y[yOff + t] = s0 + s1 + s2;
+            y[yOff + yStride + t] = s1 - s2 - s3;
         }
     }
 

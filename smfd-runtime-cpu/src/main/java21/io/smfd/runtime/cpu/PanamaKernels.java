@@ -93,6 +93,138 @@ final class PanamaKernels extends Kernels {
         }
     }
 
+    /** Winograd where the products run on the 8 x 2 tile (512-bit vectors): only measured there (issue 16 round 4). */
+    @Override
+    boolean winograd() {
+        return WIDE;
+    }
+
+    @Override
+    void gemm(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff, int dStride,
+              int n) {
+        int full = n / TP * TP;
+        if (WIDE) {
+            acc8x2d(in, inBase, icStride, ic, w, wOff, 0, full, dst, dOff, dStride);
+        } else {
+            acc4x2(in, inBase, icStride, ic, TAP0, 1, w, wOff, 0, full, dst, dOff, dStride);
+            acc4x2(in, inBase, icStride, ic, TAP0, 1, w, wOff + 4, 0, full, dst, dOff + 4 * dStride, dStride);
+        }
+        if (full < n) {
+            gemmRange(in, inBase, icStride, ic, w, wOff, dst, dOff, dStride, full, n);
+        }
+    }
+
+    private static final int[] TAP0 = {0};
+
+    /**
+     * One pass per vector of tiles (16 loads, 16 stores): through {@code wgInputRows} and {@code wgInputCols} the
+     * combined rows would go through memory. Same operations in the same order as the scalar twin. The last
+     * vector is a whole one (masked forms of these methods never reached C2 in the network: C1 bailed out on them,
+     * and they ran unintrinsified, 10x slower), so up to {@code VL - 1} floats past the {@code n} of each row are
+     * read and written, as the contract allows.
+     */
+    @Override
+    void wgInput(float[] x, int eOff, int oOff, int rs, int n, float[] tmp, int tOff, float[] v, int vOff,
+                 int xiStride) {
+        for (int t = 0; t < n; t += VL) {
+            wgInputVector(x, eOff, oOff, rs, t, v, vOff, xiStride);
+        }
+    }
+
+    private static void wgInputVector(float[] x, int eOff, int oOff, int rs, int t, float[] v, int vOff,
+                                      int xiStride) {
+        FloatVector d00 = FloatVector.fromArray(S, x, eOff + 0 * rs + t);
+        FloatVector d01 = FloatVector.fromArray(S, x, oOff + 0 * rs + t);
+        FloatVector d02 = FloatVector.fromArray(S, x, eOff + 0 * rs + t + 1);
+        FloatVector d03 = FloatVector.fromArray(S, x, oOff + 0 * rs + t + 1);
+        FloatVector d10 = FloatVector.fromArray(S, x, eOff + 1 * rs + t);
+        FloatVector d11 = FloatVector.fromArray(S, x, oOff + 1 * rs + t);
+        FloatVector d12 = FloatVector.fromArray(S, x, eOff + 1 * rs + t + 1);
+        FloatVector d13 = FloatVector.fromArray(S, x, oOff + 1 * rs + t + 1);
+        FloatVector d20 = FloatVector.fromArray(S, x, eOff + 2 * rs + t);
+        FloatVector d21 = FloatVector.fromArray(S, x, oOff + 2 * rs + t);
+        FloatVector d22 = FloatVector.fromArray(S, x, eOff + 2 * rs + t + 1);
+        FloatVector d23 = FloatVector.fromArray(S, x, oOff + 2 * rs + t + 1);
+        FloatVector d30 = FloatVector.fromArray(S, x, eOff + 3 * rs + t);
+        FloatVector d31 = FloatVector.fromArray(S, x, oOff + 3 * rs + t);
+        FloatVector d32 = FloatVector.fromArray(S, x, eOff + 3 * rs + t + 1);
+        FloatVector d33 = FloatVector.fromArray(S, x, oOff + 3 * rs + t + 1);
+        FloatVector c00 = d00.sub(d20);
+        FloatVector c10 = d10.add(d20);
+        FloatVector c20 = d20.sub(d10);
+        FloatVector c30 = d10.sub(d30);
+        FloatVector c01 = d01.sub(d21);
+        FloatVector c11 = d11.add(d21);
+        FloatVector c21 = d21.sub(d11);
+        FloatVector c31 = d11.sub(d31);
+        FloatVector c02 = d02.sub(d22);
+        FloatVector c12 = d12.add(d22);
+        FloatVector c22 = d22.sub(d12);
+        FloatVector c32 = d12.sub(d32);
+        FloatVector c03 = d03.sub(d23);
+        FloatVector c13 = d13.add(d23);
+        FloatVector c23 = d23.sub(d13);
+        FloatVector c33 = d13.sub(d33);
+        int o = vOff + t;
+        c00.sub(c02).intoArray(v, o + 0 * xiStride);
+        c01.add(c02).intoArray(v, o + 1 * xiStride);
+        c02.sub(c01).intoArray(v, o + 2 * xiStride);
+        c01.sub(c03).intoArray(v, o + 3 * xiStride);
+        c10.sub(c12).intoArray(v, o + 4 * xiStride);
+        c11.add(c12).intoArray(v, o + 5 * xiStride);
+        c12.sub(c11).intoArray(v, o + 6 * xiStride);
+        c11.sub(c13).intoArray(v, o + 7 * xiStride);
+        c20.sub(c22).intoArray(v, o + 8 * xiStride);
+        c21.add(c22).intoArray(v, o + 9 * xiStride);
+        c22.sub(c21).intoArray(v, o + 10 * xiStride);
+        c21.sub(c23).intoArray(v, o + 11 * xiStride);
+        c30.sub(c32).intoArray(v, o + 12 * xiStride);
+        c31.add(c32).intoArray(v, o + 13 * xiStride);
+        c32.sub(c31).intoArray(v, o + 14 * xiStride);
+        c31.sub(c33).intoArray(v, o + 15 * xiStride);
+    }
+
+    /** One pass per vector of tiles (16 loads, 4 stores), whole vectors as {@link #wgInput}; same operations as the scalar twin. */
+    @Override
+    void wgOutput(float[] m, int mOff, int mStride, int n, float[] y, int yOff, int yStride) {
+        for (int t = 0; t < n; t += VL) {
+            wgOutputVector(m, mOff, mStride, t, y, yOff, yStride);
+        }
+    }
+
+    private static void wgOutputVector(float[] mm, int mOff, int mStride, int t, float[] y, int yOff, int yStride) {
+        int b = mOff + t;
+        FloatVector m00 = FloatVector.fromArray(S, mm, b + 0 * mStride);
+        FloatVector m01 = FloatVector.fromArray(S, mm, b + 1 * mStride);
+        FloatVector m02 = FloatVector.fromArray(S, mm, b + 2 * mStride);
+        FloatVector m03 = FloatVector.fromArray(S, mm, b + 3 * mStride);
+        FloatVector s00 = m00.add(m01).add(m02);
+        FloatVector s01 = m01.sub(m02).sub(m03);
+        FloatVector m10 = FloatVector.fromArray(S, mm, b + 4 * mStride);
+        FloatVector m11 = FloatVector.fromArray(S, mm, b + 5 * mStride);
+        FloatVector m12 = FloatVector.fromArray(S, mm, b + 6 * mStride);
+        FloatVector m13 = FloatVector.fromArray(S, mm, b + 7 * mStride);
+        FloatVector s10 = m10.add(m11).add(m12);
+        FloatVector s11 = m11.sub(m12).sub(m13);
+        FloatVector m20 = FloatVector.fromArray(S, mm, b + 8 * mStride);
+        FloatVector m21 = FloatVector.fromArray(S, mm, b + 9 * mStride);
+        FloatVector m22 = FloatVector.fromArray(S, mm, b + 10 * mStride);
+        FloatVector m23 = FloatVector.fromArray(S, mm, b + 11 * mStride);
+        FloatVector s20 = m20.add(m21).add(m22);
+        FloatVector s21 = m21.sub(m22).sub(m23);
+        FloatVector m30 = FloatVector.fromArray(S, mm, b + 12 * mStride);
+        FloatVector m31 = FloatVector.fromArray(S, mm, b + 13 * mStride);
+        FloatVector m32 = FloatVector.fromArray(S, mm, b + 14 * mStride);
+        FloatVector m33 = FloatVector.fromArray(S, mm, b + 15 * mStride);
+        FloatVector s30 = m30.add(m31).add(m32);
+        FloatVector s31 = m31.sub(m32).sub(m33);
+        int o = yOff + t;
+        s00.add(s10).add(s20).intoArray(y, o);
+        s01.add(s11).add(s21).intoArray(y, o + yStride);
+        s10.sub(s20).sub(s30).intoArray(y, o + 2 * yStride);
+        s11.sub(s21).sub(s31).intoArray(y, o + 3 * yStride);
+    }
+
     // convFused: the inherited form (conv into the tile, then the vector epilogue row by row) -- the register
     // tiles are called once per chunk instead of once per tile, and the epilogue reads an L1-resident tile.
 

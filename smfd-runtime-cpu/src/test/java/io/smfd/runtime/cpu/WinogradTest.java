@@ -1,0 +1,152 @@
+package io.smfd.runtime.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Winograd} against a naive double-precision 3x3 convolution (odd and even sizes down to 1x1, every pad
+ * combination of 0 and 1, channel counts off the vector and block widths, residual and every activation, batch 1
+ * and 2), with the scalar and vector kernels and 1 and 3 threads; and the vector twins of its kernel ops
+ * ({@link Kernels#wgInput}, {@link Kernels#wgOutput}, {@link Kernels#gemm}) against the scalar ones on odd lengths.
+ */
+class WinogradTest {
+
+    static java.util.stream.Stream<Object[]> kernels() {
+        return KernelsTest.kernels();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void matchesNaive(Kernels k, int threads) {
+        Random r = new Random(7 + threads);
+        int[][] sizes = {{1, 1}, {2, 3}, {3, 2}, {5, 7}, {8, 8}, {9, 33}, {17, 40}, {4, 70}, {33, 65}};
+        for (int trial = 0; trial < 36; trial++) {
+            int[] hw = sizes[trial % sizes.length];
+            int h = hw[0];
+            int w = hw[1];
+            int pt = (trial >> 1) & 1;
+            int pl = trial & 1;
+            int pb = (trial >> 2) & 1;
+            int pr = trial % 3 == 0 ? 1 : pl;
+            if (h + pt + pb < 3 || w + pl + pr < 3) {
+                pt = pl = pb = pr = 1;
+            }
+            int n = 1 + (trial & 1);
+            int ic = 1 + r.nextInt(trial % 4 == 0 ? 40 : 13);
+            int oc = 1 + r.nextInt(trial % 5 == 0 ? 30 : 11);
+            int act = trial % 4;
+            boolean residual = trial % 3 != 1;
+            float[] wts = KernelsTest.rnd(r, oc * ic * 9);
+            float[] bias = KernelsTest.rnd(r, oc);
+            float[] x = KernelsTest.rnd(r, n * ic * h * w);
+            Conv conv = new Conv("conv", 0, 1, oc, ic, 3, 3, 1, pt, pl, pb, pr, wts, bias);
+            assertThat(Winograd.geometry(3, 3, 1, pt, pl, pb, pr)).isTrue();
+            assertThat(conv.wWinograd != null).isEqualTo(ic >= Winograd.MIN_IC && oc >= Winograd.MIN_OC);
+            int ho = h + pt + pb - 2;
+            int wo = w + pl + pr - 2;
+            float[] res = KernelsTest.rnd(r, n * oc * ho * wo);
+            float lo = -0.3f;
+            float hi = 0.6f;
+            float[][] ins;
+            int[][] shapes;
+            if (residual) {
+                conv.fuseResidual(1, 2);
+                ins = new float[][] {x, res};
+                shapes = new int[][] {{n, ic, h, w}, {n, oc, ho, wo}};
+            } else {
+                ins = new float[][] {x};
+                shapes = new int[][] {{n, ic, h, w}};
+            }
+            conv.fuseActivation(act, lo, hi, conv.output);
+            int outId = ins.length;
+            int[][] all = new int[outId + 1][];
+            System.arraycopy(shapes, 0, all, 0, shapes.length);
+            all[outId] = conv.shape(shapes.clone());
+            float[][] buf = new float[outId + 1][];
+            System.arraycopy(ins, 0, buf, 0, ins.length);
+            buf[outId] = new float[n * oc * ho * wo];
+            try (Parallel par = new Parallel(threads)) {
+                float[] scratch = new float[(int) Math.max(conv.scratchFloats(all),
+                        Winograd.preparedFloats(ic, ho, wo))];
+                Exec ex = new Exec(buf, all, k, par, scratch);
+                Winograd.run(conv, Winograd.transformWeights(wts, oc, ic), ex, n, conv.geo(h, w), x, buf[outId], residual ? res : null, scratch);
+            }
+            float[] want = new float[n * oc * ho * wo];
+            for (int b = 0; b < n; b++) {
+                for (int o = 0; o < oc; o++) {
+                    for (int y = 0; y < ho; y++) {
+                        for (int xx = 0; xx < wo; xx++) {
+                            double acc = bias[o];
+                            for (int c = 0; c < ic; c++) {
+                                for (int ky = 0; ky < 3; ky++) {
+                                    for (int kx = 0; kx < 3; kx++) {
+                                        int iy = y + ky - pt;
+                                        int ix = xx + kx - pl;
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                            acc += (double) wts[((o * ic + c) * 3 + ky) * 3 + kx]
+                                                    * x[((b * ic + c) * h + iy) * w + ix];
+                                        }
+                                    }
+                                }
+                            }
+                            int idx = ((b * oc + o) * ho + y) * wo + xx;
+                            if (residual) {
+                                acc += res[idx];
+                            }
+                            want[idx] = Kernels.activate((float) acc, act, lo, hi);
+                        }
+                    }
+                }
+            }
+            // 1e-5 of the sum of |terms| (the scale of the rounding), at least 1e-5 relative to the result
+            KernelsTest.assertClose(want, buf[outId], 1e-5 * Math.max(1, Math.sqrt(ic * 9) / 2),
+                    "winograd n=" + n + " ic=" + ic + " oc=" + oc + " " + h + "x" + w + " pads=" + pt + pl + pb + pr
+                            + " act=" + act + " res=" + residual + " (" + k.description() + ", " + threads + " threads)");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void opsMatchScalar(Kernels k, int threads) {
+        Random r = new Random(11);
+        Kernels s = ScalarKernels.INSTANCE;
+        int slack = Kernels.WG_SLACK;
+        for (int n = 0; n < 80; n += 1 + n / 8) {
+            int rs = n + 3;
+            int xs = n + slack + 1; // row strides leave the room the vector twins may write into
+            float[] eo = KernelsTest.rnd(r, 8 * rs + 2 + slack);
+            float[] v1 = new float[16 * xs + 3];
+            float[] v2 = v1.clone();
+            s.wgInput(eo, 1, 1 + 4 * rs, rs, n, new float[8 * (n + 1) + 2], 2, v1, 3, xs);
+            k.wgInput(eo, 1, 1 + 4 * rs, rs, n, new float[8 * (n + 1) + 2], 2, v2, 3, xs);
+            for (int xi = 0; xi < 16; xi++) {
+                for (int t = 0; t < n; t++) {
+                    assertThat(v2[3 + xi * xs + t]).as("wgInput n=" + n + " xi=" + xi + " t=" + t)
+                            .isEqualTo(v1[3 + xi * xs + t]);
+                }
+            }
+            float[] m = KernelsTest.rnd(r, 16 * xs + 1);
+            float[] y1 = new float[4 * xs + 2];
+            float[] y2 = y1.clone();
+            s.wgOutput(m.clone(), 1, xs, n, y1, 2, xs);
+            k.wgOutput(m.clone(), 1, xs, n, y2, 2, xs);
+            for (int q = 0; q < 4; q++) {
+                for (int t = 0; t < n; t++) {
+                    assertThat(y2[2 + q * xs + t]).as("wgOutput n=" + n + " k=" + q + " t=" + t)
+                            .isEqualTo(y1[2 + q * xs + t]);
+                }
+            }
+            int ic = 1 + n % 13;
+            float[] in = KernelsTest.rnd(r, ic * (n + 4) + 2);
+            float[] wts = KernelsTest.rnd(r, ic * Kernels.OC_BLOCK + 5);
+            float[] g1 = new float[Kernels.OC_BLOCK * (n + 1) + 7];
+            float[] g2 = g1.clone();
+            s.gemm(in, 2, n + 4, ic, wts, 5, g1, 7, n + 1, n);
+            k.gemm(in, 2, n + 4, ic, wts, 5, g2, 7, n + 1, n);
+            KernelsTest.assertClose(g1, g2, 1e-5, "gemm n=" + n + " ic=" + ic);
+        }
+    }
+}
