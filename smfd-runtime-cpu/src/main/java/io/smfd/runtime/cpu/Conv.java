@@ -219,13 +219,23 @@ final class Conv extends Op {
             if (direct()) {
                 // 1x1: every input vector is used once per output-channel block, so keep a small chunk of all
                 // input channels in L1 and run every output-channel block over it (epilogue in registers).
+                // A remainder shorter than a register tile joins the last chunk (its tail is then one overlapping
+                // whole tile, not a task of its own). Where that leaves fewer than 2 chunks per thread (small
+                // planes), the output-channel blocks are split among tasks as well.
                 int dLen = Math.max(step, DIRECT_CHUNK / step * step);
-                int dChunks = (g.wide + dLen - 1) / dLen;
-                ex.par.forEach(dChunks, chunk -> {
+                int dChunks = g.wide > dLen && g.wide % dLen != 0 && g.wide % dLen < step
+                        ? g.wide / dLen : (g.wide + dLen - 1) / dLen;
+                int groups = threads == 1 ? 1 : Math.min(blocks, Math.max(1, (2 * threads + dChunks - 1) / dChunks));
+                int perGroup = (blocks + groups - 1) / groups;
+                int nGroups = (blocks + perGroup - 1) / perGroup;
+                ex.par.forEach(dChunks * nGroups, task -> {
+                    int chunk = task / nGroups;
+                    int grp = task - chunk * nGroups;
                     int p0 = chunk * dLen;
-                    int p1 = Math.min(g.wide, p0 + dLen);
-                    float[] tile = tile(dLen);
-                    for (int b = 0; b < blocks; b++) {
+                    int p1 = chunk == dChunks - 1 ? g.wide : p0 + dLen;
+                    float[] tile = tile(p1 - p0);
+                    int bEnd = Math.min(blocks, (grp + 1) * perGroup);
+                    for (int b = grp * perGroup; b < bEnd; b++) {
                         ex.k.convFused(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * OC_BLOCK,
                                 Math.min(OC_BLOCK, oc - b * OC_BLOCK), out, outN + b * OC_BLOCK * outPlane, outPlane, bias, b * OC_BLOCK, res,
                                 act, lo, hi, p0, p1, tile);

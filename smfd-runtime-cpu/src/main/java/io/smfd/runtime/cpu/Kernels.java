@@ -116,33 +116,33 @@ abstract class Kernels {
     /**
      * Winograd F(2x2,3x3) input transform {@code V = B^T d B} of {@code n} tiles. Row {@code r < 4} of tile
      * {@code t}'s 4x4 patch is {@code (e[r], o[r], e[r]+1, o[r]+1)} read at {@code + t}, with
-     * {@code e[r] = x[eOff + r*rs]}, {@code o[r] = x[oOff + r*rs]} (even and odd padded columns, {@code n + 1}
-     * each); the rows are combined first into {@code tmp[tOff ...]} ({@code 8 * (n + 1)} floats), then the
-     * columns. Writes {@code v[vOff + xi*xiStride + t]}, {@code xi = 4*i + j} for element {@code (i, j)} of
-     * {@code V}. Vector twins may also read and write up to {@link #WG_SLACK} floats past the end of every row
-     * they touch (the caller leaves that room; what they write there is not meaningful).
+     * {@code e[r] = x[eOff + (r & 1)*rs1 + (r >> 1)*rs2]} and {@code o[r]} likewise from {@code oOff} (even and
+     * odd padded columns, {@code n + 1} each); the rows are combined first into {@code tmp[tOff ...]}
+     * ({@code 8 * (n + 1)} floats), then the columns. Writes {@code v[vOff + xi*xiStride + t]}, {@code xi = 4*i + j}
+     * for element {@code (i, j)} of {@code V}. Vector twins may also read and write up to {@link #WG_SLACK} floats
+     * past the end of every row they touch (the caller leaves that room; what they write there is not meaningful).
      */
-    void wgInput(float[] x, int eOff, int oOff, int rs, int n, float[] tmp, int tOff, float[] v, int vOff,
+    void wgInput(float[] x, int eOff, int oOff, int rs1, int rs2, int n, float[] tmp, int tOff, float[] v, int vOff,
                  int xiStride) {
         int ts = n + 1;
-        wgInputRows(x, eOff, rs, ts, tmp, tOff, ts);
-        wgInputRows(x, oOff, rs, ts, tmp, tOff + 4 * ts, ts);
+        wgInputRows(x, eOff, rs1, rs2, ts, tmp, tOff, ts);
+        wgInputRows(x, oOff, rs1, rs2, ts, tmp, tOff + 4 * ts, ts);
         for (int i = 0; i < 4; i++) {
             wgInputCols(tmp, tOff + i * ts, tOff + (4 + i) * ts, n, v, vOff + 4 * i * xiStride, xiStride);
         }
     }
 
     /**
-     * {@code B^T} down 4 rows of {@code n} floats at {@code x[off + r*rs]}: (r0-r2, r1+r2, r2-r1, r1-r3) to
-     * {@code d[dOff + r*ds]}.
+     * {@code B^T} down 4 rows of {@code n} floats at {@code x[off + (r & 1)*rs1 + (r >> 1)*rs2]}: (r0-r2, r1+r2,
+     * r2-r1, r1-r3) to {@code d[dOff + r*ds]}.
      */
-    void wgInputRows(float[] x, int off, int rs, int n, float[] d, int dOff, int ds) {
+    void wgInputRows(float[] x, int off, int rs1, int rs2, int n, float[] d, int dOff, int ds) {
         for (int t = 0; t < n; t++) {
             int i = off + t;
             float r0 = x[i];
-            float r1 = x[i + rs];
-            float r2 = x[i + 2 * rs];
-            float r3 = x[i + 3 * rs];
+            float r1 = x[i + rs1];
+            float r2 = x[i + rs2];
+            float r3 = x[i + rs1 + rs2];
             int j = dOff + t;
             d[j] = r0 - r2;
             d[j + ds] = r1 + r2;

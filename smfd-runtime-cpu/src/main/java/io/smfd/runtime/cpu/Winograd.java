@@ -13,11 +13,13 @@ import java.util.Arrays;
  * {@code [ic][OC_BLOCK]} matrix per block of output channels and per transformed position {@code xi < 16}, so
  * the 16 element-wise products summed over channels are 16 matrix products ({@link Kernels#gemm}, the 1x1
  * register tile). Per image, every input row is first split once by column parity into zero-padded even and odd
- * rows ({@link Kernels#deinterleave}; the shared scratch, in parallel over channels), so every column of a 4x4
- * patch is a contiguous read. The tiles (row-major over the tile grid) are then split into blocks of
- * {@link #tileBlock} tiles, one task each; per block, in a thread-local scratch that stays in L2:
+ * rows ({@link Kernels#deinterleave}; the shared scratch, in parallel over channels), even and odd padded rows in
+ * separate planes, so every column of a 4x4 patch is a contiguous read and, with one unused "virtual" tile per
+ * tile row, so are the same column of consecutive tile rows. The virtual tiles (row-major over the tile grid, one
+ * more per row) are then split into blocks of {@link #tileBlock} tiles, one task each; per block, in a
+ * thread-local scratch that stays in L2:
  * <ol>
- *   <li>input transform ({@link Kernels#wgInput}) of every channel, tile row segment by tile row segment, to
+ *   <li>input transform ({@link Kernels#wgInput}) of every channel, the block's tiles in one contiguous run, to
  *   {@code V[xi][c][t]};</li>
  *   <li>per block of 8 output channels, 16 products {@code M[xi][o][t] = sum_c U[xi][c][o] V[xi][c][t]};</li>
  *   <li>output transform ({@link Kernels#wgOutput}) to each tile's 4 outputs, rows interleaved
@@ -110,7 +112,7 @@ final class Winograd {
 
     /** Floats of shared scratch for an {@code ic x h x w} input: every channel's rows split by column parity. */
     static long preparedFloats(int ic, int ho, int wo) {
-        return (long) ic * rows(ho) * 2 * (tilesW(wo) + 1) + Kernels.WG_SLACK;
+        return (long) ic * rows(ho) * 2 * (tilesW(wo) + 1) + 2 * Kernels.WG_SLACK;
     }
 
     private static int tilesW(int wo) {
@@ -132,19 +134,21 @@ final class Winograd {
         int ic = conv.ic;
         int oc = conv.oc;
         int tilesW = tilesW(g.wo);
-        int tiles = tilesW * ((g.ho + 1) / 2);
+        int len = tilesW + 1;
+        int tiles = len * ((g.ho + 1) / 2); // virtual tiles: tilesW real ones and one not used per tile row
         int tb = tileBlock(ic);
         int blocks = (tiles + tb - 1) / tb;
-        int len = tilesW + 1;
         int rows = rows(g.ho);
-        int chStride = rows * 2 * len;
+        int plane = rows / 2 * len; // one of the 4 planes of a channel: row parity x column parity
+        int chStride = 4 * plane;
         for (int n = 0; n < images; n++) {
             int inBase = n * ic * g.h * g.w;
             int outBase = n * oc * g.ho * g.wo;
             Parallel.Body split = c -> {
                 for (int rp = 0; rp < rows; rp++) {
-                    int e = c * chStride + rp * 2 * len;
-                    splitRow(ex.k, in, inBase + c * g.h * g.w, g, rp - conv.pt, -conv.pl, len, prepared, e, e + len);
+                    int e = c * chStride + (rp & 1) * 2 * plane + (rp >> 1) * len;
+                    splitRow(ex.k, in, inBase + c * g.h * g.w, g, rp - conv.pt, -conv.pl, len, prepared, e,
+                            e + plane);
                 }
             };
             if ((long) ic * chStride >= 32_768) {
@@ -156,19 +160,21 @@ final class Winograd {
             }
             ex.par.forEach(blocks, blk -> {
                 int t0 = blk * tb;
-                block(conv, u, ex.k, g, prepared, chStride, len, out, outBase, res, tilesW, t0, Math.min(tiles, t0 + tb),
-                        tb);
+                block(conv, u, ex.k, g, prepared, chStride, plane, len, out, outBase, res, tilesW, t0,
+                        Math.min(tiles, t0 + tb), tb);
             });
         }
     }
 
     /**
-     * Tiles {@code [t0, t1)} of one image (tile {@code t} at tile row {@code t / tilesW}), from its split rows:
-     * channel {@code c}, padded row {@code rp}, even columns at {@code x[c*chStride + rp*2*len]}, odd ones
-     * {@code len} floats after them.
+     * Virtual tiles {@code [t0, t1)} of one image (tile {@code t} at tile row {@code t / len}, column
+     * {@code t % len}; column {@code tilesW = len - 1} is computed but not used), from its split rows: channel
+     * {@code c}, padded row {@code rp}, even columns at {@code x[c*chStride + (rp & 1)*2*plane + (rp >> 1)*len]},
+     * odd ones {@code plane} floats after them. Virtual tile {@code t}'s 4 rows then start at
+     * {@code c*chStride + t + {0, 2*plane, len, 2*plane + len}}, so the block's tiles are one contiguous run.
      */
-    private static void block(Conv conv, float[] u, Kernels k, Conv.Geo g, float[] x, int chStride, int len, float[] out,
-                              int outBase, float[] res, int tilesW, int t0, int t1, int tb) {
+    private static void block(Conv conv, float[] u, Kernels k, Conv.Geo g, float[] x, int chStride, int plane,
+                              int len, float[] out, int outBase, float[] res, int tilesW, int t0, int t1, int tb) {
         int ic = conv.ic;
         int oc = conv.oc;
         int cnt = t1 - t0;
@@ -180,16 +186,10 @@ final class Winograd {
         int ys = tb + Kernels.WG_SLACK; // Y row stride
         int row0 = y0 + 4 * ys;
         float[] sc = scratch(row0 + 2 * tb);
-        // 1. input transform, channel by channel, tile row segment by segment
+        // 1. input transform, channel by channel, the whole block at once
         for (int c = 0; c < ic; c++) {
-            for (int t = t0; t < t1; ) {
-                int ty = t / tilesW;
-                int tx = t - ty * tilesW;
-                int seg = Math.min(t1, (ty + 1) * tilesW) - t;
-                int e = c * chStride + 2 * ty * 2 * len + tx;
-                k.wgInput(x, e, e + len, 2 * len, seg, sc, tmp0, sc, c * tb + (t - t0), vx);
-                t += seg;
-            }
+            int e = c * chStride + t0;
+            k.wgInput(x, e, e + plane, 2 * plane, len, cnt, sc, tmp0, sc, c * tb, vx);
         }
         // 2. products and 3. output transform, per block of output channels. The products run over whole register
         // tiles (tb is a multiple of them): the columns past cnt hold finite values of an earlier block (or zeros)
@@ -208,9 +208,13 @@ final class Winograd {
                 k.wgOutput(sc, m0 + o * tb, mx, cnt, sc, y0, ys);
                 int ob = outBase + ch * outPlane;
                 for (int t = t0; t < t1; ) {
-                    int ty = t / tilesW;
-                    int tx = t - ty * tilesW;
-                    int seg = Math.min(t1, (ty + 1) * tilesW) - t;
+                    int ty = t / len;
+                    int tx = t - ty * len;
+                    if (tx == tilesW) { // the virtual tile past the row
+                        t++;
+                        continue;
+                    }
+                    int seg = Math.min(t1, ty * len + tilesW) - t;
                     int x0 = 2 * tx;
                     int n = Math.min(2 * seg, g.wo - x0);
                     for (int dy = 0; dy < 2; dy++) {

@@ -66,16 +66,13 @@ final class PanamaKernels extends Kernels {
               float[] w, int wOff, float[] dst, int dstStride, int p0, int p1) {
         int full = p0 + (p1 - p0) / TP * TP;
         if (full > p0) { // raw sums straight into the tile, one call for all full register tiles
-            if (WIDE && taps == 1 && tapOff[0] == 0) {
-                acc8x2d(in, inBase, icStride, ic, w, wOff, p0, full, dst, 0, dstStride);
-            } else if (WIDE && FMA && taps == 9) {
-                acc8x2t9(in, inBase, icStride, ic, tapOff, w, wOff, p0, full, dst, 0, dstStride);
-            } else if (WIDE) {
-                acc8x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p0, full, dst, 0, dstStride);
-            } else {
-                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p0, full, dst, 0, dstStride);
-                acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff + 4, p0, full, dst, 4 * dstStride,
-                        dstStride);
+            tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p0, full, dst, 0, dstStride);
+            if (full < p1) {
+                // the tail as one more whole register tile ending at p1: it recomputes up to TP - 1 positions
+                // of the last one (same sums in the same order, so the same values) instead of the masked
+                // 4 x 1 tile below, which costs about as much as a whole tile for a few positions
+                tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p1 - TP, p1, dst, p1 - TP - p0, dstStride);
+                return;
             }
         }
         int p = full;
@@ -90,6 +87,22 @@ final class PanamaKernels extends Kernels {
                     }
                 }
             }
+        }
+    }
+
+    /** Full register tiles over positions {@code [p, pEnd)} ({@code pEnd - p} a multiple of TP), raw sums to {@code dst[dOff ...]}. */
+    private static void tiles(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w,
+                              int wOff, int p, int pEnd, float[] dst, int dOff, int dstStride) {
+        if (WIDE && taps == 1 && tapOff[0] == 0) {
+            acc8x2d(in, inBase, icStride, ic, w, wOff, p, pEnd, dst, dOff, dstStride);
+        } else if (WIDE && FMA && taps == 9) {
+            acc8x2t9(in, inBase, icStride, ic, tapOff, w, wOff, p, pEnd, dst, dOff, dstStride);
+        } else if (WIDE) {
+            acc8x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, pEnd, dst, dOff, dstStride);
+        } else {
+            acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, pEnd, dst, dOff, dstStride);
+            acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff + 4, p, pEnd, dst, dOff + 4 * dstStride,
+                    dstStride);
         }
     }
 
@@ -124,31 +137,31 @@ final class PanamaKernels extends Kernels {
      * read and written, as the contract allows.
      */
     @Override
-    void wgInput(float[] x, int eOff, int oOff, int rs, int n, float[] tmp, int tOff, float[] v, int vOff,
-                 int xiStride) {
+    void wgInput(float[] x, int eOff, int oOff, int rs1, int rs2, int n, float[] tmp, int tOff, float[] v,
+                 int vOff, int xiStride) {
         for (int t = 0; t < n; t += VL) {
-            wgInputVector(x, eOff, oOff, rs, t, v, vOff, xiStride);
+            wgInputVector(x, eOff, oOff, rs1, rs2, t, v, vOff, xiStride);
         }
     }
 
-    private static void wgInputVector(float[] x, int eOff, int oOff, int rs, int t, float[] v, int vOff,
+    private static void wgInputVector(float[] x, int eOff, int oOff, int rs1, int rs2, int t, float[] v, int vOff,
                                       int xiStride) {
-        FloatVector d00 = FloatVector.fromArray(S, x, eOff + 0 * rs + t);
-        FloatVector d01 = FloatVector.fromArray(S, x, oOff + 0 * rs + t);
-        FloatVector d02 = FloatVector.fromArray(S, x, eOff + 0 * rs + t + 1);
-        FloatVector d03 = FloatVector.fromArray(S, x, oOff + 0 * rs + t + 1);
-        FloatVector d10 = FloatVector.fromArray(S, x, eOff + 1 * rs + t);
-        FloatVector d11 = FloatVector.fromArray(S, x, oOff + 1 * rs + t);
-        FloatVector d12 = FloatVector.fromArray(S, x, eOff + 1 * rs + t + 1);
-        FloatVector d13 = FloatVector.fromArray(S, x, oOff + 1 * rs + t + 1);
-        FloatVector d20 = FloatVector.fromArray(S, x, eOff + 2 * rs + t);
-        FloatVector d21 = FloatVector.fromArray(S, x, oOff + 2 * rs + t);
-        FloatVector d22 = FloatVector.fromArray(S, x, eOff + 2 * rs + t + 1);
-        FloatVector d23 = FloatVector.fromArray(S, x, oOff + 2 * rs + t + 1);
-        FloatVector d30 = FloatVector.fromArray(S, x, eOff + 3 * rs + t);
-        FloatVector d31 = FloatVector.fromArray(S, x, oOff + 3 * rs + t);
-        FloatVector d32 = FloatVector.fromArray(S, x, eOff + 3 * rs + t + 1);
-        FloatVector d33 = FloatVector.fromArray(S, x, oOff + 3 * rs + t + 1);
+        FloatVector d00 = FloatVector.fromArray(S, x, eOff + t);
+        FloatVector d01 = FloatVector.fromArray(S, x, oOff + t);
+        FloatVector d02 = FloatVector.fromArray(S, x, eOff + t + 1);
+        FloatVector d03 = FloatVector.fromArray(S, x, oOff + t + 1);
+        FloatVector d10 = FloatVector.fromArray(S, x, eOff + rs1 + t);
+        FloatVector d11 = FloatVector.fromArray(S, x, oOff + rs1 + t);
+        FloatVector d12 = FloatVector.fromArray(S, x, eOff + rs1 + t + 1);
+        FloatVector d13 = FloatVector.fromArray(S, x, oOff + rs1 + t + 1);
+        FloatVector d20 = FloatVector.fromArray(S, x, eOff + rs2 + t);
+        FloatVector d21 = FloatVector.fromArray(S, x, oOff + rs2 + t);
+        FloatVector d22 = FloatVector.fromArray(S, x, eOff + rs2 + t + 1);
+        FloatVector d23 = FloatVector.fromArray(S, x, oOff + rs2 + t + 1);
+        FloatVector d30 = FloatVector.fromArray(S, x, eOff + rs1 + rs2 + t);
+        FloatVector d31 = FloatVector.fromArray(S, x, oOff + rs1 + rs2 + t);
+        FloatVector d32 = FloatVector.fromArray(S, x, eOff + rs1 + rs2 + t + 1);
+        FloatVector d33 = FloatVector.fromArray(S, x, oOff + rs1 + rs2 + t + 1);
         FloatVector c00 = d00.sub(d20);
         FloatVector c10 = d10.add(d20);
         FloatVector c20 = d20.sub(d10);

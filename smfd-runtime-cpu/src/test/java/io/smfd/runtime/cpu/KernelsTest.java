@@ -128,6 +128,41 @@ class KernelsTest {
     }
 
     /**
+     * 1x1 convolutions on the plane sizes of the small models (7x7 to 56x56 and odd ones), with many output-channel
+     * blocks: the chunking that merges a short remainder into the last chunk (its tail an overlapping whole register
+     * tile) and splits the blocks among tasks on small planes.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void conv1x1SmallPlanes(Kernels k, int threads) {
+        Random r = new Random(7 + threads);
+        int[][] planes = {{7, 7}, {14, 14}, {28, 28}, {56, 56}, {13, 15}, {1, 33}, {2, 97}, {1, 5}};
+        for (int[] hw : planes) {
+            int h = hw[0];
+            int w = hw[1];
+            int ic = 3 + r.nextInt(40);
+            int oc = 17 + r.nextInt(40);
+            float[] wts = rnd(r, oc * ic);
+            float[] bias = rnd(r, oc);
+            float[] x = rnd(r, ic * h * w);
+            Conv conv = new Conv("conv", 0, 1, oc, ic, 1, 1, 1, 0, 0, 0, 0, wts, bias);
+            float[] got = runOp(conv, k, threads, new float[][] {x}, new int[][] {{1, ic, h, w}});
+            float[] want = new float[oc * h * w];
+            for (int o = 0; o < oc; o++) {
+                for (int p = 0; p < h * w; p++) {
+                    double acc = bias[o];
+                    for (int c = 0; c < ic; c++) {
+                        acc += (double) wts[o * ic + c] * x[c * h * w + p];
+                    }
+                    want[o * h * w + p] = (float) acc;
+                }
+            }
+            assertClose(want, got, 2e-5, "conv1x1 ic=" + ic + " oc=" + oc + " " + h + "x" + w + " ("
+                    + k.description() + ", " + threads + " threads)");
+        }
+    }
+
+    /**
      * Stride-2 convolutions with asymmetric, odd and even pads (the phase planes {@code Conv} fills by splitting
      * rows by parity) against a naive reference, on odd and even sizes around the vector width; and
      * {@link Kernels#deinterleave} itself against the scalar loop on every length from 0 to 99.

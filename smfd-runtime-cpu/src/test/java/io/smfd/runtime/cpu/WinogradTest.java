@@ -120,8 +120,8 @@ class WinogradTest {
             float[] eo = KernelsTest.rnd(r, 8 * rs + 2 + slack);
             float[] v1 = new float[16 * xs + 3];
             float[] v2 = v1.clone();
-            s.wgInput(eo, 1, 1 + 4 * rs, rs, n, new float[8 * (n + 1) + 2], 2, v1, 3, xs);
-            k.wgInput(eo, 1, 1 + 4 * rs, rs, n, new float[8 * (n + 1) + 2], 2, v2, 3, xs);
+            s.wgInput(eo, 1, 1 + 4 * rs, rs, 2 * rs, n, new float[8 * (n + 1) + 2], 2, v1, 3, xs);
+            k.wgInput(eo, 1, 1 + 4 * rs, rs, 2 * rs, n, new float[8 * (n + 1) + 2], 2, v2, 3, xs);
             for (int xi = 0; xi < 16; xi++) {
                 for (int t = 0; t < n; t++) {
                     assertThat(v2[3 + xi * xs + t]).as("wgInput n=" + n + " xi=" + xi + " t=" + t)
