@@ -241,18 +241,7 @@ class KernelsTest {
             for (boolean crd : new boolean[] {true, false}) {
                 float[] got = runOp(new Ops.DepthToSpace("d", new int[] {0}, 1, 2, crd), k, threads,
                         new float[][] {d}, new int[][] {{n, 4 * c, h, w}});
-                float[] want = new float[d.length];
-                for (int bb = 0; bb < n; bb++) {
-                    for (int cc = 0; cc < c; cc++) {
-                        for (int yy = 0; yy < 2 * h; yy++) {
-                            for (int xx = 0; xx < 2 * w; xx++) {
-                                int cin = crd ? cc * 4 + (yy % 2) * 2 + xx % 2 : ((yy % 2) * 2 + xx % 2) * c + cc;
-                                want[((bb * c + cc) * 2 * h + yy) * 2 * w + xx] =
-                                        d[((bb * 4 * c + cin) * h + yy / 2) * w + xx / 2];
-                            }
-                        }
-                    }
-                }
+                float[] want = naiveDepthToSpace(d, n, c, h, w, crd);
                 assertClose(want, got, 0, "depthToSpace " + java.util.Arrays.toString(sh) + " crd=" + crd + " ("
                         + k.description() + ")");
             }
@@ -404,20 +393,7 @@ class KernelsTest {
             for (boolean crd : new boolean[] {true, false}) {
                 float[] got = runOp(new Ops.DepthToSpace("d", new int[] {0}, 1, 2, crd), k, threads,
                         new float[][] {d}, new int[][] {{n, 4 * c, h, w}});
-                float[] want = new float[d.length];
-                for (int bb = 0; bb < n; bb++) {
-                    for (int cc = 0; cc < c; cc++) {
-                        for (int yy = 0; yy < 2 * h; yy++) {
-                            for (int xx = 0; xx < 2 * w; xx++) {
-                                int i = yy % 2;
-                                int j = xx % 2;
-                                int cin = crd ? cc * 4 + i * 2 + j : (i * 2 + j) * c + cc;
-                                want[((bb * c + cc) * 2 * h + yy) * 2 * w + xx] =
-                                        d[((bb * 4 * c + cin) * h + yy / 2) * w + xx / 2];
-                            }
-                        }
-                    }
-                }
+                float[] want = naiveDepthToSpace(d, n, c, h, w, crd);
                 assertClose(want, got, 0, "depthToSpace crd=" + crd);
             }
 
@@ -485,5 +461,24 @@ class KernelsTest {
             assertClose(wMax, rmax, 0, "reducemax");
             assertClose(wSm, sm, 1e-6, "softmax");
         }
+    }
+
+    /** ONNX DepthToSpace with block size 2 by its definition (CRD or DCR order), one element at a time. */
+    static float[] naiveDepthToSpace(float[] d, int n, int c, int h, int w, boolean crd) {
+        float[] want = new float[d.length];
+        for (int bb = 0; bb < n; bb++) {
+            for (int cc = 0; cc < c; cc++) {
+                for (int yy = 0; yy < 2 * h; yy++) {
+                    for (int xx = 0; xx < 2 * w; xx++) {
+                        int i = yy % 2;
+                        int j = xx % 2;
+                        int cin = crd ? cc * 4 + i * 2 + j : (i * 2 + j) * c + cc;
+                        want[((bb * c + cc) * 2 * h + yy) * 2 * w + xx] =
+                                d[((bb * 4 * c + cin) * h + yy / 2) * w + xx / 2];
+                    }
+                }
+            }
+        }
+        return want;
     }
 }
