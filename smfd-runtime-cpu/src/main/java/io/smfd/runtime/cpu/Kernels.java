@@ -173,28 +173,19 @@ abstract class Kernels {
      * {@link #wgInput}.
      */
     void wgOutput(float[] m, int mOff, int mStride, int n, float[] y, int yOff, int yStride) {
-        for (int i = 0; i < 4; i++) {
-            wgOutputRow(m, mOff + 4 * i * mStride, mStride, n);
+        for (int i = 0; i < 4; i++) { // A^T along each row of 4, in place (the column step with y = m)
+            int row = mOff + 4 * i * mStride;
+            wgOutputCol(m, row, mStride, n, m, row, mStride);
         }
         for (int j = 0; j < 2; j++) {
             wgOutputCol(m, mOff + j * mStride, 4 * mStride, n, y, yOff + j * yStride, 2 * yStride);
         }
     }
 
-    /** {@code A^T} along a row of 4 at {@code off + j*stride}: (m0+m1+m2, m1-m2-m3) to the first two, in place. */
-    void wgOutputRow(float[] m, int off, int stride, int n) {
-        for (int t = 0; t < n; t++) {
-            int i = off + t;
-            float m0 = m[i];
-            float m1 = m[i + stride];
-            float m2 = m[i + 2 * stride];
-            float m3 = m[i + 3 * stride];
-            m[i] = m0 + m1 + m2;
-            m[i + stride] = m1 - m2 - m3;
-        }
-    }
-
-    /** {@code A^T} down a column of 4 at {@code off + i*stride}: (s0+s1+s2, s1-s2-s3) to {@code y} and {@code y + yStride}. */
+    /**
+     * {@code A^T} over 4 rows of {@code n} floats at {@code off + i*stride}: (s0+s1+s2, s1-s2-s3) to {@code y} and
+     * {@code y + yStride}. {@code y} may be {@code m} itself (each position is read before it is written).
+     */
     void wgOutputCol(float[] m, int off, int stride, int n, float[] y, int yOff, int yStride) {
         for (int t = 0; t < n; t++) {
             int i = off + t;

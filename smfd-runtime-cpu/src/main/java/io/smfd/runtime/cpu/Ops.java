@@ -459,6 +459,11 @@ final class Ops {
             return new int[] {s[0], s[1] / (b * b), s[2] * b, s[3] * b};
         }
 
+        /** Input channel of output channel {@code c} at block offset {@code (i, j)} (CRD or DCR order). */
+        private int inputChannel(int c, int i, int j, int co) {
+            return crd ? c * b * b + i * b + j : (i * b + j) * co + c;
+        }
+
         @Override
         void run(Exec ex) {
             int[] si = ex.shapes[inputs[0]];
@@ -475,8 +480,8 @@ final class Ops {
                 if (b == 2) { // each output row once, contiguously: the two input rows of its phase interleaved
                     int dst = pl * so[2] * wo;
                     for (int i = 0; i < 2; i++) {
-                        int s0 = (n * si[1] + (crd ? c * 4 + i * 2 : (i * 2) * co + c)) * h * w;
-                        int s1 = (n * si[1] + (crd ? c * 4 + i * 2 + 1 : (i * 2 + 1) * co + c)) * h * w;
+                        int s0 = (n * si[1] + inputChannel(c, i, 0, co)) * h * w;
+                        int s1 = (n * si[1] + inputChannel(c, i, 1, co)) * h * w;
                         for (int yy = 0; yy < h; yy++) {
                             ex.k.interleave(x, s0 + yy * w, x, s1 + yy * w, w, y, dst + (yy * 2 + i) * wo);
                         }
@@ -485,8 +490,7 @@ final class Ops {
                 }
                 for (int i = 0; i < b; i++) {
                     for (int j = 0; j < b; j++) {
-                        int cin = crd ? c * b * b + i * b + j : (i * b + j) * co + c;
-                        int src = (n * si[1] + cin) * h * w;
+                        int src = (n * si[1] + inputChannel(c, i, j, co)) * h * w;
                         int dst = pl * so[2] * wo;
                         for (int yy = 0; yy < h; yy++) {
                             int d = dst + (yy * b + i) * wo + j;

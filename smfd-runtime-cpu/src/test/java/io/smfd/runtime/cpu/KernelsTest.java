@@ -44,17 +44,84 @@ class KernelsTest {
 
     /** Runs a single op on the given inputs (value ids 0..k-1, output id k). */
     static float[] runOp(Op op, Kernels k, int threads, float[][] ins, int[][] shapes) {
+        return runOp(op, k, threads, ins, shapes, 0, op::run);
+    }
+
+    /**
+     * Runs {@code body} on an {@link Exec} holding {@code ins} and an output buffer of {@code op}'s output shape
+     * (scratch: the larger of {@code op.scratchFloats} and {@code minScratch}); returns the output.
+     */
+    static float[] runOp(Op op, Kernels k, int threads, float[][] ins, int[][] shapes, long minScratch,
+                         java.util.function.Consumer<Exec> body) {
         int[][] all = new int[ins.length + 1][];
         System.arraycopy(shapes, 0, all, 0, shapes.length);
         all[ins.length] = op.shape(shapes.clone());
         float[][] buf = new float[ins.length + 1][];
         System.arraycopy(ins, 0, buf, 0, ins.length);
         buf[ins.length] = new float[(int) Ops.size(all[ins.length])];
-        float[] scratch = new float[(int) op.scratchFloats(all)];
+        float[] scratch = new float[(int) Math.max(op.scratchFloats(all), minScratch)];
         try (Parallel par = new Parallel(threads)) {
-            op.run(new Exec(buf, all, k, par, scratch));
+            body.accept(new Exec(buf, all, k, par, scratch));
         }
         return buf[ins.length];
+    }
+
+    /** Inputs of a fused convolution test: the image, and the residual where one is fused. */
+    record ConvInputs(float[][] ins, int[][] shapes) {
+    }
+
+    /**
+     * Fuses a residual (when {@code residual}) and the activation into {@code conv} and returns its inputs:
+     * {@code x} of shape {@code [n, ic, h, w]}, and {@code res} of shape {@code [n, oc, ho, wo]} with a residual.
+     */
+    static ConvInputs fuse(Conv conv, float[] x, float[] res, boolean residual, int act, float lo, float hi, int n,
+                           int ic, int h, int w, int oc, int ho, int wo) {
+        ConvInputs in;
+        if (residual) {
+            conv.fuseResidual(1, 2);
+            in = new ConvInputs(new float[][] {x, res}, new int[][] {{n, ic, h, w}, {n, oc, ho, wo}});
+        } else {
+            in = new ConvInputs(new float[][] {x}, new int[][] {{n, ic, h, w}});
+        }
+        conv.fuseActivation(act, lo, hi, conv.output);
+        return in;
+    }
+
+    /**
+     * Convolution by its definition in double precision: weights {@code [oc][ic][kk][kk]}, stride {@code s}, top
+     * and left pads {@code pt}, {@code pl}, output {@code ho x wo}, plus bias, the residual {@code res} (null:
+     * none) and the activation.
+     */
+    static float[] naiveConv(float[] x, float[] wts, float[] bias, float[] res, int n, int ic, int h, int w, int oc,
+                             int kk, int s, int pt, int pl, int ho, int wo, int act, float lo, float hi) {
+        float[] want = new float[n * oc * ho * wo];
+        for (int b = 0; b < n; b++) {
+            for (int o = 0; o < oc; o++) {
+                for (int y = 0; y < ho; y++) {
+                    for (int xx = 0; xx < wo; xx++) {
+                        double acc = bias[o];
+                        for (int c = 0; c < ic; c++) {
+                            for (int ky = 0; ky < kk; ky++) {
+                                for (int kx = 0; kx < kk; kx++) {
+                                    int iy = y * s + ky - pt;
+                                    int ix = xx * s + kx - pl;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                        acc += (double) wts[((o * ic + c) * kk + ky) * kk + kx]
+                                                * x[((b * ic + c) * h + iy) * w + ix];
+                                    }
+                                }
+                            }
+                        }
+                        int idx = ((b * oc + o) * ho + y) * wo + xx;
+                        if (res != null) {
+                            acc += res[idx];
+                        }
+                        want[idx] = Kernels.activate((float) acc, act, lo, hi);
+                    }
+                }
+            }
+        }
+        return want;
     }
 
     @ParameterizedTest
@@ -83,45 +150,10 @@ class KernelsTest {
             float[] res = rnd(r, n * oc * ho * wo);
             float lo = -0.3f;
             float hi = 0.6f;
-            float[][] ins;
-            int[][] shapes;
-            if (residual) {
-                conv.fuseResidual(1, 2);
-                ins = new float[][] {x, res};
-                shapes = new int[][] {{n, ic, h, w}, {n, oc, ho, wo}};
-            } else {
-                ins = new float[][] {x};
-                shapes = new int[][] {{n, ic, h, w}};
-            }
-            conv.fuseActivation(act, lo, hi, conv.output);
-            float[] got = runOp(conv, k, threads, ins, shapes);
-            float[] want = new float[n * oc * ho * wo];
-            for (int b = 0; b < n; b++) {
-                for (int o = 0; o < oc; o++) {
-                    for (int y = 0; y < ho; y++) {
-                        for (int xx = 0; xx < wo; xx++) {
-                            double acc = bias[o];
-                            for (int c = 0; c < ic; c++) {
-                                for (int ky = 0; ky < kk; ky++) {
-                                    for (int kx = 0; kx < kk; kx++) {
-                                        int iy = y * s + ky - pad;
-                                        int ix = xx * s + kx - pad;
-                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                            acc += (double) wts[((o * ic + c) * kk + ky) * kk + kx]
-                                                    * x[((b * ic + c) * h + iy) * w + ix];
-                                        }
-                                    }
-                                }
-                            }
-                            int idx = ((b * oc + o) * ho + y) * wo + xx;
-                            if (residual) {
-                                acc += res[idx];
-                            }
-                            want[idx] = Kernels.activate((float) acc, act, lo, hi);
-                        }
-                    }
-                }
-            }
+            ConvInputs in = fuse(conv, x, res, residual, act, lo, hi, n, ic, h, w, oc, ho, wo);
+            float[] got = runOp(conv, k, threads, in.ins(), in.shapes());
+            float[] want = naiveConv(x, wts, bias, residual ? res : null, n, ic, h, w, oc, kk, s, pad, pad, ho, wo, act,
+                    lo, hi);
             assertClose(want, got, 2e-5, "conv k=" + kk + " s=" + s + " p=" + pad + " n=" + n + " ic=" + ic
                     + " oc=" + oc + " " + h + "x" + w + " act=" + act + " res=" + residual + " (" + k.description() + ")");
         }

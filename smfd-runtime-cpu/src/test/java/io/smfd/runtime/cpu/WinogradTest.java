@@ -50,59 +50,14 @@ class WinogradTest {
             float[] res = KernelsTest.rnd(r, n * oc * ho * wo);
             float lo = -0.3f;
             float hi = 0.6f;
-            float[][] ins;
-            int[][] shapes;
-            if (residual) {
-                conv.fuseResidual(1, 2);
-                ins = new float[][] {x, res};
-                shapes = new int[][] {{n, ic, h, w}, {n, oc, ho, wo}};
-            } else {
-                ins = new float[][] {x};
-                shapes = new int[][] {{n, ic, h, w}};
-            }
-            conv.fuseActivation(act, lo, hi, conv.output);
-            int outId = ins.length;
-            int[][] all = new int[outId + 1][];
-            System.arraycopy(shapes, 0, all, 0, shapes.length);
-            all[outId] = conv.shape(shapes.clone());
-            float[][] buf = new float[outId + 1][];
-            System.arraycopy(ins, 0, buf, 0, ins.length);
-            buf[outId] = new float[n * oc * ho * wo];
-            try (Parallel par = new Parallel(threads)) {
-                float[] scratch = new float[(int) Math.max(conv.scratchFloats(all),
-                        Winograd.preparedFloats(ic, ho, wo))];
-                Exec ex = new Exec(buf, all, k, par, scratch);
-                Winograd.run(conv, Winograd.transformWeights(wts, oc, ic), ex, n, conv.geo(h, w), x, buf[outId], residual ? res : null, scratch);
-            }
-            float[] want = new float[n * oc * ho * wo];
-            for (int b = 0; b < n; b++) {
-                for (int o = 0; o < oc; o++) {
-                    for (int y = 0; y < ho; y++) {
-                        for (int xx = 0; xx < wo; xx++) {
-                            double acc = bias[o];
-                            for (int c = 0; c < ic; c++) {
-                                for (int ky = 0; ky < 3; ky++) {
-                                    for (int kx = 0; kx < 3; kx++) {
-                                        int iy = y + ky - pt;
-                                        int ix = xx + kx - pl;
-                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                            acc += (double) wts[((o * ic + c) * 3 + ky) * 3 + kx]
-                                                    * x[((b * ic + c) * h + iy) * w + ix];
-                                        }
-                                    }
-                                }
-                            }
-                            int idx = ((b * oc + o) * ho + y) * wo + xx;
-                            if (residual) {
-                                acc += res[idx];
-                            }
-                            want[idx] = Kernels.activate((float) acc, act, lo, hi);
-                        }
-                    }
-                }
-            }
+            KernelsTest.ConvInputs in = KernelsTest.fuse(conv, x, res, residual, act, lo, hi, n, ic, h, w, oc, ho, wo);
+            float[] got = KernelsTest.runOp(conv, k, threads, in.ins(), in.shapes(), Winograd.preparedFloats(ic, ho, wo),
+                    ex -> Winograd.run(conv, Winograd.transformWeights(wts, oc, ic), ex, n, conv.geo(h, w), x,
+                            ex.buf[in.ins().length], residual ? res : null, ex.scratch));
+            float[] want = KernelsTest.naiveConv(x, wts, bias, residual ? res : null, n, ic, h, w, oc, 3, 1, pt, pl, ho,
+                    wo, act, lo, hi);
             // 1e-5 of the sum of |terms| (the scale of the rounding), at least 1e-5 relative to the result
-            KernelsTest.assertClose(want, buf[outId], 1e-5 * Math.max(1, Math.sqrt(ic * 9) / 2),
+            KernelsTest.assertClose(want, got, 1e-5 * Math.max(1, Math.sqrt(ic * 9) / 2),
                     "winograd n=" + n + " ic=" + ic + " oc=" + oc + " " + h + "x" + w + " pads=" + pt + pl + pb + pr
                             + " act=" + act + " res=" + residual + " (" + k.description() + ", " + threads + " threads)");
         }
