@@ -330,7 +330,18 @@ final class Conv extends Op {
                 }
             }
         };
-        if ((long) ic * g.icStride >= 32_768) {
+        forChannels(par, ic, (long) ic * g.icStride, body);
+    }
+
+    /** Prepared floats from which an input preparation is split over the threads (below: one thread). */
+    static final long PARALLEL_PREPARE_FLOATS = 32_768;
+
+    /**
+     * Runs {@code body} for channels {@code 0 <= c < ic}: over the threads when the preparation writes at least
+     * {@link #PARALLEL_PREPARE_FLOATS} floats in all, else on the calling thread.
+     */
+    static void forChannels(Parallel par, int ic, long floats, Parallel.Body body) {
+        if (floats >= PARALLEL_PREPARE_FLOATS) {
             par.forEach(ic, body);
         } else {
             for (int c = 0; c < ic; c++) {
@@ -340,35 +351,44 @@ final class Conv extends Op {
     }
 
     /**
-     * The four phase planes of one input channel for stride 2: each input row is split once by column parity
-     * ({@link Kernels#deinterleave}) into the two phase rows of its row parity, and the padding columns and rows
-     * around them are zeroed. Input column {@code x} lands in phase {@code (x + pl) % 2} at column
-     * {@code (x + pl) / 2}.
+     * The four phase planes of one input channel for stride 2: each padded row {@code 2i + a} is split by column
+     * parity ({@link #splitRow}) into row {@code i} of phase planes {@code (a, 0)} and {@code (a, 1)}.
      */
     private void prepare2(float[] in, int cin, float[] dst, int base, Geo g, Kernels k) {
-        int w = g.w;
-        int wq = g.wq;
-        int bEven = pl & 1; // phase column of the even input columns
-        int jEven = pl >> 1; // their first column in it
-        int jOdd = (pl + 1) >> 1; // first column of the odd input columns, in phase 1 - bEven
-        int nEven = (w + 1) >> 1;
-        int nOdd = w >> 1;
         for (int a = 0; a < 2; a++) {
             for (int i = 0; i < g.hq; i++) {
-                int r = 2 * i + a - pt;
-                int rowE = base + (2 * a + bEven) * g.plane + i * wq;
-                int rowO = base + (2 * a + 1 - bEven) * g.plane + i * wq;
-                if (r < 0 || r >= g.h) {
-                    Arrays.fill(dst, rowE, rowE + wq, 0f);
-                    Arrays.fill(dst, rowO, rowO + wq, 0f);
-                    continue;
-                }
-                k.deinterleave(in, cin + r * w, w, dst, rowE + jEven, rowO + jOdd);
-                Arrays.fill(dst, rowE, rowE + jEven, 0f);
-                Arrays.fill(dst, rowE + jEven + nEven, rowE + wq, 0f);
-                Arrays.fill(dst, rowO, rowO + jOdd, 0f);
-                Arrays.fill(dst, rowO + jOdd + nOdd, rowO + wq, 0f);
+                int row = base + 2 * a * g.plane + i * g.wq;
+                splitRow(k, in, cin, g.h, g.w, 2 * i + a - pt, -pl, g.wq, dst, row, row + g.plane);
             }
+        }
+    }
+
+    /**
+     * Splits input row {@code r} of the {@code h x w} channel at {@code cin} by column parity into two rows of
+     * {@code len} floats: padded column {@code 2i} (input column {@code q0 + 2i}; {@code q0} is minus the left
+     * pad) to {@code dst[even + i]}, padded column {@code 2i + 1} to {@code dst[odd + i]}. Positions outside the
+     * image (and whole rows {@code r} outside it) are 0; the copy is one {@link Kernels#deinterleave}.
+     */
+    static void splitRow(Kernels k, float[] in, int cin, int h, int w, int r, int q0, int len, float[] dst,
+                         int even, int odd) {
+        int xs = Math.max(0, q0);
+        int xe = Math.min(w, q0 + 2 * len);
+        if (r < 0 || r >= h || xs >= xe) {
+            Arrays.fill(dst, even, even + len, 0f);
+            Arrays.fill(dst, odd, odd + len, 0f);
+            return;
+        }
+        int p0 = xs - q0; // padded position of the first copied column
+        int p1 = xe - q0; // and past the last one
+        // even positions p0 <= 2i < p1 and odd ones p0 <= 2i + 1 < p1 are copied; the rest is zeroed
+        Arrays.fill(dst, even, even + (p0 + 1) / 2, 0f);
+        Arrays.fill(dst, even + (p1 + 1) / 2, even + len, 0f);
+        Arrays.fill(dst, odd, odd + p0 / 2, 0f);
+        Arrays.fill(dst, odd + p1 / 2, odd + len, 0f);
+        if ((p0 & 1) == 0) {
+            k.deinterleave(in, cin + r * w + xs, xe - xs, dst, even + p0 / 2, odd + p0 / 2);
+        } else {
+            k.deinterleave(in, cin + r * w + xs, xe - xs, dst, odd + p0 / 2, even + (p0 + 1) / 2);
         }
     }
 }

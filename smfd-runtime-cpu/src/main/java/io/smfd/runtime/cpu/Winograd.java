@@ -147,17 +147,11 @@ final class Winograd {
             Parallel.Body split = c -> {
                 for (int rp = 0; rp < rows; rp++) {
                     int e = c * chStride + (rp & 1) * 2 * plane + (rp >> 1) * len;
-                    splitRow(ex.k, in, inBase + c * g.h * g.w, g, rp - conv.pt, -conv.pl, len, prepared, e,
-                            e + plane);
+                    Conv.splitRow(ex.k, in, inBase + c * g.h * g.w, g.h, g.w, rp - conv.pt, -conv.pl, len, prepared,
+                            e, e + plane);
                 }
             };
-            if ((long) ic * chStride >= 32_768) {
-                ex.par.forEach(ic, split);
-            } else {
-                for (int c = 0; c < ic; c++) {
-                    split.run(c);
-                }
-            }
+            Conv.forChannels(ex.par, ic, (long) ic * chStride, split);
             ex.par.forEach(blocks, blk -> {
                 int t0 = blk * tb;
                 block(conv, u, ex.k, g, prepared, chStride, plane, len, out, outBase, res, tilesW, t0,
@@ -230,33 +224,6 @@ final class Winograd {
                     t += seg;
                 }
             }
-        }
-    }
-
-    /**
-     * Splits input row {@code r} of channel {@code cin} by column parity: padded columns {@code q0 + 2i} (input
-     * column {@code q0 + 2i}, since {@code q0} already has the left pad subtracted) to {@code dst[even + i]}, the
-     * next ones to {@code dst[odd + i]}, for {@code i < len}; columns outside the image (and rows outside it) are 0.
-     */
-    private static void splitRow(Kernels k, float[] in, int cin, Conv.Geo g, int r, int q0, int len, float[] dst,
-                                 int even, int odd) {
-        int xs = Math.max(0, q0);
-        int xe = Math.min(g.w, q0 + 2 * len);
-        if (r < 0 || r >= g.h || xs >= xe) {
-            Arrays.fill(dst, even, even + len, 0f);
-            Arrays.fill(dst, odd, odd + len, 0f);
-            return;
-        }
-        if (xs != q0 || xe != q0 + 2 * len) {
-            Arrays.fill(dst, even, even + len, 0f);
-            Arrays.fill(dst, odd, odd + len, 0f);
-        }
-        int r0 = xs - q0; // position of the first copied column in the padded pair sequence
-        int h = r0 >> 1;
-        if ((r0 & 1) == 0) {
-            k.deinterleave(in, cin + r * g.w + xs, xe - xs, dst, even + h, odd + h);
-        } else {
-            k.deinterleave(in, cin + r * g.w + xs, xe - xs, dst, odd + h, even + h + 1);
         }
     }
 
