@@ -42,8 +42,14 @@ final class Conv extends Op {
     final float[] wPacked;
     final float[] bias;
     final float[] weights; // original [OC, IC, KH, KW], kept for tests
-    /** {@link Winograd#transformWeights} where {@link Winograd#applies}, else null. */
-    final float[] wWinograd;
+    /** Whether {@link Winograd} applies to this layer's geometry ({@link Winograd#applies}). */
+    final boolean winogradShape;
+    /**
+     * {@link Winograd#transformWeights}, made on first use by kernels that run Winograd ({@link Kernels#winograd()}),
+     * so that scalar and 256-bit engines do not hold a second copy of the weights. Computing it twice in a race is
+     * harmless (same values); the volatile write publishes the finished array.
+     */
+    private volatile float[] wWinograd;
     boolean hasResidual;
     int act = Kernels.ACT_NONE;
     float lo = Float.NEGATIVE_INFINITY;
@@ -66,8 +72,22 @@ final class Conv extends Op {
         this.weights = weights;
         this.bias = bias;
         this.wPacked = pack(weights, oc, ic, taps);
-        this.wWinograd = Winograd.applies(kh, kw, s, pt, pl, pb, pr, ic, oc) ? Winograd.transformWeights(weights, oc, ic)
-                : null;
+        this.winogradShape = Winograd.applies(kh, kw, s, pt, pl, pb, pr, ic, oc);
+    }
+
+    /** Whether {@link #winogradWeights()} has been made (tests). */
+    boolean hasWinogradWeights() {
+        return wWinograd != null;
+    }
+
+    /** The Winograd-domain weights (only where {@link #winogradShape}). */
+    float[] winogradWeights() {
+        float[] w = wWinograd;
+        if (w == null) {
+            w = Winograd.transformWeights(weights, oc, ic);
+            wWinograd = w;
+        }
+        return w;
     }
 
     static float[] pack(float[] w, int oc, int ic, int taps) {
@@ -176,7 +196,7 @@ final class Conv extends Op {
         int[] x = shapes[inputs[0]];
         Geo g = geo(x[2], x[3]);
         long direct = (long) ic * g.icStride;
-        return wWinograd == null ? direct : Math.max(direct, Winograd.preparedFloats(ic, g.ho, g.wo));
+        return !winogradShape ? direct : Math.max(direct, Winograd.preparedFloats(ic, g.ho, g.wo));
     }
 
     @Override
@@ -192,8 +212,8 @@ final class Conv extends Op {
         float[] in = ex.buf[inputs[0]];
         float[] out = ex.buf[output];
         float[] res = hasResidual ? ex.buf[inputs[1]] : null;
-        if (wWinograd != null && ex.k.winograd()) {
-            Winograd.run(this, wWinograd, ex, si[0], g, in, out, res, ex.scratch);
+        if (winogradShape && ex.k.winograd()) {
+            Winograd.run(this, winogradWeights(), ex, si[0], g, in, out, res, ex.scratch);
             return;
         }
         int threads = ex.par.threads();

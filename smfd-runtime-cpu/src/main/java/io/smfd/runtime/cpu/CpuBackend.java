@@ -51,6 +51,14 @@ final class CpuBackend implements InferenceBackend {
         this.kernels = Objects.requireNonNull(kernels);
         this.par = new Parallel(threads);
         this.budget = budgetBytes;
+        if (kernels.winograd()) {
+            // at load, not in the first deblur: the transformed weights of every layer Winograd will run
+            for (Op op : net.ops) {
+                if (op instanceof Conv c && c.winogradShape) {
+                    c.winogradWeights();
+                }
+            }
+        }
     }
 
     long budget() {

@@ -2,7 +2,9 @@ package io.smfd.runtime.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,7 +46,7 @@ class WinogradTest {
             float[] x = KernelsTest.rnd(r, n * ic * h * w);
             Conv conv = new Conv("conv", 0, 1, oc, ic, 3, 3, 1, pt, pl, pb, pr, wts, bias);
             assertThat(Winograd.geometry(3, 3, 1, pt, pl, pb, pr)).isTrue();
-            assertThat(conv.wWinograd != null).isEqualTo(ic >= Winograd.MIN_IC && oc >= Winograd.MIN_OC);
+            assertThat(conv.winogradShape).isEqualTo(ic >= Winograd.MIN_IC && oc >= Winograd.MIN_OC);
             int ho = h + pt + pb - 2;
             int wo = w + pl + pr - 2;
             float[] res = KernelsTest.rnd(r, n * oc * ho * wo);
@@ -102,6 +104,27 @@ class WinogradTest {
             s.gemm(in, 2, n + 4, ic, wts, 5, g1, 7, n + 1, n);
             k.gemm(in, 2, n + 4, ic, wts, 5, g2, 7, n + 1, n);
             KernelsTest.assertClose(g1, g2, 1e-5, "gemm n=" + n + " ic=" + ic);
+        }
+    }
+
+    /** Scalar (and 256-bit) engines keep no Winograd copy of the weights; an engine that runs Winograd makes it at load. */
+    @Test
+    void winogradWeightsAreMadeOnlyForKernelsThatUseThem() {
+        List<Conv> scalar = winogradConvs(ScalarKernels.INSTANCE);
+        assertThat(scalar).as("bundled model's 3x3 layers Winograd applies to").isNotEmpty();
+        assertThat(scalar).noneMatch(Conv::hasWinogradWeights);
+        KernelSelector.vector().filter(Kernels::winograd).ifPresent(k -> {
+            List<Conv> vector = winogradConvs(k);
+            assertThat(vector).hasSameSizeAs(scalar).allMatch(Conv::hasWinogradWeights);
+            Conv c = vector.get(0);
+            assertThat(c.winogradWeights()).containsExactly(Winograd.transformWeights(c.weights, c.oc, c.ic));
+        });
+    }
+
+    private static List<Conv> winogradConvs(Kernels k) {
+        Network net = CpuBackendProvider.load(TestModels.modelBytes(), "bundled model");
+        try (CpuBackend b = new CpuBackend(net, k, 1)) {
+            return net.ops.stream().filter(op -> op instanceof Conv c && c.winogradShape).map(op -> (Conv) op).toList();
         }
     }
 }
