@@ -9,7 +9,7 @@ stage's ``out`` folder holds weights, EMA, optimiser, step and torch RNG state; 
 command continues from it.  ``--max-minutes`` only bounds this invocation's wall clock (a working
 period); the learning-rate schedule depends on the step alone.  Without ``latest.pt`` and with
 ``init`` set, the stage starts from compact weights (``compact.py``), e.g. the committed
-``training/checkpoints/smfd-unet-v3-revive5.pt``.
+``training/checkpoints/smfd-unet-v3-cap2-base.pt``.
 
 Data: ``train/`` images 0000-4299 for training and 4300-4499 as our own validation split of
 ``../shared/data/celebamask-hq-mini`` (or a pack written by ``make_pack.py``); ``eval/`` is never read.
