@@ -179,16 +179,7 @@ class KernelsTest {
             float[] x = rnd(r, ic * h * w);
             Conv conv = new Conv("conv", 0, 1, oc, ic, 1, 1, 1, 0, 0, 0, 0, wts, bias);
             float[] got = runOp(conv, k, threads, new float[][] {x}, new int[][] {{1, ic, h, w}});
-            float[] want = new float[oc * h * w];
-            for (int o = 0; o < oc; o++) {
-                for (int p = 0; p < h * w; p++) {
-                    double acc = bias[o];
-                    for (int c = 0; c < ic; c++) {
-                        acc += (double) wts[o * ic + c] * x[c * h * w + p];
-                    }
-                    want[o * h * w + p] = (float) acc;
-                }
-            }
+            float[] want = naiveConv(x, wts, bias, null, 1, ic, h, w, oc, 1, 1, 0, 0, h, w, Kernels.ACT_NONE, 0, 0);
             assertClose(want, got, 2e-5, "conv1x1 ic=" + ic + " oc=" + oc + " " + h + "x" + w + " ("
                     + k.description() + ", " + threads + " threads)");
         }
@@ -218,27 +209,8 @@ class KernelsTest {
                 int ho = (h + pt + pb - kk) / 2 + 1;
                 int wo = (w + pl + pr - kk) / 2 + 1;
                 float[] got = runOp(conv, k, threads, new float[][] {x}, new int[][] {{1, ic, h, w}});
-                float[] want = new float[oc * ho * wo];
-                for (int o = 0; o < oc; o++) {
-                    for (int y = 0; y < ho; y++) {
-                        for (int xx = 0; xx < wo; xx++) {
-                            double acc = bias[o];
-                            for (int c = 0; c < ic; c++) {
-                                for (int ky = 0; ky < kk; ky++) {
-                                    for (int kx = 0; kx < kk; kx++) {
-                                        int iy = y * 2 + ky - pt;
-                                        int ix = xx * 2 + kx - pl;
-                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                            acc += (double) wts[((o * ic + c) * kk + ky) * kk + kx]
-                                                    * x[(c * h + iy) * w + ix];
-                                        }
-                                    }
-                                }
-                            }
-                            want[(o * ho + y) * wo + xx] = Kernels.activate((float) acc, Kernels.ACT_NONE, 0, 0);
-                        }
-                    }
-                }
+                float[] want = naiveConv(x, wts, bias, null, 1, ic, h, w, oc, kk, 2, pt, pl, ho, wo, Kernels.ACT_NONE,
+                        0, 0);
                 assertClose(want, got, 2e-5, "stride-2 conv pads " + java.util.Arrays.toString(pd) + " " + h + "x"
                         + w + " (" + k.description() + ")");
             }
