@@ -45,6 +45,17 @@ DEFAULTS = {
     "data": "../shared/data/celebamask-hq-mini", "version": "0.1.0",
     "arch": {},  # model.Deblurrer keyword arguments (extra RDC blocks); {} = the v1/v2 network
     "revive_low_path": False,  # after init: re-initialise the dead 1/4 and 1/8 levels (model.revive_low_path)
+    # recipe v4: multi-resolution whole faces and ArcFace-style crops instead of crops of 256 faces.
+    # {"sizes": [[size, weight, batch], ...], "arcface": p, "jitter": px}: each step draws one size; a face
+    # is blurred at 256 (so blur lengths are 256-equivalent), then resized to that size (antialiased
+    # bilinear), then noise / rescaling / JPEG at that size. With probability "arcface" a face below 256
+    # is the ArcFace box (x 56..200, y 80..224 of the 256 face, +-jitter px) instead of the whole face.
+    "geometry": None,
+    # recipe v4: blur-family weights of the degraded share (spec v1 conditioned on its family), e.g.
+    # {"trajectory": 0.3, "linear": 0.35, "gaussian": 0.175, "defocus": 0.175}; linear lengths above
+    # "max_linear" px (256-equivalent) are redrawn. None = spec v1's own family mixture.
+    "families": None,
+    "max_linear": 30.0,
 }
 
 
@@ -115,9 +126,18 @@ def mild_sample(seed):
             "subseed": rng.next()}
 
 
-def degrade_crop(img, y0, x0, size, seed, d=None):
+def resize(t, n):
+    """Antialiased bilinear resize of an NCHW float tensor to n x n (identity when already n)."""
+    if t.shape[-1] == n and t.shape[-2] == n:
+        return t
+    return F.interpolate(t, size=(n, n), mode="bilinear", align_corners=False, antialias=True)
+
+
+def degrade_crop(img, y0, x0, size, seed, d=None, out_size=None):
     """Apply degradation spec v1 (training/degrade.py) to a size x size crop of a uint8 HWC image.
-    The kernel is applied as a true convolution over the surrounding image (reflect at borders)."""
+    The kernel is applied as a true convolution over the surrounding image (reflect at borders).
+    With ``out_size`` the blurred crop is resized to out_size (recipe v4) before the image-level steps
+    (rescaling, noise, JPEG), which then happen at the output size."""
     d = degrade.sample(seed) if d is None else d
     ker = d["kernel"]
     r = ker.shape[0] // 2
@@ -126,6 +146,9 @@ def degrade_crop(img, y0, x0, size, seed, d=None):
     x = torch.from_numpy(patch.astype(np.float32) / 255.0).permute(2, 0, 1).unsqueeze(1)
     k = torch.from_numpy(np.ascontiguousarray(ker[::-1, ::-1]).astype(np.float32))[None, None]
     y = F.conv2d(x, k).squeeze(1).unsqueeze(0)  # 1,3,size,size
+    if out_size is not None and out_size != size:
+        y = resize(y, out_size)
+        size = out_size  # the image-level steps below work at the output size
     gen = torch.Generator().manual_seed(d["subseed"] & ((1 << 63) - 1))
 
     def scale(t):
@@ -185,6 +208,96 @@ def make_batch(imgs, masks, bs, size, rng, mix=None):
     return torch.stack(xs), torch.stack(ts), torch.stack(ms)
 
 
+FAMILY_BOUNDS = (("trajectory", 0.35), ("linear", 0.55), ("gaussian", 0.80), ("defocus", 1.0))  # spec v1 draw 1
+
+
+def family_of(seed):
+    """The blur family spec v1 draws for ``seed`` (its first draw), without building the kernel."""
+    u = degrade.SplitMix64(seed).uniform()
+    return next(f for f, hi in FAMILY_BOUNDS if u < hi)
+
+
+def weighted_sample(rng, families, max_linear):
+    """A spec v1 degradation conditioned on a family drawn with ``families`` weights (recipe v4):
+    seeds are redrawn until spec v1 picks that family (and, for linear motion, a length <= max_linear)."""
+    names = sorted(families)
+    r = rng.random() * sum(families[f] for f in names)
+    target = names[-1]
+    for f in names:
+        r -= families[f]
+        if r < 0:
+            target = f
+            break
+    while True:
+        seed = rng.getrandbits(63)
+        if family_of(seed) != target:
+            continue
+        d = degrade.sample(seed)
+        if target != "linear" or d["params"]["length"] <= max_linear:
+            return seed, d
+
+
+ARCFACE_BOX = (80, 56, 144)  # y0, x0, side in the 256x256 aligned face (crop then resize to 112)
+
+
+def make_batch_geo(imgs, masks, rng, cfg, size=None, families=None, arcface=None):
+    """Recipe v4 batch: one output size per step (drawn from ``cfg['geometry']['sizes']`` unless given);
+    whole faces (or, below 256, the ArcFace box with probability ``arcface``) blurred at 256, resized, then
+    noise / rescaling / JPEG at the output size; the targets are the same boxes resized the same way
+    and quantised to 8 bits; sharp pairs have input = target."""
+    geo = cfg["geometry"]
+    sizes = geo["sizes"]
+    if size is None:
+        r = rng.random() * sum(w for _, w, _ in sizes)
+        pick = sizes[-1]
+        for e in sizes:
+            r -= e[1]
+            if r < 0:
+                pick = e
+                break
+        size, bs = pick[0], pick[2]
+    else:
+        bs = next((e[2] for e in sizes if e[0] == size), 8)
+    mix = cfg["mix"]
+    fam = cfg["families"] if families is None else families
+    p_arc = geo.get("arcface", 0.0) if arcface is None else arcface
+    jit = geo.get("jitter", 0)
+    xs, ts, ms = [], [], []
+    for _ in range(bs):
+        i = rng.randrange(len(imgs))
+        img, mk = imgs[i], masks[i]
+        if rng.random() < 0.5:
+            img, mk = img[:, ::-1], mk[:, ::-1]
+        img = np.ascontiguousarray(img)
+        full = img.shape[0]
+        if size < full and rng.random() < p_arc:
+            y0 = ARCFACE_BOX[0] + rng.randint(-jit, jit)
+            x0 = ARCFACE_BOX[1] + rng.randint(-jit, jit)
+            side = ARCFACE_BOX[2]
+        else:
+            y0, x0, side = 0, 0, full
+        crop = torch.from_numpy(img[y0:y0 + side, x0:x0 + side].astype(np.float32) / 255.0).permute(2, 0, 1)
+        t = (resize(crop.unsqueeze(0), size)[0].clamp(0, 1) * 255.0 + 0.5).floor() / 255.0
+        u = rng.random()
+        if u < mix["sharp"]:
+            x = t.clone()
+        elif u < mix["sharp"] + mix["mild"]:
+            seed = rng.getrandbits(63)
+            x, _ = degrade_crop(img, y0, x0, side, seed, mild_sample(seed), out_size=size)
+        elif fam:
+            seed, d = weighted_sample(rng, fam, cfg["max_linear"])
+            x, _ = degrade_crop(img, y0, x0, side, seed, d, out_size=size)
+        else:
+            seed = rng.getrandbits(63)
+            x, _ = degrade_crop(img, y0, x0, side, seed, out_size=size)
+        m = torch.from_numpy(np.ascontiguousarray(mk[y0:y0 + side, x0:x0 + side]).astype(np.float32))[None, None]
+        m = F.interpolate(m, size=(size, size), mode="nearest")[0, 0].long()
+        xs.append(x)
+        ts.append(t)
+        ms.append(m)
+    return torch.stack(xs), torch.stack(ts), torch.stack(ms)
+
+
 def crop_at(cfg, step):
     """Progressive crop size: the last [from_step, crop] entry with from_step <= step."""
     size = cfg["crop_schedule"][0][1]
@@ -220,6 +333,8 @@ class StepBatches(torch.utils.data.Dataset):
 
     def __getitem__(self, step):
         rng = random.Random(self.cfg["seed"] * 1_000_003 + step)
+        if self.cfg["geometry"]:
+            return make_batch_geo(self.imgs, self.masks, rng, self.cfg)
         return make_batch(self.imgs, self.masks, self.cfg["batch"], crop_at(self.cfg, step), rng, self.cfg["mix"])
 
 
@@ -317,6 +432,13 @@ def main():
     frng = random.Random(777)
     val_full = [make_batch(vimgs, vmasks, 8, 256, frng) for _ in range(4)]  # 32 whole faces, spec v1
     ident = IdentityLoss(dev)
+    # recipe v4 validation (any stage): motion blur where integrators use it, 256-equivalent lengths
+    # <= 20 px, no sharp/mild pairs: 16 ArcFace-box crops at 112 px and 16 whole faces at 256 px
+    vcfg = {"geometry": {"sizes": [[112, 1, 16], [256, 1, 16]], "arcface": 1.0, "jitter": 0},
+            "mix": {"sharp": 0.0, "mild": 0.0}, "families": {"linear": 0.5, "trajectory": 0.5}, "max_linear": 20.0}
+    mrng = random.Random(4242)
+    val_m112 = make_batch_geo(vimgs, vmasks, mrng, vcfg, size=112)
+    val_m256 = make_batch_geo(vimgs, vmasks, mrng, vcfg, size=256)
 
     net = M.SMFDUNet(**cfg["arch"]).to(dev)
     ema = M.SMFDUNet(**cfg["arch"]).to(dev)
@@ -375,6 +497,9 @@ def main():
             psharp = psnr(run(sx)[0].clamp(0, 1).cpu(), st)
             mx, mt, _ = val_mild
             mil_in, mil_out = psnr(mx, mt), psnr(run(mx)[0].clamp(0, 1).cpu(), mt)
+            motion = []
+            for vx, vt, _ in (val_m112, val_m256):
+                motion.append((psnr(vx, vt), psnr(run(vx)[0].clamp(0, 1).cpu(), vt)))
             din = dout = dsharp = 0.0
             for fx, ft, _ in val_full:
                 fy = run(fx)[0].clamp(0, 1)
@@ -385,6 +510,8 @@ def main():
         say(f"VAL step {step}: blurry {pin:.2f} dB -> smfd {pout:.2f} dB (+{pout - pin:.2f}), mask acc {acc:.3f}; "
             f"sharp in->out {psharp:.2f} dB; mild {mil_in:.2f} -> {mil_out:.2f} dB; "
             f"identity distance (32 faces) blurry {din:.3f} -> smfd {dout:.3f}, sharp drift {dsharp:.3f}; "
+            f"motion 112 px {motion[0][0]:.2f} -> {motion[0][1]:.2f} dB (+{motion[0][1] - motion[0][0]:.2f}), "
+            f"motion 256 px {motion[1][0]:.2f} -> {motion[1][1]:.2f} dB (+{motion[1][1] - motion[1][0]:.2f}); "
             f"CBAM spatial gates at exactly 0: att3 {sat['att3']:.3f}, att2 {sat['att2']:.3f}")
 
     extra = {"prefetch_factor": 4, "worker_init_fn": _worker_init} if cfg["workers"] else {}
@@ -435,7 +562,7 @@ def main():
         if step % 50 == 0:
             n = agg.pop("n")
             crops = n * cfg["batch"]
-            say(f"step {step} crop {crop_at(cfg, step - 1)} lr={lr:.2e} " + " ".join(f"{k_}={v / n:.4f}" for k_, v in agg.items())
+            say(f"step {step} crop {x.shape[-1]} lr={lr:.2e} " + " ".join(f"{k_}={v / n:.4f}" for k_, v in agg.items())
                 + f" | {crops / (t_data + t_comp):.1f} crops/s, waiting for data {100 * t_data / (t_data + t_comp):.0f}%")
             agg, t_data, t_comp = {}, 0.0, 0.0
         out_of_time = a.max_minutes is not None and time.time() - t_start > a.max_minutes * 60
