@@ -42,6 +42,7 @@ DEFAULTS = {
     "crop_schedule": [[0, 192]], "mix": {"sharp": 0.0, "mild": 0.0},
     "loss": {"region": 0.5, "grad": 0.25, "mask_ce": 0.2, "identity": 0.0},
     "ema": 0.999, "bf16": True, "val_every": 500, "ckpt_every": 250, "workers": 1, "init": None,
+    "init_sha256": None,  # pins the bytes of "init" (required for a shipped ONNX)
     "data": "../shared/data/celebamask-hq-mini", "version": "0.1.0",
     "arch": {},  # model.Deblurrer keyword arguments (extra RDC blocks); {} = the v1/v2 network
     "revive_low_path": False,  # after init: re-initialise the dead 1/4 and 1/8 levels (model.revive_low_path)
@@ -79,6 +80,41 @@ def load_config(path):
         if k not in out:
             raise SystemExit(f"{path}: missing '{k}'")
     return out
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def read_init_bytes(spec):
+    """Bytes of an ``init`` file: a path (relative to the repository root), or ``git:REV:PATH`` for a
+    file as committed at REV (a released model stays reachable after later ships replace it)."""
+    if spec.startswith("git:"):
+        import subprocess
+        _, rev, path = spec.split(":", 2)
+        return subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True).stdout
+    with open(spec if os.path.isabs(spec) else os.path.join(ROOT, spec), "rb") as f:
+        return f.read()
+
+
+def load_init(cfg):
+    """Initial weights {"net": state, "ema": state, "note": str} from ``cfg['init']``: compact weights
+    (``compact.py``, a .pt) or the weights inside a shipped ONNX model (its initialisers ``net.*`` are the
+    exported EMA weights; the online weights start equal to them).  ``init_sha256`` is checked if set."""
+    import hashlib
+    spec = cfg["init"]
+    data = read_init_bytes(spec)
+    digest = hashlib.sha256(data).hexdigest()
+    if cfg["init_sha256"] and digest != cfg["init_sha256"]:
+        raise SystemExit(f"init {spec}: sha256 {digest} != init_sha256 {cfg['init_sha256']}")
+    if spec.endswith(".onnx"):
+        import onnx
+        from onnx import numpy_helper
+        m = onnx.load_from_string(data)
+        state = {i.name[4:]: torch.from_numpy(numpy_helper.to_array(i).copy())
+                 for i in m.graph.initializer if i.name.startswith("net.")}
+        meta = {p.key: p.value for p in m.metadata_props}
+        return {"net": state, "ema": state, "note": f"ONNX {spec} sha256 {digest[:12]} {meta.get('version', '')}".strip()}
+    return torch.load(io.BytesIO(data), map_location="cpu", weights_only=False)
 
 
 def load_split(root, lo, hi):
@@ -448,8 +484,15 @@ def main():
     opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"])
     step, elapsed = 0, 0.0
     ck = os.path.join(cfg["out"], "latest.pt")
-    if os.path.exists(ck):
-        s = torch.load(ck, map_location=dev, weights_only=False)
+    # an unreleased stage carried over between working periods: training/checkpoints/<name>-latest.pt
+    carried = os.path.join(ROOT, "training", "checkpoints", f"{cfg['name']}-latest.pt")
+    if not os.path.exists(ck) and os.path.exists(carried):
+        say(f"no {ck}: resuming from the committed checkpoint {os.path.relpath(carried, ROOT)}")
+        ck_in = carried
+    else:
+        ck_in = ck
+    if os.path.exists(ck_in):
+        s = torch.load(ck_in, map_location=dev, weights_only=False)
         net.load_state_dict(s["net"])
         ema.load_state_dict(s["ema"])
         opt.load_state_dict(s["opt"])
@@ -457,7 +500,7 @@ def main():
         torch.set_rng_state(s["torch_rng"])
         say(f"resumed at step {step}, {elapsed / 60:.1f} min trained")
     elif cfg["init"]:
-        s = torch.load(cfg["init"], map_location=dev, weights_only=False)
+        s = load_init(cfg)
         for dst, key in ((net, "net"), (ema, "ema")):
             missing, unexpected = dst.load_state_dict({k_: v.float() for k_, v in s[key].items()}, strict=False)
             # a deeper arch may add blocks (they start as the identity); anything else must match exactly
