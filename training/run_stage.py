@@ -1,6 +1,6 @@
 """One command per stage: train -> export -> eval -> card metrics -> compact.
 
-    /usr/bin/python3 training/run_stage.py training/configs/v3-stage1.json [--max-minutes M] [--ship]
+    /usr/bin/python3 training/run_stage.py training/configs/v4.json [--max-minutes M] [--ship]
 
 1. ``train.py CONFIG`` (resumes from the stage's ``latest.pt``; stops after ``--max-minutes``).  If the
    stage has not reached its last step, the script stops here: re-run the same command later.
@@ -8,8 +8,9 @@
 3. ``smfd eval`` on the 500 held-out faces into ``<out>/eval/``, once: without ``--ship`` on the candidate
    (``--model``); with ``--ship`` the candidate is first copied into ``smfd-model`` (ONNX, card, SHA-256) and
    the CLI rebuilt, so the evaluation runs on the bundled bytes and ``card_metrics.py`` writes its figures
-   into the card; ``compact.py`` then keeps fp16 weights as ``training/checkpoints/smfd-unet-<name>.pt`` for
-   later stages' ``init``.
+   into the card.  A later stage starts from the shipped ONNX itself (``"init": "git:REV:...smfd-unet.onnx"``),
+   so no weights are kept for it; the stage's carried checkpoint ``training/checkpoints/<stage>-latest.pt``
+   (if any) is removed.
 
 With ``--skip-train`` on a fresh checkout (no ``<out>/latest.pt``), the stage's committed compact weights
 ``training/checkpoints/smfd-unet-<name>.pt`` are exported instead (fp16 weights, so the ONNX differs slightly
@@ -62,6 +63,9 @@ def main():
     cand = os.path.join(out, "export")
     latest = os.path.join(out, "latest.pt")
     compact = os.path.join("training", "checkpoints", f"smfd-unet-{cfg['name']}.pt")
+    carried = os.path.join("training", "checkpoints", f"{cfg['name']}-latest.pt")
+    if not os.path.exists(latest) and os.path.exists(os.path.join(ROOT, carried)):
+        latest = os.path.join(ROOT, carried)
     if os.path.exists(latest):
         run([PY, "training/export.py", "--ckpt", latest, "--out", cand])
     elif a.skip_train and os.path.exists(os.path.join(ROOT, compact)):
@@ -80,8 +84,10 @@ def main():
     run([java(), "-jar", CLI_JAR, "eval", *model, "--out", os.path.join(out, "eval"), "--threads", "2"])
     if a.ship:
         run([PY, "training/card_metrics.py", os.path.join(out, "eval", "report.json")])
-        if latest:
-            run([PY, "training/compact.py", latest, compact])
+        carried = os.path.join(ROOT, "training", "checkpoints", f"{cfg['name']}-latest.pt")
+        if os.path.exists(carried):
+            os.remove(carried)
+            print(f"removed {carried}: the shipped ONNX is the init of later stages", flush=True)
     return 0
 
 

@@ -1,15 +1,15 @@
 """Train SMFD-UNet: one JSON config per stage, step-based schedule, everything seeded, exact resume.
 
-    /usr/bin/python3 training/train.py training/configs/v3-stage1.json [--max-minutes 150]
+    /usr/bin/python3 training/train.py training/configs/v4.json [--max-minutes 150]
 
 The config (see ``training/configs/``) records every hyperparameter of a stage.  The batch of step ``s``
 is a pure function of ``(config seed, s)`` (its own ``random.Random``), so a resumed run sees exactly
 the batches an uninterrupted run would, whatever the number of data workers.  ``latest.pt`` in the
 stage's ``out`` folder holds weights, EMA, optimiser, step and torch RNG state; re-running the same
 command continues from it.  ``--max-minutes`` only bounds this invocation's wall clock (a working
-period); the learning-rate schedule depends on the step alone.  Without ``latest.pt`` and with
-``init`` set, the stage starts from compact weights (``compact.py``), e.g. the committed
-``training/checkpoints/smfd-unet-v3-cap2-base.pt``.
+period); the learning-rate schedule depends on the step alone.  Without ``latest.pt`` the stage resumes
+from a committed ``training/checkpoints/<stage>-latest.pt`` if there is one, or else starts from ``init``:
+compact weights (``compact.py``), a shipped ONNX model, or either as committed (``git:REV:PATH``).
 
 Data: ``train/`` images 0000-4299 for training and 4300-4499 as our own validation split of
 ``../shared/data/celebamask-hq-mini`` (or a pack written by ``make_pack.py``); ``eval/`` is never read.
@@ -424,7 +424,7 @@ def psnr(a, b):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("config", help="stage config (JSON), e.g. training/configs/v3-stage1.json")
+    ap.add_argument("config", help="stage config (JSON), e.g. training/configs/v4.json")
     ap.add_argument("--max-minutes", type=float, default=None,
                     help="stop (with a checkpoint) after this much wall clock; resume later with the same command")
     ap.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
