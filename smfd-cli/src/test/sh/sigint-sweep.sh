@@ -30,6 +30,7 @@ for i in 1 2 3 4 5 6 7 8; do
   "$JAVA" -jar "$JAR" degrade --input "$DATA/45$((10 + i)).jpg" --seed "$i" --out "$WORK/in/f$i.png" >/dev/null
 done
 pass=0; fail=0; crashed=0; leftovers=0; finished=0; interrupted=0
+declare -A phases # what the run was doing when the signal came, from "smfd: interrupted while ..."
 for run in $(seq 1 "$N"); do
   dir="$WORK/run$run"
   mkdir -p "$dir"
@@ -41,7 +42,7 @@ for run in $(seq 1 "$N"); do
   kill -INT "$pid" 2>/dev/null
   wait "$pid"
   rc=$?
-  problems=""
+  problems=""; phase=""
   [ "$rc" = 0 ] || [ "$rc" = 130 ] || problems="$problems rc=$rc"
   if [ -n "$(find "$dir" -name 'hs_err_pid*.log')" ]; then problems="$problems hs_err"; crashed=$((crashed + 1)); fi
   tmps=$(find "$dir" -name '.*.tmp' | wc -l)
@@ -66,13 +67,18 @@ for f in sys.argv[1:]:
   if [ "$rc" = 130 ]; then
     interrupted=$((interrupted + 1))
     grep -q "interrupted" "$dir/stderr" || problems="$problems no-interrupted-line"
+    phase=$(tr '\r' '\n' <"$dir/stderr" | sed -n 's/^smfd: interrupted while \([a-z ]*\).*/\1/p' | sed 's/ *$//' | head -1)
+    phase=${phase:-between steps}
+    phases[$phase]=$(( ${phases[$phase]:-0} + 1 ))
   elif [ "$rc" = 0 ]; then
     finished=$((finished + 1))
   fi
   if [ -z "$problems" ]; then pass=$((pass + 1)); status=ok; else fail=$((fail + 1)); status="FAIL:$problems"; fi
-  printf 'run %2d  SIGINT at %ss  rc %3s  faces written %d  %s\n' "$run" "$delay" "$rc" "$faces" "$status"
+  printf 'run %2d  SIGINT at %ss  rc %3s  faces written %d  %s  %s\n' "$run" "$delay" "$rc" "$faces" "$status" \
+    "${phase:+(interrupted while $phase)}"
   [ -n "$problems" ] && { tr '\r' '\n' <"$dir/stderr" | sed 's/^/    stderr: /' | tail -3; }
 done
 echo "sweep: $N runs, $pass ok, $fail failed ($interrupted interrupted, $finished finished before the signal;" \
   "$crashed with hs_err_pid*.log, $leftovers with temporary files)"
+for k in "${!phases[@]}"; do echo "  interrupted while $k: ${phases[$k]}"; done
 [ "$fail" = 0 ]

@@ -342,6 +342,7 @@ final class DeblurCommand {
         Set<Object> inputs = new HashSet<>();
         for (Path f : files) {
             inputs.add(ImageFiles.identity(f));
+            inputs.add(f.toAbsolutePath().normalize()); // the same path is the same file, existing or not
         }
         Map<Path, Path> map = new LinkedHashMap<>();
         Set<Path> used = new HashSet<>();
@@ -362,7 +363,8 @@ final class DeblurCommand {
     }
 
     private static boolean isInput(Path candidate, Set<Object> inputs) {
-        return Files.exists(candidate) && inputs.contains(ImageFiles.identity(candidate));
+        return inputs.contains(candidate.toAbsolutePath().normalize())
+                || Files.exists(candidate) && inputs.contains(ImageFiles.identity(candidate));
     }
 
     private static String baseName(Path f) {
