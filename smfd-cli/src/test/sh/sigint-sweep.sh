@@ -68,8 +68,9 @@ for f in sys.argv[1:]:
     interrupted=$((interrupted + 1))
     grep -q "interrupted" "$dir/stderr" || problems="$problems no-interrupted-line"
     phase=$(tr '\r' '\n' <"$dir/stderr" | sed -n 's/^smfd: interrupted while \([a-z ]*\).*/\1/p' | sed 's/ *$//' | head -1)
-    phase=${phase:-between steps}
-    phases[$phase]=$(( ${phases[$phase]:-0} + 1 ))
+    key=${phase:+while $phase}
+    key=${key:-between steps}
+    phases[$key]=$(( ${phases[$key]:-0} + 1 ))
   elif [ "$rc" = 0 ]; then
     finished=$((finished + 1))
   fi
@@ -80,5 +81,5 @@ for f in sys.argv[1:]:
 done
 echo "sweep: $N runs, $pass ok, $fail failed ($interrupted interrupted, $finished finished before the signal;" \
   "$crashed with hs_err_pid*.log, $leftovers with temporary files)"
-for k in "${!phases[@]}"; do echo "  interrupted while $k: ${phases[$k]}"; done
+for k in "${!phases[@]}"; do echo "  interrupted $k: ${phases[$k]}"; done
 [ "$fail" = 0 ]
