@@ -62,14 +62,18 @@ final class AssessCommand {
             return Cli.EXIT_USAGE;
         }
         List<Path> files;
+        List<String> skipped = new ArrayList<>();
         try {
-            files = ImageFiles.collect(inputs, recursive);
+            files = ImageFiles.collect(inputs, recursive, skipped);
         } catch (IOException e) {
             err.println("smfd assess: cannot list " + e.getMessage());
             return Cli.EXIT_FAILURE;
         } catch (IllegalArgumentException e) {
             err.println("smfd assess: " + e.getMessage());
             return Cli.EXIT_FAILURE;
+        }
+        for (String line : skipped) {
+            err.println("smfd assess: " + line);
         }
         if (files.isEmpty()) {
             err.println("smfd assess: no image files found in " + inputs);
@@ -79,10 +83,10 @@ final class AssessCommand {
         if (backend != null) {
             b.backend(backend);
         }
-        int failed = 0;
+        int failed = skipped.size();
         int needing = 0;
         double totalMs = 0;
-        try (Deblurrer d = b.build()) {
+        try (Deblurrer d = Interrupts.critical("loading the model", b::build)) {
             if (csv) {
                 out.println(CSV_HEADER);
             }
@@ -110,13 +114,13 @@ final class AssessCommand {
                 }
             }
         }
-        int assessed = files.size() - failed;
+        int assessed = files.size() + skipped.size() - failed;
         if (!csv && assessed > 0) {
             out.printf(Locale.ROOT, "%d of %d face(s) need deblurring (severity >= %.1f); %.2f ms per face%n",
                     needing, assessed, BlurAssessment.THRESHOLD, totalMs / assessed);
         }
         if (failed > 0) {
-            err.println("smfd assess: " + failed + " of " + files.size() + " file(s) failed");
+            err.println("smfd assess: " + failed + " of " + (files.size() + skipped.size()) + " file(s) failed");
             return Cli.EXIT_FAILURE;
         }
         return Cli.EXIT_OK;

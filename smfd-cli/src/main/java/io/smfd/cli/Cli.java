@@ -25,7 +25,9 @@ import java.util.List;
  *
  * <p>Errors are reported as one line {@code smfd: <message>} on standard error; {@code --debug}
  * (anywhere on the command line) adds stack traces and debug logging. Exit codes: 0 success,
- * 1 failure (unreadable input, backend or model problem, I/O error), 2 usage error.
+ * 1 failure (unreadable input, backend or model problem, I/O error), 2 usage error, 130 interrupted (Ctrl-C; 143 for
+ * SIGTERM): the step in progress (loading the model, a batch, writing a face) finishes, no temporary file is left,
+ * and one {@code smfd: interrupted} line is printed.
  */
 public final class Cli {
 
@@ -52,7 +54,10 @@ public final class Cli {
         if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
             System.setProperty(LOG_LEVEL_PROPERTY, debug ? "debug" : "warn");
         }
-        System.exit(run(args, System.out, System.err));
+        Interrupts.install(System.err); // Ctrl-C: one "interrupted" line, exit 130, no crash, no partial file
+        int code = run(args, System.out, System.err);
+        // Under the interrupt lock: a Ctrl-C that arrived just now exits with 130 rather than racing this exit.
+        Interrupts.criticalRun(null, () -> System.exit(code));
     }
 
     /**
@@ -132,7 +137,7 @@ public final class Cli {
         s.println("Global options: --debug  stack traces and debug logging");
         s.println("JVM options: -D" + Deblurrer.BACKEND_PROPERTY
                 + "=NAME selects a backend (default: highest priority available)");
-        s.println("Exit codes: 0 success, 1 failure, 2 usage error");
+        s.println("Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (Ctrl-C)");
     }
 
     private static int info(String[] args, PrintStream out, PrintStream err) {
@@ -176,11 +181,12 @@ public final class Cli {
         }
         ModelInfo model;
         String loadedBy;
-        try (Deblurrer d = Deblurrer.create()) {
+        try (Deblurrer d = Interrupts.critical("loading the model", Deblurrer::create)) {
             model = d.modelInfo();
             loadedBy = d.backendName();
+            Interrupts.criticalRun("closing the backend", d::close);
         } catch (SmfdException e) { // e.g. checksum mismatch, missing model, no backend: a failed check
-            out.println("Model: not available: " + e.getMessage());
+            err.println("Model: not available: " + e.getMessage());
             return EXIT_FAILURE;
         }
         out.println("Model: " + model.summary() + " (loaded and checked by backend '" + loadedBy + "')");

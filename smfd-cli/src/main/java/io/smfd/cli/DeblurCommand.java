@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code smfd deblur}: deblurs face crops from files and folders.
@@ -31,16 +33,23 @@ import javax.imageio.ImageIO;
  * <p>Folders contribute every file whose extension an ImageIO reader accepts (not recursively unless
  * {@code --recursive}); files named explicitly are always tried. For each input {@code NAME.ext} it writes
  * {@code DIR/NAME.png} (or the {@code --format}) and, with {@code --masks}, {@code DIR/NAME.masks.png},
- * the predicted semantic masks drawn over the result ({@link io.smfd.FaceMasks#toOverlay}). An output that
- * would overwrite its own input is written as {@code NAME.deblurred.png} instead. Faces are processed in
+ * the predicted semantic masks drawn over the result ({@link io.smfd.FaceMasks#toOverlay}); the two are written
+ * together or not at all. An output that would overwrite an input (compared as files: also through a symbolic or
+ * hard link) is written as {@code NAME.deblurred.png} instead; one whose path is a device, FIFO, symbolic link or
+ * folder is refused. Outputs renamed to keep names unique are listed as {@code input -> output}. The output folder
+ * is checked for writing before the model is loaded. Faces are processed in
  * chunks of {@code --batch} with {@link Deblurrer#deblurAll(List)} (same-size faces share one inference
  * run). With more than one input a one-line progress bar (count, faces/s, ETA) is drawn on standard error.
  *
- * <p>An unreadable or corrupt image is reported as one line naming the file and skipped; the exit code is
- * then 1 after all other files are done. Usage errors exit with 2; a backend or model that cannot be
- * loaded exits with 1.
+ * <p>An unreadable or corrupt image, a folder entry named like an image that is not a regular file (a folder
+ * {@code x.jpg}, a broken link) and a refused output are reported as one line naming the file and skipped; the exit
+ * code is then 1 after all other files are done. Ctrl-C lets the step in flight finish (see {@link Interrupts}),
+ * ends the progress line, prints {@code smfd: interrupted} and exits with 130. Usage errors exit with 2; a backend or
+ * model that cannot be loaded exits with 1.
  */
 final class DeblurCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeblurCommand.class);
 
     /** Default number of faces per {@code deblurAll} call. */
     static final int DEFAULT_BATCH = 4;
@@ -92,8 +101,9 @@ final class DeblurCommand {
             o.threads = cpus;
         }
         List<Path> files;
+        List<String> skipped = new ArrayList<>();
         try {
-            files = ImageFiles.collect(o.inputs, o.recursive);
+            files = ImageFiles.collect(o.inputs, o.recursive, skipped);
         } catch (IOException e) {
             err.println("smfd deblur: cannot list " + e.getMessage());
             return Cli.EXIT_FAILURE;
@@ -101,14 +111,22 @@ final class DeblurCommand {
             err.println("smfd deblur: " + e.getMessage());
             return Cli.EXIT_FAILURE;
         }
+        for (String line : skipped) {
+            err.println("smfd deblur: " + line);
+        }
         if (files.isEmpty()) {
             err.println("smfd deblur: no image files found in " + o.inputs + " (readable formats: "
                     + String.join(", ", ImageFiles.readerSuffixes()) + ")");
             return Cli.EXIT_FAILURE;
         }
-        // The output folder is created when the first file is written (ImageFiles.write), so a backend, model or
-        // input failure leaves no empty folder behind.
-        Map<Path, Path> targets = targets(files, o.out, o.format);
+        // Checked before the model loads and any face is processed; the folder itself is created when the first file
+        // is written (ImageFiles.write), so a backend, model or input failure leaves no empty folder behind.
+        String unwritable = unwritableReason(o.out);
+        if (unwritable != null) {
+            err.println("smfd deblur: cannot write to " + o.out + ": " + unwritable);
+            return Cli.EXIT_FAILURE;
+        }
+        Map<Path, Path> targets = targets(files, o.out, o.format, o.masks);
 
         Deblurrer.Builder b = Deblurrer.builder().device(o.device);
         if (o.backend != null) {
@@ -122,11 +140,29 @@ final class DeblurCommand {
         }
         b.sharpFaces(o.deblurSharp ? SharpFacePolicy.DEBLUR : SharpFacePolicy.PASS_THROUGH);
         int[] passed = {0}; // faces returned unchanged because they did not need deblurring
-        int failed = 0;
+        int failed = skipped.size();
         int done = 0;
         long start = System.nanoTime();
-        try (Deblurrer deblurrer = b.build()) { // SmfdException propagates: "smfd: <reason>", exit 1
-            Progress progress = files.size() > 1 ? new Progress(err, files.size()) : null;
+        List<Path> writtenFiles = new ArrayList<>();
+        // SmfdException propagates: "smfd: <reason>", exit 1. Loading runs native code (ONNX Runtime): Ctrl-C waits
+        // for it (Interrupts), and the interrupt handler closes the backend, under the same lock, before the exit.
+        LOG.debug("smfd deblur: loading the model");
+        Deblurrer deblurrer = Interrupts.critical("loading the model", () -> {
+            Deblurrer d = b.build();
+            Interrupts.onInterrupt(d::close); // set before the lock is released
+            return d;
+        });
+        Progress progress = files.size() > 1 ? new Progress(err, files.size()) : null;
+        Interrupts.onInterrupt(() -> {
+            if (progress != null) {
+                progress.interrupt();
+            }
+            deblurrer.close();
+        });
+        if (progress != null) {
+            progress.update(0); // drawn once the interrupt handler knows it
+        }
+        try {
             for (int from = 0; from < files.size(); from += o.batch) {
                 List<Path> chunk = files.subList(from, Math.min(files.size(), from + o.batch));
                 List<Path> ok = new ArrayList<>();
@@ -140,7 +176,7 @@ final class DeblurCommand {
                         report(err, progress, f + ": " + e.getMessage());
                     }
                 }
-                failed += process(deblurrer, o, ok, faces, targets, err, progress, passed);
+                failed += process(deblurrer, o, ok, faces, targets, err, progress, passed, writtenFiles);
                 done += chunk.size();
                 if (progress != null) {
                     progress.update(done);
@@ -150,29 +186,76 @@ final class DeblurCommand {
                 progress.finish();
             }
             double secs = (System.nanoTime() - start) / 1e9;
-            int written = files.size() - failed;
+            int written = writtenFiles.size();
             if (files.size() == 1 && written == 1) {
                 out.println("wrote " + targets.get(files.get(0)).toAbsolutePath()
                         + (o.masks ? " (+ masks overlay)" : ""));
             }
-            out.printf(Locale.ROOT, "deblurred %d of %d face(s) in %.1f s with backend %s (%s) -> %s%n",
-                    written - passed[0], files.size(), secs, deblurrer.backendName(), deblurrer.device(),
-                    o.out.toAbsolutePath());
-            if (passed[0] > 0) {
-                out.printf(Locale.ROOT, "passed through %d of %d face(s) unchanged: sharp enough (smfd assess shows why;"
-                        + " --deblur-sharp deblurs them too)%n", passed[0], files.size());
+            for (Path f : writtenFiles) { // many inputs can share a name: say which output is which
+                Path t = targets.get(f);
+                if (!baseName(t).equals(baseName(f))) {
+                    out.println("  " + f + " -> " + t);
+                }
             }
+            out.printf(Locale.ROOT, "deblurred %d of %d face(s) in %.1f s with backend %s (%s) -> %s%n",
+                    written - passed[0], files.size() + skipped.size(), secs, deblurrer.backendName(),
+                    deblurrer.device(), o.out.toAbsolutePath());
+            if (passed[0] > 0) {
+                if (lossless(o.format)) {
+                    out.printf(Locale.ROOT, "passed through %d of %d face(s) unchanged: sharp enough (smfd assess shows"
+                            + " why; --deblur-sharp deblurs them too)%n", passed[0], files.size());
+                } else {
+                    out.printf(Locale.ROOT, "passed through %d of %d face(s) without deblurring (sharp enough; smfd"
+                            + " assess shows why), but re-encoded as lossy %s, so not bit-exact: --format png keeps"
+                            + " them unchanged%n", passed[0], files.size(), o.format.toUpperCase(Locale.ROOT));
+                }
+            }
+        } finally {
+            Interrupts.criticalRun("closing the backend", () -> {
+                Interrupts.onInterrupt(null);
+                deblurrer.close();
+            });
         }
         if (failed > 0) {
-            err.println("smfd deblur: " + failed + " of " + files.size() + " file(s) failed");
+            err.println("smfd deblur: " + failed + " of " + (files.size() + skipped.size()) + " file(s) failed");
             return Cli.EXIT_FAILURE;
         }
         return Cli.EXIT_OK;
     }
 
+    /** Formats whose round trip keeps every 8-bit RGB sample (others, such as JPEG and GIF, are lossy). */
+    private static final Set<String> LOSSLESS = Set.of("png", "bmp", "tif", "tiff");
+
+    static boolean lossless(String format) {
+        return LOSSLESS.contains(format.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Why files cannot be created in the output folder, checked before any face is processed; null if they can.
+     * The folder need not exist: then its nearest existing ancestor must be a writable folder.
+     */
+    static String unwritableReason(Path out) {
+        Path p = out.toAbsolutePath().normalize();
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return "no existing parent folder";
+        }
+        if (!Files.isDirectory(existing)) {
+            return existing + " is not a folder";
+        }
+        if (!Files.isWritable(existing)) {
+            return (existing.equals(p) ? "the folder" : "its parent folder " + existing)
+                    + " is not writable (read-only file system or no write permission)";
+        }
+        return null;
+    }
+
     /** Deblurs and writes one chunk; returns the number of failures. */
     private static int process(Deblurrer d, Options o, List<Path> files, List<FaceImage> faces,
-            Map<Path, Path> targets, PrintStream err, Progress progress, int[] passed) {
+            Map<Path, Path> targets, PrintStream err, Progress progress, int[] passed, List<Path> written) {
         if (files.isEmpty()) {
             return 0;
         }
@@ -181,7 +264,7 @@ final class DeblurCommand {
             List<FaceImage> results = null;
             if (files.size() > 1) {
                 try {
-                    results = d.deblurAll(faces);
+                    results = Interrupts.critical("deblurring", () -> d.deblurAll(faces));
                 } catch (SmfdException e) {
                     results = null; // retry one by one so the failing file is named
                 }
@@ -189,8 +272,11 @@ final class DeblurCommand {
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
                 try {
-                    FaceImage r = results != null ? results.get(i) : d.deblur(faces.get(i));
-                    write(r.toBufferedImage(), o.format, targets.get(f));
+                    FaceImage face = faces.get(i);
+                    FaceImage r = results != null ? results.get(i)
+                            : Interrupts.critical("deblurring", () -> d.deblur(face));
+                    ImageFiles.write(r.toBufferedImage(), o.format, targets.get(f));
+                    written.add(f);
                     if (r == faces.get(i)) { // pass-through returns the very instance
                         passed[0]++;
                     }
@@ -204,10 +290,14 @@ final class DeblurCommand {
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
             try {
-                DeblurResult r = d.deblurWithMasks(faces.get(i));
+                FaceImage face = faces.get(i);
+                DeblurResult r = Interrupts.critical("deblurring", () -> d.deblurWithMasks(face));
                 Path target = targets.get(f);
-                write(r.image().toBufferedImage(), o.format, target);
-                write(r.masks().toOverlay(r.image()), o.format, masksPath(target, o.format));
+                // A face and its masks belong together: both files or neither (e.g. on a full disk).
+                ImageFiles.writeAll(List.of(new ImageFiles.Output(r.image().toBufferedImage(), o.format, target),
+                        new ImageFiles.Output(r.masks().toOverlay(r.image()), o.format, masksPath(target, o.format))),
+                        ImageFiles.FILES);
+                written.add(f);
                 if (!r.deblurred()) {
                     passed[0]++;
                 }
@@ -231,11 +321,6 @@ final class DeblurCommand {
         return ImageFiles.read(f);
     }
 
-    /** Writes atomically (temporary file, then move): see {@link ImageFiles#write}. */
-    private static void write(BufferedImage img, String format, Path target) throws IOException {
-        ImageFiles.write(img, format, target);
-    }
-
     static Path masksPath(Path target, String format) {
         String name = target.getFileName().toString();
         String base = name.substring(0, name.length() - format.length() - 1);
@@ -244,16 +329,32 @@ final class DeblurCommand {
 
     /** Maps each input to its output path: NAME.format, de-duplicated, never the input itself. */
     static Map<Path, Path> targets(List<Path> files, Path outDir, String format) {
+        return targets(files, outDir, format, false);
+    }
+
+    /**
+     * Maps each input to its output path {@code NAME.format}: unique, and neither it nor (with masks) its
+     * {@code NAME.masks.format} is any input file, compared as files (inodes), not as path text, so an input reached
+     * through a symbolic link or a hard link is never overwritten. A name that is taken gets {@code -2}, {@code -3};
+     * one that is an input becomes {@code NAME.deblurred.format}.
+     */
+    static Map<Path, Path> targets(List<Path> files, Path outDir, String format, boolean masks) {
+        Set<Object> inputs = new HashSet<>();
+        for (Path f : files) {
+            inputs.add(ImageFiles.identity(f));
+            inputs.add(f.toAbsolutePath().normalize()); // the same path is the same file, existing or not
+        }
         Map<Path, Path> map = new LinkedHashMap<>();
         Set<Path> used = new HashSet<>();
         for (Path f : files) {
             String base = baseName(f);
             Path t = outDir.resolve(base + "." + format);
-            if (same(t, f)) {
+            if (isInput(t, inputs) || masks && isInput(masksPath(t, format), inputs)) {
                 base = base + ".deblurred";
                 t = outDir.resolve(base + "." + format);
             }
-            for (int n = 2; !used.add(t.toAbsolutePath().normalize()); n++) {
+            for (int n = 2; isInput(t, inputs) || masks && isInput(masksPath(t, format), inputs)
+                    || !used.add(t.toAbsolutePath().normalize()); n++) {
                 t = outDir.resolve(base + "-" + n + "." + format);
             }
             map.put(f, t);
@@ -261,8 +362,9 @@ final class DeblurCommand {
         return map;
     }
 
-    private static boolean same(Path a, Path b) {
-        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    private static boolean isInput(Path candidate, Set<Object> inputs) {
+        return inputs.contains(candidate.toAbsolutePath().normalize())
+                || Files.exists(candidate) && inputs.contains(ImageFiles.identity(candidate));
     }
 
     private static String baseName(Path f) {
@@ -309,7 +411,7 @@ final class DeblurCommand {
             throw new Cli.UsageException("--out DIR is required");
         }
         if (Files.exists(o.out) && !Files.isDirectory(o.out)) {
-            throw new Cli.UsageException("--out must be a directory, but " + o.out + " is a file");
+            throw new Cli.UsageException("--out must be a directory, but " + o.out + " is not");
         }
         if (o.backend != null && o.backend.isBlank()) {
             throw new Cli.UsageException("--backend needs a name");
@@ -357,10 +459,13 @@ final class DeblurCommand {
         s.println("  --batch N         faces per inference call (default " + DEFAULT_BATCH + ")");
         s.println("  --model FILE      an SMFD-UNet .onnx file instead of the bundled model");
         s.println("  --deblur-sharp    also run the network on faces the blur assessment finds sharp (default: they are");
-        s.println("                    written unchanged, bit-exact; the summary counts them; see smfd assess)");
+        s.println("                    written unchanged, bit-exact in png/bmp/tiff, re-encoded in jpg/gif; the summary");
+        s.println("                    counts them; see smfd assess)");
         s.println("Unreadable, truncated or corrupt images are reported and skipped (exit code 1 at the end); an");
-        s.println("output that would overwrite its input is written as NAME.deblurred.png. Each output is written");
-        s.println("to a temporary file and moved into place, so a failed write leaves no partial file.");
+        s.println("output that would overwrite an input is written as NAME.deblurred.png; devices, FIFOs and links");
+        s.println("are never replaced. Each output is written to a temporary file and moved into place, so a failed");
+        s.println("write leaves no partial file; a face and its masks are written together or not at all. Ctrl-C");
+        s.println("finishes the step in progress, then exits with 130.");
     }
 
     /** Single-line progress bar on standard error: {@code [#####-----]  12/50  3.4 faces/s  ETA 0:11}. */
@@ -372,11 +477,13 @@ final class DeblurCommand {
         private final long start = System.nanoTime();
         private long lastDraw;
         private int lastLength;
+        /** Whether the cursor is at the end of a drawn bar (the line is not finished). */
+        private boolean open;
 
+        /** Draws nothing until the first {@link #update}. */
         Progress(PrintStream err, int total) {
             this.err = err;
             this.total = total;
-            draw(0);
         }
 
         void update(int done) {
@@ -386,10 +493,14 @@ final class DeblurCommand {
             }
         }
 
+        /** Drawing is an {@link Interrupts#critical} step: Ctrl-C never cuts a bar in half. */
         private void draw(int done) {
-            lastDraw = System.nanoTime();
-            err.print("\r" + line(done, (lastDraw - start) / 1e9));
-            err.flush();
+            Interrupts.criticalRun(null, () -> {
+                lastDraw = System.nanoTime();
+                err.print("\r" + line(done, (lastDraw - start) / 1e9));
+                err.flush();
+                open = true;
+            });
         }
 
         String line(int done, double secs) {
@@ -416,13 +527,27 @@ final class DeblurCommand {
 
         /** Blanks the bar so that a message can be printed on a clean line. */
         void clear() {
-            err.print("\r" + " ".repeat(lastLength) + "\r");
-            lastLength = 0;
-            lastDraw = 0; // redraw on the next update
+            Interrupts.criticalRun(null, () -> {
+                err.print("\r" + " ".repeat(lastLength) + "\r");
+                lastLength = 0;
+                lastDraw = 0; // redraw on the next update
+                open = false;
+            });
         }
 
         void finish() {
-            err.println();
+            Interrupts.criticalRun(null, () -> {
+                err.println();
+                open = false;
+            });
+        }
+
+        /** Ends the bar's line on Ctrl-C, so that the "interrupted" message starts on a line of its own. */
+        void interrupt() {
+            if (open) {
+                err.println();
+                open = false;
+            }
         }
     }
 }

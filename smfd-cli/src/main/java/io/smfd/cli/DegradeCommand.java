@@ -12,6 +12,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,7 +111,11 @@ public final class DegradeCommand {
                 out.println("seed " + seed + ": " + d.describe());
             }
             Path target = Path.of(output).toAbsolutePath();
-            ImageFiles.write(result, "png", target);
+            if (Files.exists(target) && Files.isSameFile(target, Path.of(input))) { // also through a link
+                err.println("degrade: --out " + output + " is the input file " + input + "; not overwriting it");
+                return 1;
+            }
+            ImageFiles.write(result, "png", target); // refuses a target that is not a regular file
             out.println("wrote " + target);
             return 0;
         } catch (IOException e) {

@@ -8,13 +8,17 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -43,7 +48,10 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * gray and 16-bit images are kept exactly by {@link FaceImage#fromBufferedImage}.
  *
  * <p>Writing: into a temporary file in the target folder, then moved into place atomically, so a failure (disk
- * full, no permission) leaves neither a partial nor an empty file, and the message says why.
+ * full, no permission) leaves neither a partial nor an empty file, and the message says why. A face and its masks are
+ * written together or not at all ({@link #writeAll}); a target that is not a regular file is refused; files get the
+ * umask's permissions and keep those of the file they replace. Writes run as {@link Interrupts#critical} steps, so
+ * Ctrl-C waits for a write in progress rather than leaving its temporary file.
  */
 final class ImageFiles {
 
@@ -119,41 +127,91 @@ final class ImageFiles {
         }
     }
 
-    /** Expands folders; keeps explicit files; sorted per folder, duplicates removed. */
-    static List<Path> collect(List<Path> inputs, boolean recursive) throws IOException {
+    /**
+     * Expands folders; keeps explicit files; sorted per folder; the same file named twice (also through a symbolic
+     * link) is taken once.
+     *
+     * @param inputs    files and folders from the command line
+     * @param recursive whether to descend into sub-folders
+     * @param skipped   receives "PATH: why" for each folder entry with an image suffix that is not a readable regular
+     *                  file (a folder named {@code x.jpg} without {@code --recursive}, a broken symbolic link, a FIFO)
+     * @return the image files
+     * @throws IOException              if a folder cannot be listed
+     * @throws IllegalArgumentException if an explicit input does not exist or is neither a file nor a folder
+     */
+    static List<Path> collect(List<Path> inputs, boolean recursive, List<String> skipped) throws IOException {
         Set<String> suffixes = readerSuffixes();
         List<Path> files = new ArrayList<>();
-        Set<Path> seen = new HashSet<>();
+        Set<Object> seen = new HashSet<>();
         for (Path in : inputs) {
             if (Files.isDirectory(in)) {
                 TreeSet<Path> found = new TreeSet<>();
+                TreeSet<Path> odd = new TreeSet<>();
                 if (recursive) {
                     try (Stream<Path> s = Files.walk(in)) {
-                        s.filter(Files::isRegularFile).filter(p -> readable(p, suffixes)).forEach(found::add);
+                        s.filter(p -> !p.equals(in) && readable(p, suffixes)).forEach(p -> {
+                            if (Files.isRegularFile(p)) {
+                                found.add(p);
+                            } else if (!Files.isDirectory(p)) { // folders are walked into
+                                odd.add(p);
+                            }
+                        });
                     }
                 } else {
                     try (DirectoryStream<Path> ds = Files.newDirectoryStream(in)) {
                         for (Path p : ds) {
-                            if (Files.isRegularFile(p) && readable(p, suffixes)) {
-                                found.add(p);
+                            if (readable(p, suffixes)) {
+                                (Files.isRegularFile(p) ? found : odd).add(p);
                             }
                         }
                     }
                 }
+                for (Path p : odd) {
+                    skipped.add(p + ": " + notAFile(p, recursive));
+                }
                 for (Path p : found) {
-                    if (seen.add(p.toAbsolutePath().normalize())) {
+                    if (seen.add(identity(p))) {
                         files.add(p);
                     }
                 }
             } else if (Files.isRegularFile(in)) {
-                if (seen.add(in.toAbsolutePath().normalize())) {
+                if (seen.add(identity(in))) {
                     files.add(in);
                 }
+            } else if (Files.exists(in, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException(in + ": " + notAFile(in, recursive));
             } else {
                 throw new IllegalArgumentException("no such file or directory: " + in);
             }
         }
         return files;
+    }
+
+    /** Why a path with an image suffix is not read: "a directory, not an image file (...)", "a broken symbolic link". */
+    private static String notAFile(Path p, boolean recursive) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink() && !Files.exists(p)) {
+                return "a broken symbolic link (its target " + Files.readSymbolicLink(p) + " does not exist); skipped";
+            }
+            if (Files.isDirectory(p)) {
+                return "a directory, not an image file; skipped" + (recursive ? "" : " (--recursive looks inside)");
+            }
+            BasicFileAttributes target = Files.readAttributes(p, BasicFileAttributes.class);
+            return kind(p, target) + ", not a regular file; skipped";
+        } catch (IOException e) {
+            return "cannot be inspected (" + describe(e) + "); skipped";
+        }
+    }
+
+    /** The file itself (inode), whatever path names it; the normalised absolute path where there is no key. */
+    static Object identity(Path p) {
+        try {
+            Object key = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+            return key != null ? key : p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     static boolean readable(Path p, Set<String> suffixes) {
@@ -219,54 +277,200 @@ final class ImageFiles {
         return names;
     }
 
+    /** One image to write: the picture, the ImageIO format name and the target file. */
+    record Output(RenderedImage image, String format, Path target) {
+    }
+
+    /** An output that is refused before anything is written (it would replace a non-regular file or an input). */
+    static final class RefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Writes an image atomically: to a temporary file in the target's folder (created if needed), then moved
-     * into place. On failure the temporary file is deleted and an existing target is left as it was.
+     * into place. On failure the temporary file is deleted and an existing target is left as it was. The new file
+     * gets the permissions of any file the user creates (0666 less the umask); an existing target keeps its
+     * permissions. A target that exists and is not a regular file (a device such as {@code /dev/full}, a FIFO, a
+     * symbolic link, a folder) is refused, never replaced.
      *
      * @param img    the image
      * @param format the ImageIO format name
      * @param target the file to write
-     * @throws IOException naming the target and the reason (disk full, permission denied, ...)
+     * @throws IOException naming the target and the reason (disk full, permission denied, not a regular file, ...)
      */
     static void write(RenderedImage img, String format, Path target) throws IOException {
         write(img, format, target, FILES);
     }
 
     static void write(RenderedImage img, String format, Path target, Opener opener) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = null;
+        writeAll(List.of(new Output(img, format, target)), opener);
+    }
+
+    /**
+     * Writes images all or none: each is encoded into its own temporary file first; only when every one is complete
+     * are they moved into place, and if a move fails the targets already moved are removed again. Used for a face
+     * and its masks file, which belong together. Otherwise as {@link #write(RenderedImage, String, Path)}.
+     *
+     * @param outputs the images and their targets (distinct targets)
+     * @param opener  opens the temporary files' streams
+     * @throws IOException naming the target that failed and why
+     */
+    static void writeAll(List<Output> outputs, Opener opener) throws IOException {
+        // Ctrl-C waits for the files to be done
+        Interrupts.criticalRun("writing " + outputs.get(0).target(), () -> writeAllNow(outputs, opener));
+    }
+
+    private static void writeAllNow(List<Output> outputs, Opener opener) throws IOException {
+        List<Path> tmps = new ArrayList<>();
+        List<Path> moved = new ArrayList<>();
+        Path current = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
-            if (!writers.hasNext()) {
-                throw new IOException("no ImageIO writer for format " + format);
+            for (Output o : outputs) {
+                refuseNonRegular(o.target());
             }
-            ImageWriter writer = writers.next();
-            try (OutputStream os = new BufferedOutputStream(opener.open(tmp));
-                 ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
-                writer.setOutput(ios);
-                writer.write(null, new IIOImage(img, null, null), null);
-                ios.flush();
-            } finally {
-                writer.dispose();
+            for (Output o : outputs) {
+                current = o.target();
+                Path dir = o.target().toAbsolutePath().getParent();
+                Files.createDirectories(dir);
+                Path tmp = createTemp(dir, o.target().getFileName().toString());
+                tmps.add(tmp);
+                encode(o, tmp, opener);
+                keepPermissions(o.target(), tmp);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot write " + target + ": " + describe(e), e);
-        } finally {
-            if (tmp != null) {
+            for (int i = 0; i < outputs.size(); i++) {
+                Path target = outputs.get(i).target();
+                current = target;
+                refuseNonRegular(target); // again: it may have appeared while encoding
                 try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort; the original failure is what the user needs to see
+                    Files.move(tmps.get(i), target, StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmps.get(i), target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                moved.add(target);
+            }
+            tmps.clear();
+            moved.clear();
+        } catch (RefusedException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot write " + current + ": " + describe(e), e);
+        } finally {
+            for (Path p : tmps) {
+                deleteQuietly(p);
+            }
+            for (Path p : moved) { // all or none
+                deleteQuietly(p);
+            }
+        }
+    }
+
+    private static void encode(Output o, Path tmp, Opener opener) throws IOException {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(o.format());
+        if (!writers.hasNext()) {
+            throw new IOException("no ImageIO writer for format " + o.format());
+        }
+        ImageWriter writer = writers.next();
+        try (OutputStream os = new BufferedOutputStream(opener.open(tmp));
+             ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(o.image(), null, null), null);
+            ios.flush();
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /**
+     * Creates {@code .NAME.<random>.tmp} in {@code dir} with the default permissions (0666 less the umask), unlike
+     * {@link Files#createTempFile}, which makes it 0600 for everyone's later reading of the moved file.
+     */
+    private static Path createTemp(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            String random = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            Path tmp = dir.resolve("." + name + "." + random + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
                 }
             }
+        }
+    }
+
+    /** Gives the new file the permissions of the regular file it replaces (a rerun keeps a chmod 664). */
+    private static void keepPermissions(Path target, Path tmp) throws IOException {
+        try {
+            Set<PosixFilePermission> old = Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(tmp, old);
+        } catch (NoSuchFileException | UnsupportedOperationException e) {
+            // new file, or a file system without POSIX permissions: the defaults stay
+        }
+    }
+
+    /**
+     * Refuses a target that exists and is not a regular file: moving over it would replace a device node, a FIFO, a
+     * symbolic link (to {@code /proc/self/fd/1}, say) or a folder with a regular file.
+     *
+     * @param target the output file
+     * @throws RefusedException if it exists and is not a regular file
+     */
+    static void refuseNonRegular(Path target) throws RefusedException {
+        String kind;
+        try {
+            BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isRegularFile()) {
+                return;
+            }
+            kind = kind(target, a);
+        } catch (IOException e) {
+            return; // does not exist (or cannot be inspected: the write itself reports it)
+        }
+        throw new RefusedException("cannot write " + target + ": it is " + kind
+                + ", not a regular file; not replacing it (choose another output)");
+    }
+
+    /** "a symbolic link", "a directory", "a FIFO", "a character device", ... */
+    static String kind(Path p, BasicFileAttributes a) {
+        if (a.isSymbolicLink()) {
+            return "a symbolic link";
+        }
+        if (a.isDirectory()) {
+            return "a directory";
+        }
+        if (a.isRegularFile()) {
+            return "a regular file";
+        }
+        try {
+            int type = ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 0170000;
+            switch (type) {
+                case 0010000:
+                    return "a FIFO (named pipe)";
+                case 0020000:
+                    return "a character device";
+                case 0060000:
+                    return "a block device";
+                case 0140000:
+                    return "a socket";
+                default:
+                    break;
+            }
+        } catch (IOException | RuntimeException e) {
+            // no unix view: fall through
+        }
+        return "a special file";
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort; the original failure is what the user needs to see
         }
     }
 

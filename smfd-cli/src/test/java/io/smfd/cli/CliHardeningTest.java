@@ -177,7 +177,8 @@ class CliHardeningTest {
         try {
             Run r = CliTest.cli("info");
             assertThat(r.code()).isEqualTo(Cli.EXIT_FAILURE);
-            assertThat(r.out()).contains("Model: not available");
+            assertThat(r.err()).contains("Model: not available"); // an error: standard error (issue 28)
+            assertThat(r.out()).doesNotContain("not available");
         } finally {
             if (old == null) {
                 System.clearProperty(Deblurrer.BACKEND_PROPERTY);

@@ -12,6 +12,7 @@ import io.smfd.spi.BackendConfig;
 import io.smfd.spi.DeblurBackendProvider;
 import io.smfd.spi.InferenceBackend;
 import io.smfd.spi.ModelMetadata;
+import io.smfd.spi.ModelSource;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +100,16 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
         }
     }
 
+    /** The error for a model of 0 bytes; its hint depends on where the model came from. */
+    static ModelException emptyModel(ModelSource source) {
+        return new ModelException(Reason.CORRUPT_MODEL, "The " + source.description() + " is empty (0 bytes). "
+                + (source.isBundled()
+                        ? "The io.smfd:smfd-model artifact on the class path is damaged: rebuild or re-download it,"
+                        + " or pass an SMFD-UNet .onnx file with model(...)."
+                        : "Pass a complete SMFD-UNet .onnx file, or omit model(...) to use the bundled model"
+                        + " (io.smfd:smfd-model)."));
+    }
+
     @Override
     public InferenceBackend create(BackendConfig config) {
         OrtEnvironment env;
@@ -111,8 +122,7 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
         byte[] model = config.model().readBytes();
         String description = config.model().description();
         if (model.length == 0) {
-            throw new ModelException(Reason.CORRUPT_MODEL, "The " + description + " is empty (0 bytes). Pass a complete SMFD-UNet"
-                    + " .onnx file, or omit model(...) to use the bundled model (io.smfd:smfd-model).");
+            throw emptyModel(config.model());
         }
         Device requested = config.device();
         if (requested == Device.CPU) {
