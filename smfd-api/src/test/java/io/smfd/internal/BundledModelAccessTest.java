@@ -79,6 +79,17 @@ class BundledModelAccessTest {
         assertThat(BundledModelAccess.modelCardJson(List.of(registering(BrokenConstructor.class)))).isEmpty();
     }
 
+    @Test
+    void firstLoaderWithAProviderWins() throws IOException {
+        // a broken registration seen only by a later loader (e.g. a second copy on the context class path) is
+        // ignored once a provider was found; a broken one before a good one does not hide it either
+        ClassLoader good = registering(Good.class);
+        ClassLoader broken = registering(BrokenConstructor.class);
+        assertThat(BundledModelAccess.find(List.of(good, broken))).isInstanceOf(Good.class);
+        assertThat(BundledModelAccess.find(List.of(broken, good))).isInstanceOf(Good.class);
+        assertThat(BundledModelAccess.find(List.of(registering(Empty.class), good))).isInstanceOf(Empty.class);
+    }
+
     /** A loader that sees the test classes and a META-INF/services file naming {@code providers}. */
     private ClassLoader registering(Class<?>... providers) throws IOException {
         StringBuilder names = new StringBuilder("# test registration\n");
