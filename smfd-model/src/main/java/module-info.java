@@ -1,7 +1,12 @@
 /**
  * The trained SMFD-UNet model bundled as a resource; see {@link io.smfd.model.BundledModel}.
- * Has no dependencies. smfd-api calls {@code BundledModel} reflectively.
+ * Registers {@link io.smfd.model.BundledModelProvider} as the {@code io.smfd.spi.ModelProvider} through which
+ * smfd-api finds it.
  */
 module io.smfd.model {
+    requires io.smfd.api;
+
     exports io.smfd.model;
+
+    provides io.smfd.spi.ModelProvider with io.smfd.model.BundledModelProvider;
 }

@@ -34,7 +34,7 @@ import java.util.Objects;
  *
  * <p>Stateless and thread-safe; allocates one luma buffer of the region per call.
  */
-public final class BlurEstimator {
+final class BlurEstimator {
 
     /** Central face area, as fractions of the width and height (aligned crops: eyes, nose, mouth, cheeks). */
     static final double REGION_X0 = 0.25;
@@ -54,7 +54,7 @@ public final class BlurEstimator {
     static final int BASE_FEATURES = 25;
     /** Features whose pairwise products (squares included) are appended. */
     static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24};
-    public static final int FEATURES = BASE_FEATURES + KEY.length * (KEY.length + 1) / 2;
+    static final int FEATURES = BASE_FEATURES + KEY.length * (KEY.length + 1) / 2;
 
     /** Weights of the extent model on {@code ln(1 + r_g)} (from AssessmentCalibration). */
     static final double[] EXTENT_WEIGHTS = {
@@ -89,7 +89,7 @@ public final class BlurEstimator {
      * @param image the face
      * @return the assessment
      */
-    public static BlurAssessment assess(FaceImage image) {
+    static BlurAssessment assess(FaceImage image) {
         return assess(features(image), EXTENT_WEIGHTS, SEVERITY_WEIGHTS);
     }
 
@@ -101,7 +101,7 @@ public final class BlurEstimator {
      * @param severityW severity weights
      * @return the assessment
      */
-    public static BlurAssessment assess(double[] f, double[] extentW, double[] severityW) {
+    static BlurAssessment assess(double[] f, double[] extentW, double[] severityW) {
         double logExtent = dot(f, extentW);
         double extent = Math.max(0.0, Math.expm1(Math.min(logExtent, 10.0)));
         double z = dot(f, severityW);
@@ -123,7 +123,7 @@ public final class BlurEstimator {
      * @param image the face
      * @return {@value #FEATURES} features, the first being the constant 1
      */
-    public static double[] features(FaceImage image) {
+    static double[] features(FaceImage image) {
         Objects.requireNonNull(image, "image");
         int w = image.width();
         int h = image.height();

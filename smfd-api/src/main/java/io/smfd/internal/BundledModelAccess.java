@@ -2,36 +2,52 @@ package io.smfd.internal;
 
 import io.smfd.ModelException;
 import io.smfd.SmfdException.Reason;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import io.smfd.spi.ModelProvider;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Reflective access to {@code io.smfd.model.BundledModel} in {@code io.smfd:smfd-model}, so that smfd-api does
- * not depend on smfd-model (the runtime artifacts do).
+ * The bundled model, found with {@link ServiceLoader} as the one {@link ModelProvider} on the class or module path
+ * (normally {@code io.smfd:smfd-model}, which the runtime artifacts depend on), so that smfd-api does not depend on
+ * smfd-model. Looks in smfd-api's class loader, then in the thread's context class loader; the lookup is repeated
+ * on every call (cheap: a provider does not read its model until asked).
  */
 public final class BundledModelAccess {
 
-    /** Fully qualified name of the class in {@code io.smfd:smfd-model} that serves the bundled model. */
-    static final String BUNDLED_MODEL_CLASS = "io.smfd.model.BundledModel";
+    /** Message of {@code MODEL_NOT_FOUND} when no provider is present. */
+    static final String NO_PROVIDER = "The bundled SMFD model is not available: add io.smfd:smfd-model to your"
+            + " dependencies (on the module path: to the module path), or pass a model file with"
+            + " Deblurrer.builder().model(path).";
 
     private BundledModelAccess() {
     }
 
     /**
-     * Reads the bundled model, verified against its SHA-256 by smfd-model.
+     * Reads the bundled model, verified against its SHA-256 by its provider.
      *
      * @return the ONNX bytes (a new array)
      * @throws ModelException {@code MODEL_NOT_FOUND} if smfd-model or its model resource is missing,
      *                        {@code CORRUPT_MODEL} if it fails to load (checksum), {@code INCOMPATIBLE_MODEL}
-     *                        if smfd-model does not match this smfd-api
+     *                        if the provider does not match this smfd-api or several providers are present
      */
     public static byte[] onnxBytes() {
-        return (byte[]) call("onnxBytes");
+        return onnxBytes(loaders());
+    }
+
+    static byte[] onnxBytes(List<ClassLoader> loaders) {
+        ModelProvider p = require(loaders);
+        return call(p, () -> p.onnxBytes());
     }
 
     /**
-     * Returns the bundled model's SHA-256 as recorded by smfd-model, the digest that {@link #onnxBytes()} is
+     * Returns the bundled model's SHA-256 as recorded by its provider, the digest that {@link #onnxBytes()} is
      * verified against (so it equals the hash of those bytes), without reading or hashing the model.
      *
      * @return the lower-case hex SHA-256
@@ -39,66 +55,121 @@ public final class BundledModelAccess {
      *                        resource absent or malformed) or {@code INCOMPATIBLE_MODEL}
      */
     public static String sha256() {
-        return (String) call("sha256");
-    }
-
-    private static Object call(String method) {
-        Class<?> cls = find();
-        if (cls == null) {
-            throw new ModelException(Reason.MODEL_NOT_FOUND, "The bundled SMFD model is not available: add"
-                    + " io.smfd:smfd-model to your dependencies (on the module path it must also be resolved, e.g."
-                    + " --add-modules io.smfd.model), or pass a model file with Deblurrer.builder().model(path).");
-        }
-        try {
-            Method available = cls.getMethod("isAvailable");
-            if (!Boolean.TRUE.equals(available.invoke(null))) {
-                throw new ModelException(Reason.MODEL_NOT_FOUND, "The bundled SMFD model resource is missing from"
-                        + " io.smfd:smfd-model (this smfd-model jar is incomplete: io/smfd/model/smfd-unet.onnx is not"
-                        + " in it); pass a model file with Deblurrer.builder().model(path) or use a released"
-                        + " io.smfd:smfd-model.");
-            }
-            Method m = cls.getMethod(method);
-            return m.invoke(null);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            throw new ModelException(Reason.CORRUPT_MODEL, "The bundled SMFD model cannot be loaded: "
-                    + cause.getMessage() + ". Rebuild or re-download io.smfd:smfd-model.", cause);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            if (e instanceof ModelException) {
-                throw (ModelException) e;
-            }
-            throw new ModelException(Reason.INCOMPATIBLE_MODEL, "io.smfd:smfd-model is present but "
-                    + BUNDLED_MODEL_CLASS + " cannot be called (" + e + "); use the smfd-model version matching"
-                    + " smfd-api.", e);
-        }
+        ModelProvider p = require(loaders());
+        return call(p, () -> p.sha256());
     }
 
     /**
      * Returns the model card shipped beside the bundled model.
      *
-     * @return the card JSON, or empty if smfd-model or its card is absent
+     * @return the card JSON, or empty if smfd-model or its card is absent (or the lookup fails)
      */
     public static Optional<String> modelCardJson() {
-        Class<?> cls = find();
-        if (cls == null) {
-            return Optional.empty();
-        }
+        return modelCardJson(loaders());
+    }
+
+    static Optional<String> modelCardJson(List<ClassLoader> loaders) {
         try {
-            return Optional.ofNullable((String) cls.getMethod("modelCardJson").invoke(null));
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            ModelProvider p = find(loaders);
+            if (p == null) {
+                return Optional.empty();
+            }
+            Optional<String> card = p.modelCardJson();
+            return card == null ? Optional.empty() : card;
+        } catch (RuntimeException | LinkageError e) {
             return Optional.empty();
         }
     }
 
-    private static Class<?> find() {
-        ClassLoader own = BundledModelAccess.class.getClassLoader();
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader loader : new ClassLoader[] {own, context}) {
-            try {
-                return Class.forName(BUNDLED_MODEL_CLASS, true, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                // try the next loader
+    private static ModelProvider require(List<ClassLoader> loaders) {
+        ModelProvider p = find(loaders);
+        if (p == null) {
+            throw new ModelException(Reason.MODEL_NOT_FOUND, NO_PROVIDER);
+        }
+        boolean available;
+        try {
+            available = p.isAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            throw incompatible(p.getClass().getName(), e);
+        }
+        if (!available) {
+            throw new ModelException(Reason.MODEL_NOT_FOUND, "The bundled SMFD model resource is missing from"
+                    + " io.smfd:smfd-model (this smfd-model jar is incomplete: io/smfd/model/smfd-unet.onnx is not"
+                    + " in it); pass a model file with Deblurrer.builder().model(path) or use a released"
+                    + " io.smfd:smfd-model.");
+        }
+        return p;
+    }
+
+    private interface Call<T> {
+        T get();
+    }
+
+    private static <T> T call(ModelProvider p, Call<T> call) {
+        try {
+            return call.get();
+        } catch (ModelException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelException(Reason.CORRUPT_MODEL, "The bundled SMFD model cannot be loaded: "
+                    + e.getMessage() + ". Rebuild or re-download io.smfd:smfd-model.", e);
+        } catch (LinkageError e) {
+            throw incompatible(p.getClass().getName(), e);
+        }
+    }
+
+    private static ModelException incompatible(String provider, Throwable e) {
+        return new ModelException(Reason.INCOMPATIBLE_MODEL, "io.smfd:smfd-model is present but its model provider "
+                + provider + " cannot be used (" + e + "); use the smfd-model version matching smfd-api.", e);
+    }
+
+    static List<ClassLoader> loaders() {
+        return BackendSelector.defaultLoaders();
+    }
+
+    /**
+     * Finds the one model provider visible from {@code loaders}: the providers of the first loader that has any
+     * (so that a second copy of smfd-model seen only by the context class loader, e.g. on the class path of an
+     * application that runs smfd-api in a module layer, neither shadows nor conflicts with the first).
+     *
+     * @return the provider, or null if there is none
+     * @throws ModelException {@code INCOMPATIBLE_MODEL} if the first loader with providers has several, or if no
+     *                        provider loads and one failed to
+     */
+    static ModelProvider find(List<ClassLoader> loaders) {
+        Throwable failure = null;
+        for (ClassLoader loader : loaders) {
+            List<ModelProvider> found = new ArrayList<>(1);
+            Set<Class<?>> seen = new HashSet<>();
+            Iterator<ModelProvider> it = ServiceLoader.load(ModelProvider.class, loader).iterator();
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    ModelProvider p = it.next();
+                    if (seen.add(p.getClass())) {
+                        found.add(p);
+                    }
+                } catch (ServiceConfigurationError | LinkageError e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                    break;
+                }
             }
+            if (found.size() > 1) {
+                throw new ModelException(Reason.INCOMPATIBLE_MODEL, "Several bundled SMFD models are on the class or"
+                        + " module path (" + found.stream().map(p -> p.getClass().getName())
+                        .collect(Collectors.joining(", ")) + "); keep one io.smfd:smfd-model, or pass a model file"
+                        + " with Deblurrer.builder().model(path).");
+            }
+            if (found.size() == 1) {
+                return found.get(0);
+            }
+        }
+        if (failure != null) {
+            throw incompatible("(failed to load)", failure);
         }
         return null;
     }

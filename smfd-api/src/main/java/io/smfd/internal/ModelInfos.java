@@ -6,16 +6,12 @@ import io.smfd.spi.ModelSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Builds the public {@link ModelInfo} from what a backend loaded and where it came from. */
 final class ModelInfos {
 
     /** Name used when the model card has none (every {@code smfd-unet/1} model is an SMFD-UNet). */
     static final String DEFAULT_NAME = "SMFD-UNet";
-
-    private static final Pattern ANY_NAME = Pattern.compile("\"name\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private ModelInfos() {
     }
@@ -45,42 +41,13 @@ final class ModelInfos {
      * {@code input.name}, are skipped), or {@value #DEFAULT_NAME}.
      */
     static String cardName(String card) {
-        int depth = 0;
-        boolean inString = false;
-        StringBuilder top = new StringBuilder();
-        for (int i = 0; i < card.length(); i++) {
-            char c = card.charAt(i);
-            if (inString) {
-                if (depth == 1) {
-                    top.append(c);
-                }
-                if (c == '\\' && i + 1 < card.length()) {
-                    i++;
-                    if (depth == 1) {
-                        top.append(card.charAt(i));
-                    }
-                } else if (c == '"') {
-                    inString = false;
-                }
-                continue;
-            }
-            if (c == '"') {
-                inString = true;
-            } else if (c == '{' || c == '[') {
-                depth++;
-                if (depth == 1) {
-                    continue;
-                }
-            } else if (c == '}' || c == ']') {
-                depth--;
-                continue;
-            }
-            if (depth == 1) {
-                top.append(c);
-            }
+        Object name;
+        try {
+            name = Json.get(Json.parse(card), "name");
+        } catch (IllegalArgumentException e) {
+            name = null;
         }
-        Matcher m = ANY_NAME.matcher(top);
-        return m.find() && !m.group(1).isBlank() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : DEFAULT_NAME;
+        return name instanceof String && !((String) name).isBlank() ? (String) name : DEFAULT_NAME;
     }
 
     static String sha256(byte[] data) {

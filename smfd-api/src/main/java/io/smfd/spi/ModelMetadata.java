@@ -2,14 +2,13 @@ package io.smfd.spi;
 
 import io.smfd.ModelException;
 import io.smfd.SmfdException.Reason;
+import io.smfd.internal.Json;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What a loaded model declares about itself. Immutable and thread-safe.
@@ -23,7 +22,7 @@ import java.util.regex.Pattern;
  *   <li>{@value #KEY_SIZE_MULTIPLE}: input height and width must be multiples of this, e.g. {@code 8} (required)</li>
  *   <li>{@value #KEY_MODEL_CARD}: model card as JSON (optional); if present it must be a JSON object, and its
  *       top-level {@code format}, {@code size_multiple} and {@code classes}, where given, must agree with the keys
- *       above (checked with a targeted scan, not a full JSON parse)</li>
+ *       above</li>
  * </ul>
  */
 public final class ModelMetadata {
@@ -41,9 +40,6 @@ public final class ModelMetadata {
     /** Metadata key of the JSON model card. */
     public static final String KEY_MODEL_CARD = "smfd.model_card";
 
-    private static final Pattern CARD_FORMAT = Pattern.compile("\"format\"\\s*:\\s*\"([^\"]*)\"");
-    private static final Pattern CARD_MULTIPLE = Pattern.compile("\"size_multiple\"\\s*:\\s*(\\d+)");
-    private static final Pattern CARD_CLASSES = Pattern.compile("\"classes\"\\s*:\\s*\\[([^\\]]*)\\]");
     private static final String CARD_HINT = ". Use the bundled model (io.smfd:smfd-model) or an ONNX file exported by"
             + " training/export.py.";
 
@@ -145,27 +141,29 @@ public final class ModelMetadata {
         if (card == null) {
             return; // optional
         }
-        String c = card.trim();
-        if (!c.startsWith("{") || !c.endsWith("}")) {
+        Object parsed;
+        try {
+            parsed = Json.parse(card);
+        } catch (IllegalArgumentException e) {
+            parsed = null;
+        }
+        if (!(parsed instanceof Map)) {
             throw cardProblem("metadata '" + KEY_MODEL_CARD + "' must be a JSON object");
         }
-        Matcher m = CARD_FORMAT.matcher(c);
-        if (m.find() && !FORMAT.equals(m.group(1))) {
-            throw cardProblem("its model card declares format '" + m.group(1) + "', expected '" + FORMAT + "'");
+        Object format = Json.get(parsed, "format");
+        if (format instanceof String && !FORMAT.equals(format)) {
+            throw cardProblem("its model card declares format '" + format + "', expected '" + FORMAT + "'");
         }
-        m = CARD_MULTIPLE.matcher(c);
-        if (m.find() && !String.valueOf(info.sizeMultiple()).equals(m.group(1))) {
-            throw cardProblem("its model card declares size_multiple " + m.group(1) + " but "
+        Object multiple = Json.get(parsed, "size_multiple");
+        if (multiple instanceof Number && ((Number) multiple).doubleValue() != info.sizeMultiple()) {
+            throw cardProblem("its model card declares size_multiple " + multiple + " but "
                     + KEY_SIZE_MULTIPLE + " is " + info.sizeMultiple());
         }
-        m = CARD_CLASSES.matcher(c);
-        if (m.find()) {
+        Object classes = Json.get(parsed, "classes");
+        if (classes instanceof List) {
             List<String> cardClasses = new ArrayList<>();
-            for (String s : m.group(1).split(",")) {
-                String n = s.trim();
-                if (n.length() >= 2 && n.startsWith("\"") && n.endsWith("\"")) {
-                    n = n.substring(1, n.length() - 1);
-                }
+            for (Object o : (List<?>) classes) {
+                String n = String.valueOf(o).trim();
                 if (!n.isEmpty()) {
                     cardClasses.add(n);
                 }

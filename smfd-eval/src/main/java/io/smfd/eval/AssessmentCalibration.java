@@ -8,7 +8,6 @@ import io.smfd.degrade.Degradation;
 import io.smfd.degrade.DegradationPipeline;
 import io.smfd.degrade.Parameter;
 import io.smfd.degrade.Range;
-import io.smfd.internal.BlurEstimator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Fits the constants of the blur assessment ({@link BlurEstimator}) on <b>training</b> faces only
+ * Fits the constants of the blur assessment ({@code io.smfd.internal.BlurEstimator}, features and models from {@link AssessmentFeatures}) on <b>training</b> faces only
  * ({@code train/images}, ids {@value #FIRST_ID}..{@value #LAST_ID} in steps of {@code --step}; the held-out
  * {@code eval/} faces are never read). Every face is used in one condition, round robin over the face index:
  * two of four with the default degradations ({@code DegradationPipeline.defaults()}, seed
@@ -203,7 +202,7 @@ public final class AssessmentCalibration {
             FaceImage out = Evaluation.quantise8(d.deblur(input));
             psnrSmfd = Math.min(ImageMetrics.PSNR_CAP_DB, ImageMetrics.psnrRgb(out, sharp));
         }
-        return new Sample(id, c, rg, psnrIn, psnrSmfd, BlurEstimator.features(input));
+        return new Sample(id, c, rg, psnrIn, psnrSmfd, AssessmentFeatures.features(input));
     }
 
     private static Map<Integer, double[]> readCache(Path cache) throws IOException {
@@ -260,7 +259,7 @@ public final class AssessmentCalibration {
             double[] we = leastSquares(sub(x, train), sub(yExtent, train));
             double[] ws = logistic(sub(x, train), sub(label, train), RIDGE);
             for (int i = fold; i < n; i += 2) {
-                BlurAssessment a = BlurEstimator.assess(x[i], we, ws);
+                BlurAssessment a = AssessmentFeatures.assess(x[i], we, ws);
                 cvExtent[i] = a.extentPixels();
                 cvSeverity[i] = a.severity();
             }

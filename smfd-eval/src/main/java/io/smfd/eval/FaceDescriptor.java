@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A 128-D face descriptor for measuring identity: the dlib ResNet face descriptor
@@ -366,11 +364,16 @@ public final class FaceDescriptor implements AutoCloseable {
     }
 
     static String expectedSha256(String metadataJson) {
-        Matcher m = Pattern.compile("\"sha256\"\\s*:\\s*\"([0-9a-f]{64})\"").matcher(metadataJson);
-        if (!m.find()) {
+        Object sha;
+        try {
+            sha = Json.get(Json.parse(metadataJson), "sha256");
+        } catch (IllegalArgumentException e) {
+            sha = null;
+        }
+        if (!(sha instanceof String) || !((String) sha).matches("[0-9a-f]{64}")) {
             throw new IllegalStateException(METADATA_RESOURCE + " has no top-level \"sha256\"");
         }
-        return m.group(1);
+        return (String) sha;
     }
 
     private static String sha256(byte[] data) {

@@ -2,8 +2,8 @@ package io.smfd.eval;
 
 import io.smfd.ModelInfo;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
+import java.util.Map;
 
 /** One-line descriptions of the evaluated model and the data location for the report. */
 final class ModelDescription {
@@ -33,14 +33,34 @@ final class ModelDescription {
         return description != null && description.endsWith("model card: trained=false");
     }
 
-    /** Last occurrence of a top-level-looking {@code "key": value} (string, number or boolean). */
+    /**
+     * The value of the last member named {@code key} at any depth whose value is a string, number, boolean or
+     * null (as text), in document order; {@code dflt} if there is none or {@code json} is not valid JSON.
+     */
     static String field(String json, String key, String dflt) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*(\"([^\"]*)\"|[-\\w.]+)").matcher(json);
-        String v = null;
-        while (m.find()) {
-            v = m.group(2) != null ? m.group(2) : m.group(1);
+        String[] last = {null};
+        try {
+            find(Json.parse(json), key, last);
+        } catch (IllegalArgumentException e) {
+            return dflt;
         }
-        return v == null ? dflt : v;
+        return last[0] == null ? dflt : last[0];
+    }
+
+    private static void find(Object value, String key, String[] last) {
+        if (value instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                Object v = e.getValue();
+                if (key.equals(e.getKey()) && !(v instanceof Map) && !(v instanceof List)) {
+                    last[0] = String.valueOf(v);
+                }
+                find(v, key, last);
+            }
+        } else if (value instanceof List) {
+            for (Object o : (List<?>) value) {
+                find(o, key, last);
+            }
+        }
     }
 
     /**

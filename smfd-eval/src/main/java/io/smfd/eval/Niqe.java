@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -139,17 +140,16 @@ public final class Niqe {
         String text = Files.readString(pristineParamsJson, StandardCharsets.UTF_8);
         Object root;
         try {
-            root = new JsonParser(text).parseDocument();
+            root = Json.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "invalid JSON in " + pristineParamsJson + ": " + e.getMessage(), e);
         }
-        if (!(root instanceof JsonObject)) {
+        if (!(root instanceof Map)) {
             throw new IllegalArgumentException(pristineParamsJson + ": top-level value is not an object");
         }
-        JsonObject obj = (JsonObject) root;
-        Object mu = obj.get("pop_mu");
-        Object cov = obj.get("pop_cov");
+        Object mu = Json.get(root, "pop_mu");
+        Object cov = Json.get(root, "pop_cov");
         if (mu == null || cov == null) {
             throw new IllegalArgumentException(pristineParamsJson + ": needs keys pop_mu and pop_cov");
         }
@@ -751,238 +751,15 @@ public final class Niqe {
         return StrictMath.sqrt(2 * Math.PI) * StrictMath.pow(t, x + 0.5) * StrictMath.exp(-t) * s;
     }
 
-    // ------------------------------------------------------------------------------------------
-    // Minimal JSON reader (objects, arrays, numbers, strings, literals)
-    // ------------------------------------------------------------------------------------------
-
     private static void flattenNumbers(Object value, List<Double> out, String what) {
-        if (value instanceof Double) {
-            out.add((Double) value);
+        if (value instanceof Number) {
+            out.add(((Number) value).doubleValue());
         } else if (value instanceof List) {
             for (Object o : (List<?>) value) {
                 flattenNumbers(o, out, what);
             }
         } else {
             throw new IllegalArgumentException(what + " must contain only numbers, found " + value);
-        }
-    }
-
-    private static final class JsonObject {
-        private final List<String> keys = new ArrayList<>();
-        private final List<Object> values = new ArrayList<>();
-
-        void put(String k, Object v) {
-            int i = keys.indexOf(k);
-            if (i >= 0) {
-                values.set(i, v);
-            } else {
-                keys.add(k);
-                values.add(v);
-            }
-        }
-
-        Object get(String k) {
-            int i = keys.indexOf(k);
-            return i >= 0 ? values.get(i) : null;
-        }
-    }
-
-    private static final class JsonParser {
-        private static final Object NULL = new Object();
-        private final String s;
-        private int pos;
-
-        JsonParser(String s) {
-            this.s = s;
-        }
-
-        Object parseDocument() {
-            Object v = parseValue(0);
-            skipWs();
-            if (pos != s.length()) {
-                throw error("trailing characters");
-            }
-            return v;
-        }
-
-        private IllegalArgumentException error(String msg) {
-            return new IllegalArgumentException(msg + " at offset " + pos);
-        }
-
-        private void skipWs() {
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\uFEFF') {
-                    pos++;
-                } else {
-                    break;
-                }
-            }
-        }
-
-        private Object parseValue(int depth) {
-            if (depth > 64) {
-                throw error("nesting too deep");
-            }
-            skipWs();
-            if (pos >= s.length()) {
-                throw error("unexpected end of input");
-            }
-            char c = s.charAt(pos);
-            switch (c) {
-                case '{':
-                    return parseObject(depth);
-                case '[':
-                    return parseArray(depth);
-                case '"':
-                    return parseString();
-                case 't':
-                    return literal("true", Boolean.TRUE);
-                case 'f':
-                    return literal("false", Boolean.FALSE);
-                case 'n':
-                    return literal("null", NULL);
-                case 'N':
-                    return literal("NaN", Double.NaN);
-                default:
-                    if (c == '-' || (c >= '0' && c <= '9')) {
-                        return parseNumber();
-                    }
-                    throw error("unexpected character '" + c + "'");
-            }
-        }
-
-        private Object literal(String word, Object value) {
-            if (!s.startsWith(word, pos)) {
-                throw error("invalid literal");
-            }
-            pos += word.length();
-            return value;
-        }
-
-        private JsonObject parseObject(int depth) {
-            JsonObject obj = new JsonObject();
-            pos++; // {
-            skipWs();
-            if (pos < s.length() && s.charAt(pos) == '}') {
-                pos++;
-                return obj;
-            }
-            while (true) {
-                skipWs();
-                if (pos >= s.length() || s.charAt(pos) != '"') {
-                    throw error("expected a string key");
-                }
-                String key = parseString();
-                skipWs();
-                expect(':');
-                obj.put(key, parseValue(depth + 1));
-                skipWs();
-                if (pos < s.length() && s.charAt(pos) == ',') {
-                    pos++;
-                } else {
-                    expect('}');
-                    return obj;
-                }
-            }
-        }
-
-        private List<Object> parseArray(int depth) {
-            List<Object> list = new ArrayList<>();
-            pos++; // [
-            skipWs();
-            if (pos < s.length() && s.charAt(pos) == ']') {
-                pos++;
-                return list;
-            }
-            while (true) {
-                list.add(parseValue(depth + 1));
-                skipWs();
-                if (pos < s.length() && s.charAt(pos) == ',') {
-                    pos++;
-                } else {
-                    expect(']');
-                    return list;
-                }
-            }
-        }
-
-        private void expect(char c) {
-            if (pos >= s.length() || s.charAt(pos) != c) {
-                throw error("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        private String parseString() {
-            pos++; // opening quote
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                if (pos >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(pos++);
-                if (c == '"') {
-                    return sb.toString();
-                }
-                if (c == '\\') {
-                    if (pos >= s.length()) {
-                        throw error("unterminated escape");
-                    }
-                    char e = s.charAt(pos++);
-                    switch (e) {
-                        case '"': case '\\': case '/':
-                            sb.append(e);
-                            break;
-                        case 'b': sb.append('\b'); break;
-                        case 'f': sb.append('\f'); break;
-                        case 'n': sb.append('\n'); break;
-                        case 'r': sb.append('\r'); break;
-                        case 't': sb.append('\t'); break;
-                        case 'u':
-                            if (pos + 4 > s.length()) {
-                                throw error("bad unicode escape");
-                            }
-                            try {
-                                sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                            } catch (NumberFormatException ex) {
-                                throw error("bad unicode escape");
-                            }
-                            pos += 4;
-                            break;
-                        default:
-                            throw error("bad escape '\\" + e + "'");
-                    }
-                } else {
-                    sb.append(c);
-                }
-            }
-        }
-
-        private Double parseNumber() {
-            int begin = pos;
-            if (s.charAt(pos) == '-') {
-                pos++;
-                if (s.startsWith("Infinity", pos)) {
-                    pos += 8;
-                    return Double.NEGATIVE_INFINITY;
-                }
-            }
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                    pos++;
-                } else {
-                    break;
-                }
-            }
-            String num = s.substring(begin, pos);
-            try {
-                return Double.valueOf(num);
-            } catch (NumberFormatException ex) {
-                pos = begin;
-                throw error("bad number '" + num + "'");
-            }
         }
     }
 }

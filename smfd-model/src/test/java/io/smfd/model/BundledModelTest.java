@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smfd.spi.ModelProvider;
+import io.smfd.spi.ModelSource;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BundledModelTest {
@@ -41,5 +49,34 @@ class BundledModelTest {
         String actual = java.util.HexFormat.of().formatHex(
                 java.security.MessageDigest.getInstance("SHA-256").digest(BundledModel.onnxBytes()));
         assertThat(BundledModel.sha256()).isEqualTo(actual);
+    }
+
+    @Test
+    void foundByServiceLoaderOnTheClassPath() {
+        assertThat(ServiceLoader.load(ModelProvider.class).stream().map(ServiceLoader.Provider::type))
+                .containsExactly(BundledModelProvider.class);
+        // through smfd-api's public ModelSource, which no longer names this class
+        assertThat(ModelSource.bundled().readBytes()).isEqualTo(BundledModel.onnxBytes());
+    }
+
+    @Test
+    void foundByServiceBindingOnTheModulePath() throws Exception {
+        // a module layer of smfd-api, smfd-model and the SLF4J API, resolved from io.smfd.api alone: service
+        // binding must pull in io.smfd.model because it provides io.smfd.spi.ModelProvider
+        ModuleFinder finder = ModuleFinder.of(location(ModelProvider.class), location(BundledModel.class),
+                location(org.slf4j.Logger.class));
+        ModuleLayer boot = ModuleLayer.boot();
+        Configuration cf = boot.configuration().resolveAndBind(finder, ModuleFinder.of(), Set.of("io.smfd.api"));
+        assertThat(cf.findModule("io.smfd.model")).as("bound as a ModelProvider").isPresent();
+        ModuleLayer layer = boot.defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
+        Class<?> source = layer.findLoader("io.smfd.api").loadClass("io.smfd.spi.ModelSource");
+        assertThat(source.getModule().getName()).isEqualTo("io.smfd.api");
+        Object bundled = source.getMethod("bundled").invoke(null);
+        byte[] bytes = (byte[]) source.getMethod("readBytes").invoke(bundled);
+        assertThat(bytes).isEqualTo(BundledModel.onnxBytes());
+    }
+
+    private static Path location(Class<?> c) throws URISyntaxException {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -1,9 +1,10 @@
 package io.smfd.runtime.cpu;
 
 /**
- * The hot loops of the CPU backend. Two implementations: {@link ScalarKernels} (Java 17+, plain loops the JIT
- * may auto-vectorize) and {@code PanamaKernels} (Java 21+, {@code jdk.incubator.vector}, compiled separately and
- * loaded reflectively by {@link KernelSelector}). Implementations are stateless and thread-safe.
+ * The hot loops of the CPU backend: the contract. {@link ScalarKernels} (Java 17+, plain loops the JIT may
+ * auto-vectorize) implements all of it and is the reference for every kernel; {@code PanamaKernels} (Java 21+,
+ * {@code jdk.incubator.vector}, compiled separately and loaded reflectively by {@link KernelSelector}) extends it
+ * and overrides the hot loops with the same sums in the same order. Implementations are stateless and thread-safe.
  *
  * <h2>Convolution layout</h2>
  * A convolution is computed over "wide" output positions {@code p}: the input of one image is prepared so that
@@ -16,8 +17,9 @@ abstract class Kernels {
 
     /**
      * Output channels computed together (register blocking); weights are zero-padded to a multiple of this. 8 lets
-     * the 512-bit kernels keep 8 output channels x 3 vectors of positions (24 of the 32 vector registers) in
-     * registers; narrower vector kernels run a block as two halves of 4 channels.
+     * the 512-bit kernels keep a tile of 8 output channels x 2 vectors of positions (16 accumulators of the 32
+     * vector registers) in registers; narrower vector kernels run a block as two tiles of 4 channels x 2 vectors
+     * (8 of 16 registers), and the scalar kernel as 8 channels x 2 positions.
      */
     static final int OC_BLOCK = 8;
 
@@ -42,9 +44,7 @@ abstract class Kernels {
      *
      * @return positions per register tile
      */
-    int tilePositions() {
-        return 4;
-    }
+    abstract int tilePositions();
 
     /**
      * Convolution inner kernel for one block of {@link #OC_BLOCK} output channels:
@@ -65,53 +65,26 @@ abstract class Kernels {
      * Convolution with the epilogue fused, for layouts where wide positions are output positions (1x1 stride-1
      * convolutions): for {@code o < nOut} and {@code p0 <= p < p1},
      * {@code out[outOff + o*outStride + p] = act(conv + bias[biasOff + o] (+ res[same index]))}.
-     * The default goes through {@code tile} (at least {@code OC_BLOCK * (p1 - p0)} floats) and {@link #epilogue};
-     * vector kernels apply the epilogue in registers.
+     * The scalar form goes through {@code tile} (at least {@code OC_BLOCK * (p1 - p0)} floats) and
+     * {@link #epilogue}.
      */
-    void convFused(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff,
-                   int nOut, float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] res,
-                   int act, float lo, float hi, int p0, int p1, float[] tile) {
-        int len = p1 - p0;
-        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, tile, len, p0, p1);
-        for (int o = 0; o < nOut; o++) {
-            int d = outOff + o * outStride + p0;
-            epilogue(tile, o * len, out, d, len, bias[biasOff + o], res, d, act, lo, hi);
-        }
-    }
+    abstract void convFused(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w,
+                            int wOff, int nOut, float[] out, int outOff, int outStride, float[] bias, int biasOff,
+                            float[] res, int act, float lo, float hi, int p0, int p1, float[] tile);
 
     /**
      * Whether {@link Winograd} is used for the convolutions it applies to (measured faster than the direct
-     * convolution with these kernels); false here.
+     * convolution with these kernels); false for the scalar kernels.
      */
-    boolean winograd() {
-        return false;
-    }
+    abstract boolean winograd();
 
     /**
      * Matrix product for one block of {@link #OC_BLOCK} output channels (the 1x1 form of {@link #conv} with an
      * offset destination): {@code dst[dOff + o*dStride + p] = sum_c w[wOff + c*OC_BLOCK + o] * in[inBase + c*icStride + p]}
      * for {@code o < OC_BLOCK}, {@code p < n}.
      */
-    void gemm(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff, int dStride,
-              int n) {
-        gemmRange(in, inBase, icStride, ic, w, wOff, dst, dOff, dStride, 0, n);
-    }
-
-    /** {@link #gemm} for positions {@code p0 <= p < p1} only, plain loops. */
-    static void gemmRange(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff,
-                          int dStride, int p0, int p1) {
-        for (int o = 0; o < OC_BLOCK; o++) {
-            int d = dOff + o * dStride;
-            java.util.Arrays.fill(dst, d + p0, d + p1, 0f);
-            for (int c = 0; c < ic; c++) {
-                float wv = w[wOff + c * OC_BLOCK + o];
-                int s = inBase + c * icStride;
-                for (int p = p0; p < p1; p++) {
-                    dst[d + p] += wv * in[s + p];
-                }
-            }
-        }
-    }
+    abstract void gemm(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff,
+                       int dStride, int n);
 
     /**
      * Winograd F(2x2,3x3) input transform {@code V = B^T d B} of {@code n} tiles. Row {@code r < 4} of tile
@@ -122,48 +95,8 @@ abstract class Kernels {
      * for element {@code (i, j)} of {@code V}. Vector twins may also read and write up to {@link #WG_SLACK} floats
      * past the end of every row they touch (the caller leaves that room; what they write there is not meaningful).
      */
-    void wgInput(float[] x, int eOff, int oOff, int rs1, int rs2, int n, float[] tmp, int tOff, float[] v, int vOff,
-                 int xiStride) {
-        int ts = n + 1;
-        wgInputRows(x, eOff, rs1, rs2, ts, tmp, tOff, ts);
-        wgInputRows(x, oOff, rs1, rs2, ts, tmp, tOff + 4 * ts, ts);
-        for (int i = 0; i < 4; i++) {
-            wgInputCols(tmp, tOff + i * ts, tOff + (4 + i) * ts, n, v, vOff + 4 * i * xiStride, xiStride);
-        }
-    }
-
-    /**
-     * {@code B^T} down 4 rows of {@code n} floats at {@code x[off + (r & 1)*rs1 + (r >> 1)*rs2]}: (r0-r2, r1+r2,
-     * r2-r1, r1-r3) to {@code d[dOff + r*ds]}.
-     */
-    void wgInputRows(float[] x, int off, int rs1, int rs2, int n, float[] d, int dOff, int ds) {
-        for (int t = 0; t < n; t++) {
-            int i = off + t;
-            float r0 = x[i];
-            float r1 = x[i + rs1];
-            float r2 = x[i + rs2];
-            float r3 = x[i + rs1 + rs2];
-            int j = dOff + t;
-            d[j] = r0 - r2;
-            d[j + ds] = r1 + r2;
-            d[j + 2 * ds] = r2 - r1;
-            d[j + 3 * ds] = r1 - r3;
-        }
-    }
-
-    /** {@code B} along one row {@code (e[t], o[t], e[t+1], o[t+1])} of {@code n} tiles, to 4 rows of {@code v}. */
-    void wgInputCols(float[] x, int e, int o, int n, float[] v, int vOff, int stride) {
-        for (int t = 0; t < n; t++) {
-            float a0 = x[e + t];
-            float a1 = x[o + t];
-            float a2 = x[e + t + 1];
-            float a3 = x[o + t + 1];
-            v[vOff + t] = a0 - a2;
-            v[vOff + stride + t] = a1 + a2;
-            v[vOff + 2 * stride + t] = a2 - a1;
-            v[vOff + 3 * stride + t] = a1 - a3;
-        }
-    }
+    abstract void wgInput(float[] x, int eOff, int oOff, int rs1, int rs2, int n, float[] tmp, int tOff, float[] v,
+                          int vOff, int xiStride);
 
     /**
      * Winograd F(2x2,3x3) output transform {@code Y = A^T m A} of {@code n} tiles of one output channel:
@@ -172,81 +105,26 @@ abstract class Kernels {
      * {@code t}. Vector twins may read and write up to {@link #WG_SLACK} floats past the end of every row, as
      * {@link #wgInput}.
      */
-    void wgOutput(float[] m, int mOff, int mStride, int n, float[] y, int yOff, int yStride) {
-        for (int i = 0; i < 4; i++) { // A^T along each row of 4, in place (the column step with y = m)
-            int row = mOff + 4 * i * mStride;
-            wgOutputCol(m, row, mStride, n, m, row, mStride);
-        }
-        for (int j = 0; j < 2; j++) {
-            wgOutputCol(m, mOff + j * mStride, 4 * mStride, n, y, yOff + j * yStride, 2 * yStride);
-        }
-    }
-
-    /**
-     * {@code A^T} over 4 rows of {@code n} floats at {@code off + i*stride}: (s0+s1+s2, s1-s2-s3) to {@code y} and
-     * {@code y + yStride}. {@code y} may be {@code m} itself (each position is read before it is written).
-     */
-    void wgOutputCol(float[] m, int off, int stride, int n, float[] y, int yOff, int yStride) {
-        for (int t = 0; t < n; t++) {
-            int i = off + t;
-            float s0 = m[i];
-            float s1 = m[i + stride];
-            float s2 = m[i + 2 * stride];
-            float s3 = m[i + 3 * stride];
-            y[yOff + t] = s0 + s1 + s2;
-            y[yOff + yStride + t] = s1 - s2 - s3;
-        }
-    }
+    abstract void wgOutput(float[] m, int mOff, int mStride, int n, float[] y, int yOff, int yStride);
 
     /**
      * Splits {@code n} consecutive floats by parity (the stride-2 phase planes of a convolution's input row):
      * {@code dst[evenOff + j] = src[off + 2*j]} for {@code 2*j < n} and {@code dst[oddOff + j] = src[off + 2*j + 1]}
      * for {@code 2*j + 1 < n}. The two destination ranges must not overlap each other or the source.
      */
-    void deinterleave(float[] src, int off, int n, float[] dst, int evenOff, int oddOff) {
-        int j = 0;
-        for (; 2 * j + 1 < n; j++) {
-            dst[evenOff + j] = src[off + 2 * j];
-            dst[oddOff + j] = src[off + 2 * j + 1];
-        }
-        if (2 * j < n) {
-            dst[evenOff + j] = src[off + 2 * j];
-        }
-    }
+    abstract void deinterleave(float[] src, int off, int n, float[] dst, int evenOff, int oddOff);
 
     /**
      * Interleaves two rows (DepthToSpace with block size 2): {@code dst[dstOff + 2*i] = a[aOff + i]} and
      * {@code dst[dstOff + 2*i + 1] = b[bOff + i]} for {@code i < n}. The destination must not overlap the sources.
      */
-    void interleave(float[] a, int aOff, float[] b, int bOff, int n, float[] dst, int dstOff) {
-        for (int i = 0; i < n; i++) {
-            dst[dstOff + 2 * i] = a[aOff + i];
-            dst[dstOff + 2 * i + 1] = b[bOff + i];
-        }
-    }
+    abstract void interleave(float[] a, int aOff, float[] b, int bOff, int n, float[] dst, int dstOff);
 
     /**
      * Softmax over {@code c} channel planes of {@code plane} floats from {@code base}, for positions
      * {@code i0 <= i < i1}: {@code y[base + ch*plane + i] = exp(x - max) / sum(exp(x - max))}.
      */
-    void softmax(float[] x, float[] y, int base, int c, int plane, int i0, int i1) {
-        for (int i = i0; i < i1; i++) {
-            float m = Float.NEGATIVE_INFINITY;
-            for (int ch = 0; ch < c; ch++) {
-                m = Math.max(m, x[base + ch * plane + i]);
-            }
-            float sum = 0f;
-            for (int ch = 0; ch < c; ch++) {
-                float e = (float) Math.exp(x[base + ch * plane + i] - m);
-                y[base + ch * plane + i] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            for (int ch = 0; ch < c; ch++) {
-                y[base + ch * plane + i] *= inv;
-            }
-        }
-    }
+    abstract void softmax(float[] x, float[] y, int base, int c, int plane, int i0, int i1);
 
     static float sigmoid(float x) {
         return (float) (1.0 / (1.0 + Math.exp(-(double) x)));

@@ -1,10 +1,11 @@
 package io.smfd.runtime.cpu;
 
 /**
- * Portable kernels for Java 17+ (and for {@code -Dsmfd.cpu.vector=false}). Loops are written so that C2's
- * superword pass can auto-vectorize the innermost position loop.
+ * Portable kernels for Java 17+ (and for {@code -Dsmfd.cpu.vector=false}), and the scalar reference of every
+ * kernel in one place: {@code PanamaKernels} extends this class and overrides the hot loops, inheriting the rest.
+ * Loops are written so that C2's superword pass can auto-vectorize the innermost position loop.
  */
-final class ScalarKernels extends Kernels {
+class ScalarKernels extends Kernels {
 
     static final ScalarKernels INSTANCE = new ScalarKernels();
 
@@ -121,6 +122,161 @@ final class ScalarKernels extends Kernels {
             for (int i = 0; i < len; i++) {
                 dst[dstOff + i] = activate(src[srcOff + i] + bias + res[resOff + i], act, lo, hi);
             }
+        }
+    }
+
+    @Override
+    int tilePositions() {
+        return 4;
+    }
+
+    @Override
+    void convFused(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff,
+                   int nOut, float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] res,
+                   int act, float lo, float hi, int p0, int p1, float[] tile) {
+        int len = p1 - p0;
+        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, tile, len, p0, p1);
+        for (int o = 0; o < nOut; o++) {
+            int d = outOff + o * outStride + p0;
+            epilogue(tile, o * len, out, d, len, bias[biasOff + o], res, d, act, lo, hi);
+        }
+    }
+
+    @Override
+    boolean winograd() {
+        return false;
+    }
+
+    @Override
+    void gemm(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff, int dStride,
+              int n) {
+        gemmRange(in, inBase, icStride, ic, w, wOff, dst, dOff, dStride, 0, n);
+    }
+
+    @Override
+    void wgInput(float[] x, int eOff, int oOff, int rs1, int rs2, int n, float[] tmp, int tOff, float[] v, int vOff,
+                 int xiStride) {
+        int ts = n + 1;
+        wgInputRows(x, eOff, rs1, rs2, ts, tmp, tOff, ts);
+        wgInputRows(x, oOff, rs1, rs2, ts, tmp, tOff + 4 * ts, ts);
+        for (int i = 0; i < 4; i++) {
+            wgInputCols(tmp, tOff + i * ts, tOff + (4 + i) * ts, n, v, vOff + 4 * i * xiStride, xiStride);
+        }
+    }
+
+    @Override
+    void wgOutput(float[] m, int mOff, int mStride, int n, float[] y, int yOff, int yStride) {
+        for (int i = 0; i < 4; i++) { // A^T along each row of 4, in place (the column step with y = m)
+            int row = mOff + 4 * i * mStride;
+            wgOutputCol(m, row, mStride, n, m, row, mStride);
+        }
+        for (int j = 0; j < 2; j++) {
+            wgOutputCol(m, mOff + j * mStride, 4 * mStride, n, y, yOff + j * yStride, 2 * yStride);
+        }
+    }
+
+    @Override
+    void deinterleave(float[] src, int off, int n, float[] dst, int evenOff, int oddOff) {
+        int j = 0;
+        for (; 2 * j + 1 < n; j++) {
+            dst[evenOff + j] = src[off + 2 * j];
+            dst[oddOff + j] = src[off + 2 * j + 1];
+        }
+        if (2 * j < n) {
+            dst[evenOff + j] = src[off + 2 * j];
+        }
+    }
+
+    @Override
+    void interleave(float[] a, int aOff, float[] b, int bOff, int n, float[] dst, int dstOff) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + 2 * i] = a[aOff + i];
+            dst[dstOff + 2 * i + 1] = b[bOff + i];
+        }
+    }
+
+    @Override
+    void softmax(float[] x, float[] y, int base, int c, int plane, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int ch = 0; ch < c; ch++) {
+                m = Math.max(m, x[base + ch * plane + i]);
+            }
+            float sum = 0f;
+            for (int ch = 0; ch < c; ch++) {
+                float e = (float) Math.exp(x[base + ch * plane + i] - m);
+                y[base + ch * plane + i] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int ch = 0; ch < c; ch++) {
+                y[base + ch * plane + i] *= inv;
+            }
+        }
+    }
+
+    /** {@link #gemm} for positions {@code p0 <= p < p1} only, plain loops. */
+    static void gemmRange(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff,
+                          int dStride, int p0, int p1) {
+        for (int o = 0; o < OC_BLOCK; o++) {
+            int d = dOff + o * dStride;
+            java.util.Arrays.fill(dst, d + p0, d + p1, 0f);
+            for (int c = 0; c < ic; c++) {
+                float wv = w[wOff + c * OC_BLOCK + o];
+                int s = inBase + c * icStride;
+                for (int p = p0; p < p1; p++) {
+                    dst[d + p] += wv * in[s + p];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code B^T} down 4 rows of {@code n} floats at {@code x[off + (r & 1)*rs1 + (r >> 1)*rs2]}: (r0-r2, r1+r2,
+     * r2-r1, r1-r3) to {@code d[dOff + r*ds]}.
+     */
+    void wgInputRows(float[] x, int off, int rs1, int rs2, int n, float[] d, int dOff, int ds) {
+        for (int t = 0; t < n; t++) {
+            int i = off + t;
+            float r0 = x[i];
+            float r1 = x[i + rs1];
+            float r2 = x[i + rs2];
+            float r3 = x[i + rs1 + rs2];
+            int j = dOff + t;
+            d[j] = r0 - r2;
+            d[j + ds] = r1 + r2;
+            d[j + 2 * ds] = r2 - r1;
+            d[j + 3 * ds] = r1 - r3;
+        }
+    }
+
+    /** {@code B} along one row {@code (e[t], o[t], e[t+1], o[t+1])} of {@code n} tiles, to 4 rows of {@code v}. */
+    void wgInputCols(float[] x, int e, int o, int n, float[] v, int vOff, int stride) {
+        for (int t = 0; t < n; t++) {
+            float a0 = x[e + t];
+            float a1 = x[o + t];
+            float a2 = x[e + t + 1];
+            float a3 = x[o + t + 1];
+            v[vOff + t] = a0 - a2;
+            v[vOff + stride + t] = a1 + a2;
+            v[vOff + 2 * stride + t] = a2 - a1;
+            v[vOff + 3 * stride + t] = a1 - a3;
+        }
+    }
+
+    /**
+     * {@code A^T} over 4 rows of {@code n} floats at {@code off + i*stride}: (s0+s1+s2, s1-s2-s3) to {@code y} and
+     * {@code y + yStride}. {@code y} may be {@code m} itself (each position is read before it is written).
+     */
+    void wgOutputCol(float[] m, int off, int stride, int n, float[] y, int yOff, int yStride) {
+        for (int t = 0; t < n; t++) {
+            int i = off + t;
+            float s0 = m[i];
+            float s1 = m[i + stride];
+            float s2 = m[i + 2 * stride];
+            float s3 = m[i + 3 * stride];
+            y[yOff + t] = s0 + s1 + s2;
+            y[yOff + yStride + t] = s1 - s2 - s3;
         }
     }
 }
