@@ -640,11 +640,32 @@ def match_swapped_dense(g, t1):
             b.reshape(-1, 1).astype(np.float32), 1 if perm == [0, 3, 2, 1] else 2, t2)
 
 
+def match_resize(g, e1):
+    """jax.image.resize as two matrix products and a transpose: Einsum gb,cgef->bcef (rows) -> Einsum
+    abgd,gf->abdf (columns) -> Transpose [1, 0, 3, 2] -> (x, rows matrix, columns matrix, output node)."""
+    if attr(g.by[e1], "equation") != "gb,cgef->bcef":
+        return None
+    e2 = g.only_user(e1, "Einsum")
+    if e2 is None or attr(g.by[e2], "equation") != "abgd,gf->abdf" or g.ins(e2)[0] != e1:
+        return None
+    t = g.only_user(e2, "Transpose")
+    perm = None if t is None else g.consts.get(g.ins(t)[1])
+    if perm is None or [int(v) for v in np.asarray(perm).reshape(-1)] != [1, 0, 3, 2]:
+        return None
+    rows, x = g.ins(e1)
+    return x, rows, g.ins(e2)[1], t
+
+
 def find_fusions(nodes, consts):
     g = Graph(nodes, consts)
-    fused, counts = {}, {"LayerNormalization": 0, "FastGelu": 0, "swapped Dense": 0}
+    fused, counts = {}, {"LayerNormalization": 0, "FastGelu": 0, "swapped Dense": 0, "resize": 0}
     for n in nodes:
-        if n["op"] == "Transpose":
+        if n["op"] == "Einsum":
+            m = match_resize(g, n["name"])
+            if m is not None:
+                fused[m[3]] = ("Resize",) + m[:3]
+                counts["resize"] += 1
+        elif n["op"] == "Transpose":
             m = match_swapped_dense(g, n["name"])
             if m is not None:
                 fused[m[4]] = ("SwappedDense",) + m[:4]
@@ -699,6 +720,21 @@ def convert(model, weights, weights_dtype):
             if f[0] == "LayerNormalization":
                 names[name] = e.node("LayerNormalization", [names[f[1]], e.const(f[2]), e.const(f[3])],
                                      axis=-1, epsilon=f[4])
+            elif f[0] == "Resize":
+                # [N, H, W, C] -> rows: [N, H, W*C] -> [N, H', W*C] -> columns: [N*H', W, C] -> [N*H', W', C]
+                def part(t, a, b):
+                    return e.node("Slice", [e.node("Shape", [t]), e.const(np.asarray([a], np.int64)),
+                                            e.const(np.asarray([b], np.int64))])
+                x = names[f[1]]
+                rows = names[f[2]] if f[2] not in consts else e.const(consts[f[2]])
+                cols = names[f[3]] if f[3] not in consts else e.const(consts[f[3]])
+                y = e.node("MatMul", [e.node("Transpose", [rows], perm=[1, 0]),
+                                      e.node("Reshape", [x, e.const(np.asarray([0, 0, -1], np.int64))])])
+                y = e.node("Reshape", [y, e.node("Concat", [e.const(np.asarray([-1], np.int64)), part(x, 2, 4)],
+                                                 axis=0)])
+                z = e.node("MatMul", [e.node("Transpose", [cols], perm=[1, 0]), y])
+                names[name] = e.node("Reshape", [z, e.node("Concat", [part(x, 0, 1), part(rows, 1, 2),
+                                                                      part(cols, 1, 2), part(x, 3, 4)], axis=0)])
             elif f[0] == "SwappedDense":
                 x = names[f[1]]
                 if f[4] == 2:  # [a, b, G, C] -> [a, b, F, C]: a broadcast MatMul
