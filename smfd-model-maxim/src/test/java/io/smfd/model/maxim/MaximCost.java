@@ -16,8 +16,9 @@ import java.util.SplittableRandom;
  * Cost per face of the MAXIM model in ONNX Runtime, next to SMFD-UNet in the same run (not a test).
  *
  * <p>{@code java -cp <test class path> io.smfd.model.maxim.MaximCost <smfd-unet.onnx> <reps> <threads,...> <sizes,...>}
- * prints, per thread count and size, the session creation time and the median / min wall time of {@code reps}
- * runs of each model on a random face-sized input (one warm-up run first), the two models' runs interleaved.
+ * prints, per thread count and size, the session creation time and the median / min wall time and the median
+ * process CPU time of {@code reps} runs of each model on a random face-sized input (one warm-up run first), the
+ * two models' runs interleaved. On a shared machine the CPU times and the ratios are the stable numbers.
  */
 public final class MaximCost {
 
@@ -48,22 +49,31 @@ public final class MaximCost {
                              OnnxTensor nchw = OnnxTensor.createTensor(env, FloatBuffer.wrap(face), new long[] {1, 3, size, size})) {
                             List<Long> mt = new ArrayList<>();
                             List<Long> st = new ArrayList<>();
+                            List<Long> mc = new ArrayList<>();
+                            List<Long> sc = new ArrayList<>();
                             for (int r = -1; r < reps; r++) {
                                 long a = System.nanoTime();
+                                long ac = cpu();
                                 try (OrtSession.Result ignored = m.run(Map.of(MaximModel.INPUT, nhwc))) {
                                     long b = System.nanoTime();
+                                    long bc = cpu();
                                     try (OrtSession.Result ignored2 = s.run(Map.of("input", nchw))) {
                                         long c = System.nanoTime();
+                                        long cc = cpu();
                                         if (r >= 0) {
                                             mt.add(b - a);
                                             st.add(c - b);
+                                            mc.add(bc - ac);
+                                            sc.add(cc - bc);
                                         }
                                     }
                                 }
                             }
-                            System.out.printf("threads %d size %d: MAXIM load %.2f s, median %.3f s (min %.3f); "
-                                            + "SMFD median %.3f s (min %.3f); ratio of medians %.1f%n",
-                                    t, size, load / 1e9, median(mt), min(mt), median(st), min(st), median(mt) / median(st));
+                            System.out.printf("threads %d size %d: MAXIM load %.2f s, wall median %.3f s (min %.3f), "
+                                            + "process CPU median %.3f s; SMFD wall median %.3f s (min %.3f), CPU %.3f s; "
+                                            + "ratio of wall medians %.1f, of CPU medians %.1f%n",
+                                    t, size, load / 1e9, median(mt), min(mt), median(mc), median(st), min(st), median(sc),
+                                    median(mt) / median(st), median(mc) / median(sc));
                         }
                     }
                 }
@@ -81,6 +91,12 @@ public final class MaximCost {
             o.setSymbolicDimensionValue(MaximModel.DIM_WIDTH, size);
         }
         return o;
+    }
+
+    /** CPU time of the whole process (every ONNX Runtime thread), in nanoseconds. */
+    private static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(List<Long> v) {
