@@ -23,16 +23,16 @@ final class DeblurPartition implements MapPartitionsFunction<Row, Row> {
 
     private final DeblurSettings settings;
     private final int inputIndex;
-    private final boolean imageStruct;
+    private final int[] imageFields; // null: encoded bytes
     private final String format;
     private final boolean withAssessment;
     private final boolean withMillis;
 
-    DeblurPartition(DeblurSettings settings, int inputIndex, boolean imageStruct, String format,
+    DeblurPartition(DeblurSettings settings, int inputIndex, int[] imageFields, String format,
             boolean withAssessment, boolean withMillis) {
         this.settings = settings;
         this.inputIndex = inputIndex;
-        this.imageStruct = imageStruct;
+        this.imageFields = imageFields == null ? null : imageFields.clone();
         this.format = format;
         this.withAssessment = withAssessment;
         this.withMillis = withMillis;
@@ -69,7 +69,7 @@ final class DeblurPartition implements MapPartitionsFunction<Row, Row> {
             error = "INVALID_IMAGE: no image (the input column is null)";
         } else {
             try {
-                FaceImage face = imageStruct ? ImageCodec.fromImageRow((Row) in) : ImageCodec.decode((byte[]) in);
+                FaceImage face = imageFields != null ? ImageCodec.fromImageRow((Row) in, imageFields) : ImageCodec.decode((byte[]) in);
                 BlurAssessment a = withAssessment ? d.assess(face) : null;
                 FaceImage out = d.deblur(face);
                 output = ImageCodec.encode(out, format);

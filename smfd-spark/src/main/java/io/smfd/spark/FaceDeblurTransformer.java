@@ -461,8 +461,15 @@ public final class FaceDeblurTransformer extends Transformer implements DefaultP
         DeblurSettings settings = settings();
         settings.checkOnDriver();
         int index = in.fieldIndex(getInputCol());
-        DeblurPartition fn = new DeblurPartition(settings, index, isImageStruct(in.apply(index).dataType()),
-                getOutputFormat(), !getAssessmentCol().isEmpty(), !getMillisCol().isEmpty());
+        DataType type = in.apply(index).dataType();
+        int[] imageFields = null;
+        if (isImageStruct(type)) {
+            StructType s = (StructType) type;
+            imageFields = new int[] {s.fieldIndex("height"), s.fieldIndex("width"), s.fieldIndex("nChannels"),
+                s.fieldIndex("mode"), s.fieldIndex("data")};
+        }
+        DeblurPartition fn = new DeblurPartition(settings, index, imageFields, getOutputFormat(),
+                !getAssessmentCol().isEmpty(), !getMillisCol().isEmpty());
         return dataset.toDF().mapPartitions(fn, Encoders.row(out));
     }
 

@@ -107,17 +107,23 @@ final class ImageCodec {
      * Converts a row of Spark's {@code image} data source ({@code origin, height, width, nChannels, mode, data};
      * {@code data} is 8-bit BGR, BGRA or gray, row-major) into a face.
      *
-     * @param image the struct
+     * @param image  the struct
+     * @param fields indexes of {@code height, width, nChannels, mode, data} in it (from the schema, on the driver:
+     *               rows handed from one operator to the next need not carry their schema)
      * @return the face
      * @throws InvalidImageException if the image source could not decode the file (it then stores an empty
      *                               image), the mode is not 8-bit, or the data length does not match
      */
-    static FaceImage fromImageRow(Row image) {
-        int h = image.getInt(image.fieldIndex("height"));
-        int w = image.getInt(image.fieldIndex("width"));
-        int channels = image.getInt(image.fieldIndex("nChannels"));
-        int mode = image.getInt(image.fieldIndex("mode"));
-        byte[] data = (byte[]) image.get(image.fieldIndex("data"));
+    static FaceImage fromImageRow(Row image, int[] fields) {
+        if (image.isNullAt(fields[0]) || image.isNullAt(fields[1]) || image.isNullAt(fields[2])
+                || image.isNullAt(fields[3])) {
+            throw new InvalidImageException("not a readable image (the image struct has null fields)");
+        }
+        int h = image.getInt(fields[0]);
+        int w = image.getInt(fields[1]);
+        int channels = image.getInt(fields[2]);
+        int mode = image.getInt(fields[3]);
+        byte[] data = (byte[]) image.get(fields[4]);
         if (h <= 0 || w <= 0 || data == null || data.length == 0) {
             throw new InvalidImageException("not a readable image (Spark's image source could not decode it)");
         }

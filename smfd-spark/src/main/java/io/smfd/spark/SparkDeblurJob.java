@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -153,7 +154,10 @@ public final class SparkDeblurJob {
             }
             long start = System.nanoTime();
             Dataset<Row> deblurred = transformer.transform(files); // backend and model checked here, on the driver
-            Dataset<Row> rows = deblurred.mapPartitions(new WriteImages(root, images, o.format),
+            StructType ds = deblurred.schema();
+            int[] columns = {ds.fieldIndex("path"), ds.fieldIndex("image"), ds.fieldIndex("assessment"),
+                ds.fieldIndex("error"), ds.fieldIndex("ms")};
+            Dataset<Row> rows = deblurred.mapPartitions(new WriteImages(root, images, o.format, columns),
                     Encoders.row(REPORT_SCHEMA));
             rows.write().parquet(report.toString());
             double secs = (System.nanoTime() - start) / 1e9;
@@ -293,11 +297,13 @@ public final class SparkDeblurJob {
         private final String root;
         private final String images;
         private final String format;
+        private final int[] columns; // path, image, assessment, error, ms (rows passed on need not carry a schema)
 
-        WriteImages(String root, String images, String format) {
+        WriteImages(String root, String images, String format, int[] columns) {
             this.root = root;
             this.images = images;
             this.format = format;
+            this.columns = columns.clone();
         }
 
         @Override
@@ -317,11 +323,11 @@ public final class SparkDeblurJob {
         }
 
         private Row write(Row r, Configuration conf) {
-            String path = r.getString(r.fieldIndex("path"));
-            byte[] image = (byte[]) r.get(r.fieldIndex("image"));
-            Row a = r.getStruct(r.fieldIndex("assessment"));
-            String error = r.getString(r.fieldIndex("error"));
-            double ms = r.getDouble(r.fieldIndex("ms"));
+            String path = r.getString(columns[0]);
+            byte[] image = (byte[]) r.get(columns[1]);
+            Row a = r.getStruct(columns[2]);
+            String error = r.getString(columns[3]);
+            double ms = r.getDouble(columns[4]);
             String output = null;
             if (image != null) {
                 long t0 = System.nanoTime();
@@ -340,6 +346,9 @@ public final class SparkDeblurJob {
 
         private static void writeAtomically(Path target, byte[] bytes, Configuration conf) throws IOException {
             FileSystem fs = target.getFileSystem(conf);
+            if (fs instanceof LocalFileSystem) {
+                fs = ((LocalFileSystem) fs).getRawFileSystem(); // no .crc files beside the images
+            }
             Path tmp = new Path(target.getParent(), "." + target.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
             boolean moved = false;
             try {

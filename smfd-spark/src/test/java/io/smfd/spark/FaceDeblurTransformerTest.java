@@ -82,7 +82,7 @@ class FaceDeblurTransformerTest {
     @Test
     void taskClosureCarriesSettingsNotTheModel() throws IOException {
         FaceDeblurTransformer t = new FaceDeblurTransformer().setModelPath("/models/smfd-unet.onnx");
-        DeblurPartition fn = new DeblurPartition(t.settings(), 1, false, "png", true, true);
+        DeblurPartition fn = new DeblurPartition(t.settings(), 1, null, "png", true, true);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
             o.writeObject(fn);
