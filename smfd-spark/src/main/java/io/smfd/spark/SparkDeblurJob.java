@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
@@ -40,7 +41,8 @@ import org.apache.spark.sql.types.StructType;
  * <p>Writes {@code DIR/images/REL.png} for each input {@code ROOT/REL.ext} (ROOT: the folder, or the part of the
  * glob before its first wildcard; sub-folders are kept, so equal names in different folders do not collide) and
  * {@code DIR/report.parquet} with one row per input: {@code path, output, severity, extent_px, deblurred, error,
- * ms}. A folder contributes the files whose extension an ImageIO reader accepts (a glob: every match). Faces that
+ * ms}. A folder contributes the files whose extension an ImageIO reader accepts, with {@code --recursive} also
+ * those in its sub-folders (a glob: every match). Faces that
  * fail (unreadable, corrupt, wrong size, unwritable output) get {@code output} null and the reason in
  * {@code error}; the job still succeeds. Images are written by the executors through the Hadoop file system of
  * {@code DIR} (local, HDFS, S3A, ...), each to a temporary name then renamed. Exit codes: 0 done (some faces may
@@ -143,10 +145,14 @@ public final class SparkDeblurJob {
             }
             String images = outFs.makeQualified(new Path(outDir, "images")).toString();
 
+            // recursiveFileLookup for folders: no partition discovery (key=value folders, mixed levels)
             Dataset<Row> files = spark.read().format("binaryFile")
-                    .option("recursiveFileLookup", String.valueOf(o.recursive)).load(o.input);
+                    .option("recursiveFileLookup", String.valueOf(folder || o.recursive)).load(o.input);
             if (folder) {
                 files = files.filter(imageSuffix(functions.col("path")));
+                if (!o.recursive) {
+                    files = files.filter(functions.col("path").rlike("^" + Pattern.quote(root) + "/[^/]+$"));
+                }
             }
             files = files.select("path", "content");
             if (o.partitions > 0) {

@@ -144,6 +144,14 @@ class StreamingAndJobTest {
                     .as("no temporary or checksum files").containsExactlyInAnyOrder("a.png", "cam2/a.png", "sharp.png");
         }
 
+        // without --recursive only the folder's own files
+        Path flat = tmp.resolve("flat");
+        assertThat(SparkDeblurJob.run(SparkFaces.spark(), new String[] {in.toString(), "--out", flat.toString()},
+                System.out, System.err)).isZero();
+        assertThat(SparkFaces.spark().read().parquet(flat.resolve("report.parquet").toString()).select("path")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+                .map(p -> p.replaceFirst("^.*/faces/", "")).containsExactlyInAnyOrder("a.png", "sharp.jpg", "broken.jpg");
+
         // a second run into the same folder refuses to overwrite the report; bad options are usage errors
         ByteArrayOutputStream err2 = new ByteArrayOutputStream();
         assertThat(SparkDeblurJob.run(SparkFaces.spark(), new String[] {in.toString(), "--out", out.toString()},
