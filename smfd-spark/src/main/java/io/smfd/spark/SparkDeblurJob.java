@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -72,6 +73,13 @@ public final class SparkDeblurJob {
      * @param args see the class description
      */
     public static void main(String[] args) {
+        try {
+            parse(args); // usage errors before a session starts
+        } catch (IllegalArgumentException e) {
+            System.err.println("SparkDeblurJob: " + e.getMessage());
+            System.err.println("Usage: " + SYNOPSIS);
+            System.exit(2);
+        }
         int code;
         SparkSession spark = SparkSession.builder().appName("SMFD deblur").getOrCreate();
         try {
@@ -184,6 +192,14 @@ public final class SparkDeblurJob {
         } catch (IOException e) {
             err.println("SparkDeblurJob: " + ImageCodec.describe(e));
             return 1;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // Spark throws its checked AnalysisException undeclared
+            if (e instanceof AnalysisException) { // e.g. a glob that matches nothing
+                err.println("SparkDeblurJob: " + e.getMessage());
+                return 1;
+            }
+            throw new IllegalStateException(e);
         }
     }
 

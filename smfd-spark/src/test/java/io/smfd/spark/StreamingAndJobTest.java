@@ -164,5 +164,10 @@ class StreamingAndJobTest {
                 .isEqualTo(1);
         assertThat(err2.toString(StandardCharsets.UTF_8)).contains("Unknown SMFD backend 'nosuch'");
         assertThat(tmp.resolve("o2")).doesNotExist();
+        ByteArrayOutputStream err3 = new ByteArrayOutputStream();
+        assertThat(SparkDeblurJob.run(SparkFaces.spark(), new String[] {tmp.resolve("nowhere/*.jpg").toString(),
+            "--out", tmp.resolve("o3").toString()}, System.out, new PrintStream(err3, true, StandardCharsets.UTF_8)))
+                .isEqualTo(1);
+        assertThat(err3.toString(StandardCharsets.UTF_8)).contains("nowhere");
     }
 }
