@@ -146,8 +146,9 @@ final class DeblurCommand {
         List<Path> writtenFiles = new ArrayList<>();
         // SmfdException propagates: "smfd: <reason>", exit 1. Loading runs native code (ONNX Runtime): Ctrl-C waits
         // for it (Interrupts), and the interrupt handler closes the backend, under the same lock, before the exit.
-        LOG.debug("smfd deblur: loading the model");
         Deblurrer deblurrer = Interrupts.critical("loading the model", () -> {
+            // logged inside the step, so that a Ctrl-C after this line is reported as during the load
+            LOG.debug("smfd deblur: loading the model");
             Deblurrer d = b.build();
             Interrupts.onInterrupt(d::close); // set before the lock is released
             return d;
