@@ -1,5 +1,6 @@
 package io.smfd.eval;
 
+import io.smfd.identity.FaceDescriptor;
 import io.smfd.BlurAssessment;
 import io.smfd.DeblurResult;
 import io.smfd.Deblurrer;

@@ -1,5 +1,6 @@
 package io.smfd.eval;
 
+import io.smfd.identity.FaceDescriptor;
 import java.util.Arrays;
 import java.util.List;
 

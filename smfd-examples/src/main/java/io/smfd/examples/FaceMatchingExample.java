@@ -5,7 +5,7 @@ import io.smfd.FaceImage;
 import io.smfd.SmfdException;
 import io.smfd.degrade.Degradation;
 import io.smfd.degrade.DegradationPipeline;
-import io.smfd.eval.FaceDescriptor;
+import io.smfd.identity.FaceDescriptor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.smfd.Deblurrer;
 import io.smfd.FaceImage;
 import io.smfd.degrade.DegradationPipeline;
-import io.smfd.eval.FaceDescriptor;
+import io.smfd.identity.FaceDescriptor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
