@@ -490,7 +490,8 @@ def main():
                              "LICENSE": hashes["LICENSE"]},
                    "tarball_sha256": hashes["tarball"]},
         "input": {"name": "data", "type": "float32", "shape": ["N", CHIP, CHIP, 3], "layout": "NHWC",
-                  "color": "RGB", "range": [0.0, 255.0], "preprocessing_inside": "(x - 127.5) * 0.0078125 (graph)"},
+                  "color": "RGB", "range": [0.0, 255.0], "preprocessing_inside": f"(x - {float(weights['minusscalar0_second'].ravel()[0])}) * "
+                                          f"{float(weights['mulscalar0_second'].ravel()[0])} (graph)"},
         "output": {"name": "embedding", "type": "float32", "shape": ["N", DIM], "l2_normalised": False},
         "distance": "cosine (1 - cos) after L2 normalisation",
         "framing": {"image": "256x256 CelebA-HQ-style aligned face",

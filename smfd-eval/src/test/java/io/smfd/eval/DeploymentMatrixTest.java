@@ -79,7 +79,10 @@ class DeploymentMatrixTest {
             assertThat(d.noiseType()).contains(NoiseType.GAUSSIAN);
             assertThat(d.noiseLevel().getAsDouble()).isBetween(5.0, 12.0);
             assertThat(d.jpegQuality().getAsInt()).isBetween(40, 70);
-            assertThat(Evaluation.radiusOfGyration(d.kernel(), d.kernelSize())).as(d.describe()).isGreaterThan(1.0);
+            // camera-shake paths can stay compact even in a 27-31 px kernel; the other families are strong
+            if (d.family() != BlurFamily.TRAJECTORY) {
+                assertThat(Evaluation.radiusOfGyration(d.kernel(), d.kernelSize())).as(d.describe()).isGreaterThan(1.7);
+            }
         }
         assertThat(java.util.Arrays.stream(families).min().getAsInt()).isGreaterThan(10);
     }
