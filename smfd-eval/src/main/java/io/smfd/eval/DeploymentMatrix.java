@@ -288,11 +288,13 @@ public final class DeploymentMatrix {
      *
      * @param id          face id
      * @param degradation the drawn degradation
+     * @param sharp       the sharp 112 crop's {dlib, mobileface} embeddings (its gallery entry)
      * @param methods     per {@link Result#hardMethods()} entry: {dlib, mobileface} embeddings
      * @param psnr        per method, RGB PSNR of the 112 crop against the sharp crop
      * @param passed      per model, whether the default policy passed the probe through
      */
-    public record HardProbe(int id, String degradation, List<float[][]> methods, double[] psnr, boolean[] passed) {
+    public record HardProbe(int id, String degradation, float[][] sharp, List<float[][]> methods, double[] psnr,
+                            boolean[] passed) {
     }
 
     /**
@@ -403,15 +405,12 @@ public final class DeploymentMatrix {
             ClassicalBaseline baseline = new ClassicalBaseline();
             o.progress().printf(Locale.ROOT, "[hard] %d probes (112 px crops), gallery = their sharp crops%n",
                     hardIds.size());
-            List<Object[]> hardRows = parallel(hardIds, o, "hard",
+            List<HardProbe> probes = parallel(hardIds, o, "hard",
                     id -> hardFace(ds, id, hard, baseline, models, matchers));
             List<List<float[]>> gallery = List.of(new ArrayList<>(), new ArrayList<>());
-            List<HardProbe> probes = new ArrayList<>();
-            for (Object[] r : hardRows) {
-                float[][] sharp = (float[][]) r[0];
-                gallery.get(0).add(sharp[0]);
-                gallery.get(1).add(sharp[1]);
-                probes.add((HardProbe) r[1]);
+            for (HardProbe p : probes) {
+                gallery.get(0).add(p.sharp()[0]);
+                gallery.get(1).add(p.sharp()[1]);
             }
             double hardSeconds = (System.nanoTime() - t1) / 1e9;
             List<String[]> modelNames = models.stream().map(m -> new String[] {m.name(), m.description()}).toList();
@@ -533,8 +532,8 @@ public final class DeploymentMatrix {
         return out;
     }
 
-    /** One hard probe: {sharp 112 crop's embeddings {dlib, mobileface}, the probe}. */
-    private static Object[] hardFace(FaceDataset ds, int id, DegradationPipeline hard, ClassicalBaseline baseline,
+    /** One hard probe, with its gallery entry. */
+    private static HardProbe hardFace(FaceDataset ds, int id, DegradationPipeline hard, ClassicalBaseline baseline,
                                      List<Model> models, List<FaceMatcher> matchers) throws IOException {
         FaceImage sharp256 = Evaluation.quantise8(ds.image(id));
         Geometry g = Geometry.CROP_112;
@@ -565,8 +564,8 @@ public final class DeploymentMatrix {
             methods.add(new float[][] {emb[0][k], emb[1][k]});
             psnr[k - 1] = ImageMetrics.psnrRgb(images.get(k), sharp);
         }
-        return new Object[] {new float[][] {emb[0][0], emb[1][0]},
-            new HardProbe(id, d.describe(), List.copyOf(methods), psnr, passed)};
+        return new HardProbe(id, d.describe(), new float[][] {emb[0][0], emb[1][0]}, List.copyOf(methods), psnr,
+                passed);
     }
 
     /** Mean eye / mouth centroids of the ground-truth masks, at 256 px and in the 112 crop, and the ArcFace box. */

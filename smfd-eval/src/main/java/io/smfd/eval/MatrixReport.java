@@ -120,7 +120,7 @@ final class MatrixReport {
                         + " the same ").append(n).append(" faces. Genuine = probe against its own face (").append(n)
                 .append("), impostors = against every other gallery face (").append((long) n * (n - 1))
                 .append("); the threshold for FAR f is each probe type's own impostor distance at rank floor(f x"
-                        + " impostors), as in the verification table above. Rank-1 = share of probes whose nearest"
+                        + " impostors), as in the main verification table. Rank-1 = share of probes whose nearest"
                         + " gallery face is their own. mobileface: cosine distance of the 112 crop; dlib: the crop"
                         + " resized whole to 150x150 (a tighter framing than dlib's own, so its 0.6 threshold does"
                         + " not apply). Wall time ").append(fmt("%.0f s", r.hardSeconds())).append(".\n\n");
