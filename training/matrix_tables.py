@@ -26,7 +26,7 @@ def hard_table(rep):
     h = rep["hardVerification"]
     lines = [
         f"Hard verification: {h['probes']} held-out faces as 112x112 ArcFace-style crops, degraded strongly at 256 px "
-        "(motion, shake, Gaussian or defocus blur, then down-up scaling 0.35-0.6, noise and JPEG 50-75; seed "
+        "(`DeploymentMatrix.hardPipeline()`: motion-heavy blur, then down-up scaling, noise and JPEG, always; seed "
         f"`{h['seedBase']} + id`); gallery = their sharp crops ({h['probes']} genuine, "
         f"{h['methods']['blurry']['mobileface']['impostors']:,} impostor comparisons per row). "
         "mobileface = ArcFace-family embedding (cosine); dlib = face descriptor on the crop. "
