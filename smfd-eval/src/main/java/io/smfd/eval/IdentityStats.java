@@ -1,5 +1,6 @@
 package io.smfd.eval;
 
+import io.smfd.identity.FaceDescriptor;
 import java.util.Arrays;
 import java.util.List;
 
@@ -92,18 +93,57 @@ final class IdentityStats {
             throw new IllegalArgumentException("verification needs equal gallery and probe lists of at least 2, got "
                     + n + " and " + probes.size());
         }
-        double[] genuine = new double[n];
-        double[] impostor = new double[n * (n - 1)];
+        return verify(gallery, probes, FaceDescriptor::distance, FaceDescriptor.SAME_PERSON_THRESHOLD).verification();
+    }
+
+    /**
+     * Verification and identification of probes against a gallery that may be larger than the probe set.
+     *
+     * @param verification      TAR at the {@link #FARS} (as {@link #verify(List, List)})
+     * @param rank1             share of probes whose nearest gallery entry is their own face
+     */
+    record Matching(Verification verification, double rank1) {
+    }
+
+    /**
+     * Probe {@code i} is the same face as gallery entry {@code i}; the gallery may hold more faces (entries
+     * {@code probes.size()..} are impostors only). Genuine = same index; impostors = every other gallery entry;
+     * thresholds as in {@link #verify(List, List)}; rank-1 = share of probes whose smallest distance over the
+     * whole gallery is the genuine one (ties count as misses).
+     *
+     * @param gallery   embeddings of the sharp faces
+     * @param probes    embeddings of the probes, {@code probes.size() <= gallery.size()}
+     * @param distance  the matcher's distance
+     * @param threshold a fixed threshold for the {@code tarAtThreshold} / {@code farAtThreshold} columns (NaN:
+     *                  none)
+     * @return the row
+     * @throws IllegalArgumentException if there are fewer than 2 gallery entries or 1 probe, or more probes
+     *                                  than gallery entries
+     */
+    static Matching verify(List<float[]> gallery, List<float[]> probes,
+                           java.util.function.ToDoubleBiFunction<float[], float[]> distance, double threshold) {
+        int n = gallery.size();
+        int p = probes.size();
+        if (n < 2 || p < 1 || p > n) {
+            throw new IllegalArgumentException("verification needs a gallery of at least 2 and 1.." + n
+                    + " probes, got " + n + " and " + p);
+        }
+        double[] genuine = new double[p];
+        double[] impostor = new double[p * (n - 1)];
         int k = 0;
-        for (int i = 0; i < n; i++) {
+        int rank1 = 0;
+        for (int i = 0; i < p; i++) {
+            double best = Double.POSITIVE_INFINITY;
             for (int j = 0; j < n; j++) {
-                double d = FaceDescriptor.distance(probes.get(i), gallery.get(j));
+                double d = distance.applyAsDouble(probes.get(i), gallery.get(j));
                 if (i == j) {
                     genuine[i] = d;
                 } else {
                     impostor[k++] = d;
+                    best = Math.min(best, d);
                 }
             }
+            rank1 += genuine[i] < best ? 1 : 0;
         }
         Arrays.sort(impostor);
         double[] thresholds = new double[FARS.length];
@@ -116,9 +156,11 @@ final class IdentityStats {
             tar[f] = shareBelow(genuine, t);
             achieved[f] = (double) countBelowSorted(impostor, t) / impostor.length;
         }
-        double thr = FaceDescriptor.SAME_PERSON_THRESHOLD;
-        return new Verification(n, impostor.length, thresholds, tar, achieved, shareBelow(genuine, thr),
-                (double) countBelowSorted(impostor, thr) / impostor.length);
+        double thr = threshold;
+        Verification v = new Verification(p, impostor.length, thresholds, tar, achieved,
+                Double.isNaN(thr) ? Double.NaN : shareBelow(genuine, thr),
+                Double.isNaN(thr) ? Double.NaN : (double) countBelowSorted(impostor, thr) / impostor.length);
+        return new Matching(v, (double) rank1 / p);
     }
 
     private static double shareBelow(double[] v, double t) {

@@ -1,5 +1,6 @@
 package io.smfd.eval;
 
+import io.smfd.identity.PillowResize;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

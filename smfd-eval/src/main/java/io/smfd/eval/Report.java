@@ -1,5 +1,6 @@
 package io.smfd.eval;
 
+import io.smfd.identity.FaceDescriptor;
 import io.smfd.degrade.BlurFamily;
 import io.smfd.eval.Evaluation.FaceResult;
 import io.smfd.eval.Evaluation.FaceSet;

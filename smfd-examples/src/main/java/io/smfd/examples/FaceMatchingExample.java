@@ -5,7 +5,8 @@ import io.smfd.FaceImage;
 import io.smfd.SmfdException;
 import io.smfd.degrade.Degradation;
 import io.smfd.degrade.DegradationPipeline;
-import io.smfd.eval.FaceDescriptor;
+import io.smfd.identity.FaceDescriptor;
+import io.smfd.identity.MobileFace;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +24,10 @@ import javax.imageio.ImageIO;
  * pipeline and a seed as a stand-in for a blurry probe (e.g. a CCTV frame), deblurs the probe, and prints the
  * face-descriptor distance of the gallery to the blurry probe and to the deblurred probe, plus, for scale, to a
  * different person, each with the matcher's decision at the same-person threshold 0.6. The matcher is
- * {@link FaceDescriptor} (the dlib ResNet face descriptor, 128-D, Euclidean distance, from {@code smfd-eval});
- * in production use your own face-recognition model, the rest stays the same:
+ * {@link FaceDescriptor} (the dlib ResNet face descriptor, 128-D, Euclidean distance, from {@code smfd-identity});
+ * the same distances are also printed for {@link MobileFace}, an ArcFace-family embedding (256-D, cosine
+ * distance, no published threshold) as most integrators use. In production use your own face-recognition model,
+ * the rest stays the same:
  *
  * <pre>{@code
  * try (Deblurrer deblurrer = Deblurrer.create()) {          // once per application, thread-safe
@@ -57,9 +60,10 @@ public final class FaceMatchingExample {
      * @param deblurred   distance of gallery and deblurred probe
      * @param other       distance of gallery and a different person's face, or NaN if none was given
      * @param deblurMillis time of the deblur call
+     * @param arcFace     the same three distances with {@link MobileFace} (cosine), or NaNs when not measured
      */
     public record Result(String backend, String degradation, double blurry, double deblurred, double other,
-            double deblurMillis) {
+            double deblurMillis, double[] arcFace) {
     }
 
     /**
@@ -84,6 +88,23 @@ public final class FaceMatchingExample {
      */
     public static Result compare(Deblurrer deblurrer, FaceDescriptor descriptor, FaceImage gallery, FaceImage other,
                                  long seed) {
+        return compare(deblurrer, descriptor, null, gallery, other, seed);
+    }
+
+    /**
+     * As {@link #compare(Deblurrer, FaceDescriptor, FaceImage, FaceImage, long)}, also measuring the distances
+     * with an ArcFace-family matcher.
+     *
+     * @param deblurrer  the deblurrer to use
+     * @param descriptor the dlib face descriptor
+     * @param arcFace    the ArcFace-family matcher, or null to skip it
+     * @param gallery    a sharp aligned face crop
+     * @param other      optionally, another person's aligned face crop (may be null)
+     * @param seed       seed of the spec-v1 degradation
+     * @return the distances
+     */
+    public static Result compare(Deblurrer deblurrer, FaceDescriptor descriptor, MobileFace arcFace, FaceImage gallery,
+                                 FaceImage other, long seed) {
         Objects.requireNonNull(deblurrer, "deblurrer");
         Objects.requireNonNull(descriptor, "descriptor");
         Objects.requireNonNull(gallery, "gallery");
@@ -99,7 +120,15 @@ public final class FaceMatchingExample {
         double blurry = FaceDescriptor.distance(e[0], e[1]);
         double deblurred = FaceDescriptor.distance(e[0], e[2]);
         double otherDistance = other == null ? Double.NaN : FaceDescriptor.distance(e[0], e[3]);
-        return new Result(deblurrer.backendName(), d.describe(), blurry, deblurred, otherDistance, ms);
+        double[] arc = {Double.NaN, Double.NaN, Double.NaN};
+        if (arcFace != null) {
+            float[][] a = arcFace.embedAligned(other == null ? List.of(gallery, probe, restored)
+                    : List.of(gallery, probe, restored, other));
+            arc[0] = MobileFace.cosineDistance(a[0], a[1]);
+            arc[1] = MobileFace.cosineDistance(a[0], a[2]);
+            arc[2] = other == null ? Double.NaN : MobileFace.cosineDistance(a[0], a[3]);
+        }
+        return new Result(deblurrer.backendName(), d.describe(), blurry, deblurred, otherDistance, ms, arc);
     }
 
     /**
@@ -159,8 +188,8 @@ public final class FaceMatchingExample {
             b.backend(backend);
         }
         Result r;
-        try (Deblurrer d = b.build(); FaceDescriptor fd = FaceDescriptor.create()) {
-            r = compare(d, fd, galleryFace, otherFace, seed);
+        try (Deblurrer d = b.build(); FaceDescriptor fd = FaceDescriptor.create(); MobileFace mf = MobileFace.create()) {
+            r = compare(d, fd, mf, galleryFace, otherFace, seed);
         }
         System.out.println("Gallery:  " + gallery + " (sharp, aligned; enrolled)");
         System.out.println("Probe:    the same face degraded with seed " + seed + ": " + r.degradation());
@@ -172,6 +201,13 @@ public final class FaceMatchingExample {
         if (!Double.isNaN(r.other())) {
             System.out.printf(Locale.ROOT, "  gallery vs other person      %.4f   -> %s   (%s, an impostor)%n", r.other(),
                     decision(r.other()), other);
+        }
+        System.out.println("ArcFace-family matcher (mobileface, cosine distance; no published threshold, different people"
+                + " are typically 0.3-0.9 apart):");
+        System.out.printf(Locale.ROOT, "  gallery vs blurry probe      %.4f%n", r.arcFace()[0]);
+        System.out.printf(Locale.ROOT, "  gallery vs deblurred probe   %.4f%n", r.arcFace()[1]);
+        if (!Double.isNaN(r.arcFace()[2])) {
+            System.out.printf(Locale.ROOT, "  gallery vs other person      %.4f%n", r.arcFace()[2]);
         }
         return 0;
     }

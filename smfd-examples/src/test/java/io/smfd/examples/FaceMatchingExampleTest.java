@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.smfd.Deblurrer;
 import io.smfd.FaceImage;
 import io.smfd.degrade.DegradationPipeline;
-import io.smfd.eval.FaceDescriptor;
+import io.smfd.identity.FaceDescriptor;
+import io.smfd.identity.MobileFace;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +44,11 @@ class FaceMatchingExampleTest {
         FaceImage gallery = FaceImage.fromBufferedImage(ImageIO.read(eval.resolve("4500.jpg").toFile()));
         FaceImage other = FaceImage.fromBufferedImage(ImageIO.read(eval.resolve("4501.jpg").toFile()));
         FaceMatchingExample.Result r;
-        try (Deblurrer d = Deblurrer.builder().threads(2).build(); FaceDescriptor fd = FaceDescriptor.create()) {
-            r = FaceMatchingExample.compare(d, fd, gallery, other, FaceMatchingExample.DEFAULT_SEED);
+        try (Deblurrer d = Deblurrer.builder().threads(2).build(); FaceDescriptor fd = FaceDescriptor.create();
+             MobileFace mf = MobileFace.create()) {
+            r = FaceMatchingExample.compare(d, fd, mf, gallery, other, FaceMatchingExample.DEFAULT_SEED);
+            assertThat(FaceMatchingExample.compare(d, fd, gallery, other, FaceMatchingExample.DEFAULT_SEED).arcFace())
+                    .containsOnly(Double.NaN);
             // the descriptor of an unchanged face is identical: distance 0
             assertThat(FaceDescriptor.distance(fd.describe(gallery), fd.describe(gallery))).isZero();
         }
@@ -56,5 +60,9 @@ class FaceMatchingExampleTest {
         assertThat(r.degradation()).isEqualTo(DegradationPipeline.defaults()
                 .sample(FaceMatchingExample.DEFAULT_SEED).describe());
         assertThat(r.backend()).isNotBlank();
+        // ArcFace family: the probes are far closer to the gallery than the other person (impostor median ~0.5)
+        assertThat(r.arcFace()[0]).isBetween(0.0, 0.3);
+        assertThat(r.arcFace()[1]).isBetween(0.0, 0.3);
+        assertThat(r.arcFace()[2]).isGreaterThan(0.3);
     }
 }

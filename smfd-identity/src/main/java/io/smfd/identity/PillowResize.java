@@ -1,4 +1,4 @@
-package io.smfd.eval;
+package io.smfd.identity;
 
 import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
@@ -15,10 +15,10 @@ import java.util.function.DoubleUnaryOperator;
  * {@code 1 << 21} (rounding) and clips to 0..255 after shifting, so the intermediate image is 8-bit, as
  * in Pillow. The horizontal pass runs first, over only the rows the vertical pass needs, then the
  * vertical pass. A pass is skipped when its size does not change (as Pillow does for a box equal to the
- * whole image). The double-precision step ({@link #precomputeCoeffs}) is also {@link Niqe}'s, for its
- * bicubic resize of float images.
+ * whole image). The double-precision step ({@link #precomputeCoeffs}) is also the evaluation's NIQE's, for its
+ * bicubic resize of float images. Stateless and thread-safe.
  */
-final class PillowResize {
+public final class PillowResize {
 
     private static final int PRECISION_BITS = 32 - 8 - 2;
 
@@ -29,7 +29,14 @@ final class PillowResize {
      * Per output pixel, Pillow's {@code bounds} ({@code xmin, count} pairs) and its {@code ksize}-apart
      * normalised double weights, zero past each pixel's count: the output of {@code precompute_coeffs}.
      */
-    record Kernel(int ksize, int[] bounds, double[] weights) {
+    /**
+     * Coefficients of one axis.
+     *
+     * @param ksize   weights per output pixel
+     * @param bounds  per output pixel {@code xmin, count}
+     * @param weights {@code ksize}-apart normalised weights
+     */
+    public record Kernel(int ksize, int[] bounds, double[] weights) {
     }
 
     /**
@@ -37,7 +44,7 @@ final class PillowResize {
      * the downscale factor ({@code filterscale = max(1, in / out)}), each output pixel's window is
      * {@code [(int) (center - support + 0.5), (int) (center + support + 0.5))} with C truncation, clipped
      * to the input, and its weights {@code filter((x + xmin - center + 0.5) / filterscale)} are divided by
-     * their sum unless that sum is 0. Shared by the 8-bit bilinear resize here and by {@link Niqe}'s
+     * their sum unless that sum is 0. Shared by the 8-bit bilinear resize here and by the NIQE
      * float bicubic resize; each caller does its own arithmetic with the weights.
      *
      * @param inSize        input length
@@ -46,7 +53,7 @@ final class PillowResize {
      * @param filter        the filter function
      * @return the bounds and normalised weights
      */
-    static Kernel precomputeCoeffs(int inSize, int outSize, double filterSupport, DoubleUnaryOperator filter) {
+    public static Kernel precomputeCoeffs(int inSize, int outSize, double filterSupport, DoubleUnaryOperator filter) {
         double scale = (double) inSize / outSize;
         double filterscale = Math.max(scale, 1.0);
         double support = filterSupport * filterscale;
@@ -133,7 +140,7 @@ final class PillowResize {
      * @param outH output height
      * @return {@code outW * outH * 3} bytes
      */
-    static byte[] resizeRgb(byte[] rgb, int w, int h, int outW, int outH) {
+    public static byte[] resizeRgb(byte[] rgb, int w, int h, int outW, int outH) {
         Objects.requireNonNull(rgb, "rgb");
         if (w < 1 || h < 1 || outW < 1 || outH < 1) {
             throw new IllegalArgumentException("sizes must be positive: " + w + "x" + h + " -> " + outW + "x" + outH);

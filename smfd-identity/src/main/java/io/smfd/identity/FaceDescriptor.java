@@ -1,4 +1,4 @@
-package io.smfd.eval;
+package io.smfd.identity;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A 128-D face descriptor for measuring identity: the dlib ResNet face descriptor
@@ -44,12 +46,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Instances are thread-safe (the ONNX Runtime session is shared; {@link #close()} waits for running
  * calls) and must be closed. This class belongs to evaluation and examples, not to the SDK's runtime.
  */
-public final class FaceDescriptor implements AutoCloseable {
+public final class FaceDescriptor implements FaceMatcher {
 
     /** Classpath resource of the ONNX model. */
-    public static final String MODEL_RESOURCE = "/io/smfd/eval/descriptor/dlib-face-descriptor.onnx";
+    public static final String MODEL_RESOURCE = "/io/smfd/identity/dlib/dlib-face-descriptor.onnx";
     /** Classpath resource of the model's metadata (its {@code sha256} is checked on load). */
-    public static final String METADATA_RESOURCE = "/io/smfd/eval/descriptor/dlib-face-descriptor.json";
+    public static final String METADATA_RESOURCE = "/io/smfd/identity/dlib/dlib-face-descriptor.json";
     /** Side of the chip the net reads. */
     public static final int CHIP_SIZE = 150;
     /** Length of a descriptor. */
@@ -136,6 +138,41 @@ public final class FaceDescriptor implements AutoCloseable {
             options.close();
             throw e;
         }
+    }
+
+    @Override
+    public String name() {
+        return "dlib";
+    }
+
+    @Override
+    public float[][] embedAligned(List<FaceImage> alignedFaces) {
+        return describeAll(alignedFaces);
+    }
+
+    /**
+     * {@inheritDoc} Here: each crop is resized whole to 150x150 (Pillow bilinear). The ArcFace box (144 px of a
+     * 256 px face) is tighter than dlib's own (179 px), so distances from such chips are comparable with each
+     * other but not with {@link #SAME_PERSON_THRESHOLD}, which belongs to dlib's framing.
+     */
+    @Override
+    public float[][] embedArcFaceCrops(List<FaceImage> crops) {
+        Objects.requireNonNull(crops, "crops");
+        if (crops.isEmpty()) {
+            throw new IllegalArgumentException("crops is empty");
+        }
+        float[] chips = new float[crops.size() * CHIP_FLOATS];
+        for (int i = 0; i < crops.size(); i++) {
+            FaceImage f = Objects.requireNonNull(crops.get(i), "crops[" + i + "]");
+            chipTensor(PillowResize.resizeRgb(f.toRgbBytes(), f.width(), f.height(), CHIP_SIZE, CHIP_SIZE), chips,
+                    i * CHIP_FLOATS);
+        }
+        return run(chips, crops.size());
+    }
+
+    @Override
+    public double distanceOf(float[] a, float[] b) {
+        return distance(a, b);
     }
 
     /**
@@ -351,32 +388,31 @@ public final class FaceDescriptor implements AutoCloseable {
         }
     }
 
-    private static byte[] resource(String name) {
+    static byte[] resource(String name) {
         try (InputStream in = FaceDescriptor.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("face descriptor resource " + name + " is not on the class path"
-                        + " (it ships in smfd-eval's jar)");
+                throw new IllegalStateException("resource " + name + " is not on the class path"
+                        + " (it ships in smfd-identity's jar)");
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read face descriptor resource " + name + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read resource " + name + ": " + e.getMessage(), e);
         }
     }
 
     static String expectedSha256(String metadataJson) {
-        Object sha;
-        try {
-            sha = Json.get(Json.parse(metadataJson), "sha256");
-        } catch (IllegalArgumentException e) {
-            sha = null;
-        }
-        if (!(sha instanceof String) || !((String) sha).matches("[0-9a-f]{64}")) {
-            throw new IllegalStateException(METADATA_RESOURCE + " has no top-level \"sha256\"");
-        }
-        return (String) sha;
+        return expectedSha256(metadataJson, METADATA_RESOURCE);
     }
 
-    private static String sha256(byte[] data) {
+    static String expectedSha256(String metadataJson, String resourceName) {
+        Matcher m = Pattern.compile("\"sha256\"\\s*:\\s*\"([0-9a-f]{64})\"").matcher(metadataJson);
+        if (!m.find()) {
+            throw new IllegalStateException(resourceName + " has no top-level \"sha256\"");
+        }
+        return m.group(1);
+    }
+
+    static String sha256(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {

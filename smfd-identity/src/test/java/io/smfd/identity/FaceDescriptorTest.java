@@ -1,4 +1,4 @@
-package io.smfd.eval;
+package io.smfd.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
