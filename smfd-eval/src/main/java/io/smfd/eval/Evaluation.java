@@ -418,7 +418,7 @@ public final class Evaluation {
         md.append("| Date | ").append(date).append(" |\n");
         md.append("| Data | `").append(dataRoot).append("/eval` |\n");
         md.append("| Models | ").append(r.models().isEmpty() ? "none (`--backend none`)"
-                : String.join("; ", r.models().stream().map(m -> m[1]).toList())).append(" |\n");
+                : String.join("; ", r.models().stream().map(DeploymentMatrix.ModelName::description).toList())).append(" |\n");
         md.append(String.format(Locale.ROOT, "| Time | %.1f s wall (matrix %.1f s, hard verification %.1f s), %d face"
                 + " threads |%n%n", wall, r.matrixSeconds(), r.hardSeconds(), o.threads()));
         md.append(MatrixReport.markdown(r));
