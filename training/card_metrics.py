@@ -23,6 +23,7 @@ import sys
 
 CARD_DIR = "smfd-model/src/main/resources/io/smfd/model"
 DOC_REPORT = "docs/data/eval-report.json"
+DOC_MATRIX_REPORT = "docs/data/matrix-report.json"
 KEYS = ("psnrRgb", "ssimRgb", "psnrY", "ssimY", "psnrEyes", "psnrMouth")
 
 
@@ -109,6 +110,8 @@ def main(report_path, card_dir=CARD_DIR):
           f"(+{metrics['psnr_gain_rgb']}), mIoU {metrics['mask_mIoU']}")
     if card_dir == CARD_DIR:
         shutil.copyfile(report_path, DOC_REPORT)
+        if "deploymentMatrix" in rep:
+            shutil.copyfile(report_path, DOC_MATRIX_REPORT)
         print(f"{DOC_REPORT}: copied from {report_path}; regenerate the README tables with DocTables (smfd-eval)")
     ident = metrics.get("identity_distance_to_sharp")
     if ident:
