@@ -6,8 +6,10 @@
 Copies the pixel metrics, the mask mIoU and, when the report has them, the identity figures (mean
 face-descriptor distance to the sharp face, TAR at FAR 1e-2 / 1e-3), the do-no-harm figures (sharp and
 mild sets) and NIQE; every figure comes from the report, so re-running eval + this script after a model
-change regenerates all of them. The README's identity / do-no-harm tables (between
-``<!-- IDENTITY-TABLE -->`` and ``<!-- /IDENTITY-TABLE -->``) are rewritten from the same report.
+change regenerates all of them. The report itself is copied to ``docs/data/eval-report.json``, the source of
+the README's quality, identity and pass-through tables: regenerate them with ``DocTables`` (smfd-eval), e.g.
+``mvn -B -o -pl smfd-eval -am verify -Dtest=DocTablesTest -Dsurefire.failIfNoSpecifiedTests=false
+-Dsmfd.docs.regenerate=true``; ``mvn verify`` fails while they are stale.
 
 Only ``smfd-unet.json`` (the human-readable card next to the ONNX file) is rewritten: the card embedded
 in the ONNX metadata is left as exported, so the model file and its SHA-256 stay exactly the ones that
@@ -16,11 +18,12 @@ whose model checksum prefix differs from the ``.sha256`` file.
 """
 import json
 import os
+import shutil
 import sys
 
 CARD_DIR = "smfd-model/src/main/resources/io/smfd/model"
-README = "README.md"
-BEGIN, END = "<!-- IDENTITY-TABLE -->", "<!-- /IDENTITY-TABLE -->"
+DOC_REPORT = "docs/data/eval-report.json"
+DOC_MATRIX_REPORT = "docs/data/matrix-report.json"
 KEYS = ("psnrRgb", "ssimRgb", "psnrY", "ssimY", "psnrEyes", "psnrMouth")
 
 
@@ -70,80 +73,6 @@ def identity_metrics(rep):
     return out
 
 
-def _pct(v):
-    return "n/a" if v is None else f"{100 * v:.1f}%"
-
-
-def _f(v, fmt):
-    return "n/a" if v is None else format(v, fmt)
-
-
-def readme_block(rep):
-    """Markdown tables for the README: identity, TAR@FAR and NIQE per method; do no harm."""
-    ident, ver = rep["identity"]["overall"], rep["verification"]
-    niqe = rep.get("niqe", {})
-    labels = {"blurry": "blurry input", "bestClassical": "best classical per face (oracle)", "smfd": "**SMFD**"}
-    lines = [f"Identity and verification, all {rep['faces']} faces: dlib face-descriptor distance of each image to the"
-             " sharp face's descriptor (lower is better; same person below 0.6), and TAR at fixed FAR with the"
-             " sharp faces as the gallery (threshold from each probe type's impostor distances). NIQE: lower is"
-             " more natural.", "",
-             "| Method | identity distance mean | median | p95 | within 0.6 | TAR @ FAR 1e-2 | TAR @ FAR 1e-3 |"
-             " NIQE mean |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    if "sharp" in niqe:
-        lines.append(f"| sharp face (reference) | 0 | 0 | 0 | 100% | - | - | {niqe['sharp']['mean']:.2f} |")
-    for m, label in labels.items():
-        if m not in ident:
-            continue
-        v, t = ident[m], ver.get(m, {})
-        nq = niqe.get(m, {}).get("mean")
-        lines.append(f"| {label} | {v['mean']:.3f} | {v['median']:.3f} | {v['p95']:.3f} | {_pct(v['within'])} | "
-                     f"{_pct(t.get('tarAtFar1e-2'))} | {_pct(t.get('tarAtFar1e-3'))} | {_f(nq, '.2f')} |")
-    dnh = rep.get("doNoHarm") or {}
-    if dnh:
-        lines += ["", "Do no harm: SMFD on faces that need no deblurring, output against its own input (identity drift ="
-                  " descriptor distance between output and input); for the mild set also input and output against the"
-                  " sharp face:", "",
-                  "| Set | faces | PSNR-RGB output vs input (dB) | SSIM-RGB | identity drift mean | p95 |"
-                  " vs sharp: PSNR input -> SMFD (dB) | identity input -> SMFD |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-        names = {"sharp": "sharp (no degradation)", "mild": "mild blur only (Gaussian 0.3-1 px, shake 5-9 px)"}
-        for k, v in dnh.items():
-            vs = "-" if k == "sharp" else (f"{v['inputVsSharp']['psnrRgb']:.2f} -> {v['smfdVsSharp']['psnrRgb']:.2f}")
-            vi = "-" if k == "sharp" else (f"{v['inputVsSharp']['identity']['mean']:.3f} -> "
-                                           f"{v['smfdVsSharp']['identity']['mean']:.3f}")
-            lines.append(f"| {names.get(k, k)} | {v['n']} | {v['outputVsInputPsnrRgb']:.2f} | "
-                         f"{v['outputVsInputSsimRgb']:.4f} | {v['identityDrift']['mean']:.3f} | "
-                         f"{v['identityDrift']['p95']:.3f} | {vs} | {vi} |")
-    if "smfd" in ident and "blurry" in ident:
-        b, m = ident["blurry"]["mean"], ident["smfd"]["mean"]
-        summary = (f"In short: SMFD moves the mean identity distance to the sharp face from {b:.3f} (blurry) to {m:.3f}"
-                   f" ({m - b:+.3f}; best classical {ident['bestClassical']['mean']:.3f}) and TAR at FAR 1e-3 from"
-                   f" {_pct(ver['blurry']['tarAtFar1e-3'])} to {_pct(ver['smfd']['tarAtFar1e-3'])}")
-        if "sharp" in dnh:
-            summary += (f"; on sharp faces it changes identity by {dnh['sharp']['identityDrift']['mean']:.3f} on average"
-                        f" (PSNR {dnh['sharp']['outputVsInputPsnrRgb']:.1f} dB against the input)")
-        lines += ["", summary + "."]
-    d = rep.get("descriptor", {})
-    lines += ["", f"Descriptor cost: {d.get('gflopPerFace')} GFLOP per face; {_f(d.get('msPerFace'), '.1f')} ms per face"
-              " measured during the evaluation (mean batched call time per chip, on the evaluation's threads and"
-              " under its load; about 8-11 ms on one idle core)."]
-    return "\n".join(lines)
-
-
-def update_readme(rep, path=README):
-    if not os.path.exists(path) or "identity" not in rep:
-        return False
-    text = open(path).read()
-    if BEGIN not in text or END not in text:
-        return False
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    with open(path, "w") as f:
-        f.write(head + BEGIN + "\n" + readme_block(rep) + "\n" + END + tail)
-    return True
-
-
 def main(report_path, card_dir=CARD_DIR):
     rep = json.load(open(report_path))
     digest = open(os.path.join(card_dir, "smfd-unet.onnx.sha256")).read().strip()
@@ -179,8 +108,11 @@ def main(report_path, card_dir=CARD_DIR):
         f.write("\n")
     print(f"{path}: PSNR-RGB {overall['blurry']['psnrRgb']} -> {overall['smfd']['psnrRgb']} "
           f"(+{metrics['psnr_gain_rgb']}), mIoU {metrics['mask_mIoU']}")
-    if card_dir == CARD_DIR and update_readme(rep):
-        print(f"{README}: identity / do-no-harm tables rewritten")
+    if card_dir == CARD_DIR:
+        shutil.copyfile(report_path, DOC_REPORT)
+        if "deploymentMatrix" in rep:
+            shutil.copyfile(report_path, DOC_MATRIX_REPORT)
+        print(f"{DOC_REPORT}: copied from {report_path}; regenerate the README tables with DocTables (smfd-eval)")
     ident = metrics.get("identity_distance_to_sharp")
     if ident:
         print("identity mean distance to sharp: " + ", ".join(f"{m} {v['mean']}" for m, v in ident.items())

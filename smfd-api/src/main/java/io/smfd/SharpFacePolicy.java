@@ -8,9 +8,9 @@ package io.smfd;
 public enum SharpFacePolicy {
     /**
      * Return such a face unchanged, bit-exact (the very instance passed in), without running the network.
-     * The default: the network alters sharp faces slightly (on held-out sharp faces about 37 dB PSNR against
-     * themselves) and costs a full pass, while passing them through does not lower the mean PSNR of a mixed set
-     * of sharp, mildly and strongly blurred faces (measured in {@code docs/assessment.md}).
+     * The default: the network alters sharp faces slightly and costs a full pass, while passing them through does
+     * not lower the mean PSNR of a mixed set of sharp, mildly and strongly blurred faces (measured figures: the
+     * README's generated do-no-harm and pass-through tables, and {@code docs/assessment.md}).
      */
     PASS_THROUGH,
     /** Run the network on every face, whatever its assessment. */

@@ -92,7 +92,7 @@ public final class EvalCommand {
         Evaluation.Options o = new Evaluation.Options(data, limit, backend, threads, outDir, model, grid,
                 cmd.toString(), err, matrix, matrixFaces);
         try {
-            Path report = Evaluation.run(o);
+            Path report = Evaluation.run(o).reportMarkdown();
             out.println("Report: " + report.toAbsolutePath());
             if (matrix != Evaluation.MatrixMode.ONLY) {
                 out.println("Grid:   " + report.resolveSibling("grid.png").toAbsolutePath());

@@ -314,6 +314,15 @@ public final class DeploymentMatrix {
     }
 
     /**
+     * A model of a run as the reports name it.
+     *
+     * @param name        short key used in report.json (e.g. {@code smfd})
+     * @param description human-readable description (model, version, backend)
+     */
+    public record ModelName(String name, String description) {
+    }
+
+    /**
      * Everything the report needs.
      *
      * @param faces        matrix faces per cell
@@ -327,7 +336,7 @@ public final class DeploymentMatrix {
      * @param hardSeconds   wall time of the hard set
      * @param threads       face threads
      */
-    public record Result(int faces, List<String[]> models, List<Cell> cells, List<String> hardMethods,
+    public record Result(int faces, List<ModelName> models, List<Cell> cells, List<String> hardMethods,
                          List<List<float[]>> gallery, List<HardProbe> probes, BoxCheck boxCheck,
                          double matrixSeconds, double hardSeconds, int threads) {
     }
@@ -413,7 +422,7 @@ public final class DeploymentMatrix {
                 gallery.get(1).add(p.sharp()[1]);
             }
             double hardSeconds = (System.nanoTime() - t1) / 1e9;
-            List<String[]> modelNames = models.stream().map(m -> new String[] {m.name(), m.description()}).toList();
+            List<ModelName> modelNames = models.stream().map(m -> new ModelName(m.name(), m.description())).toList();
             return new Result(cellIds.size(), modelNames, cells, List.copyOf(methods), gallery, probes,
                     boxCheck(ds, cellIds), matrixSeconds, hardSeconds, o.threads());
         } finally {

@@ -283,6 +283,32 @@ public final class Evaluation {
         return a;
     }
 
+    /**
+     * What one face contributes: its result in the default set, the do-no-harm results (null when SMFD is
+     * skipped) and its grid row (null unless kept for the grid); or why it was skipped.
+     */
+    sealed interface FaceEvaluation {
+    }
+
+    /**
+     * A face evaluated in every set.
+     *
+     * @param result its default-set result
+     * @param sharp  its SHARP-set result, null when SMFD is skipped
+     * @param mild   its MILD-set result, null when SMFD is skipped
+     * @param grid   its grid row, null unless kept for the grid
+     */
+    record Evaluated(FaceResult result, FaceResult sharp, FaceResult mild, GridRow grid) implements FaceEvaluation {
+    }
+
+    /**
+     * A face that could not be evaluated.
+     *
+     * @param reason {@code "id: message"}
+     */
+    record Skipped(String reason) implements FaceEvaluation {
+    }
+
     /** Images kept for the grid. */
     record GridRow(int id, String label, FaceImage blurry, FaceImage best, FaceImage smfd, FaceImage sharp,
                    FaceMasks predicted, int[] gtGroups) {
@@ -346,22 +372,23 @@ public final class Evaluation {
      * and {@code grid.png} to the output directory.
      *
      * @param o options
-     * @return path of report.md
+     * @return what was measured (the figures report.md and report.json render) and where the files are
      * @throws IOException if data cannot be read or outputs cannot be written
      * @throws io.smfd.SmfdException if the backend cannot be created or fails
      */
-    public static Path run(Options o) throws IOException {
+    public static EvaluationResult run(Options o) throws IOException {
         if (o.matrix() == MatrixMode.ONLY) {
             return runMatrixOnly(o);
         }
-        Path report = runMain(o);
+        EvaluationResult result = runMain(o);
         if (o.matrix() == MatrixMode.WITH) {
             DeploymentMatrix.Result r = DeploymentMatrix.run(matrixOptions(o));
             appendMatrix(o.out(), r);
             o.progress().printf(Locale.ROOT, "[eval] matrix %.1f s, hard verification %.1f s: %s%n", r.matrixSeconds(),
-                    r.hardSeconds(), report.toAbsolutePath());
+                    r.hardSeconds(), result.reportMarkdown().toAbsolutePath());
+            result = result.withMatrix(r);
         }
-        return report;
+        return result;
     }
 
     private static DeploymentMatrix.Options matrixOptions(Options o) {
@@ -371,7 +398,7 @@ public final class Evaluation {
     }
 
     /** {@code --matrix}: report.md / report.json with the matrix and hard-verification sections only. */
-    private static Path runMatrixOnly(Options o) throws IOException {
+    private static EvaluationResult runMatrixOnly(Options o) throws IOException {
         long t0 = System.nanoTime();
         FaceDataset ds = new FaceDataset(o.data(), "eval");
         if (!Files.isDirectory(ds.splitDir().resolve("images"))) {
@@ -391,7 +418,7 @@ public final class Evaluation {
         md.append("| Date | ").append(date).append(" |\n");
         md.append("| Data | `").append(dataRoot).append("/eval` |\n");
         md.append("| Models | ").append(r.models().isEmpty() ? "none (`--backend none`)"
-                : String.join("; ", r.models().stream().map(m -> m[1]).toList())).append(" |\n");
+                : String.join("; ", r.models().stream().map(DeploymentMatrix.ModelName::description).toList())).append(" |\n");
         md.append(String.format(Locale.ROOT, "| Time | %.1f s wall (matrix %.1f s, hard verification %.1f s), %d face"
                 + " threads |%n%n", wall, r.matrixSeconds(), r.hardSeconds(), o.threads()));
         md.append(MatrixReport.markdown(r));
@@ -400,10 +427,12 @@ public final class Evaluation {
         String json = "{\n  \"command\": " + Report.str(o.commandLine()) + ",\n  \"date\": " + Report.str(date)
                 + ",\n  \"data\": " + Report.str(dataRoot + "/eval") + ",\n  \"wallSeconds\": " + Report.jnum(wall)
                 + ",\n" + MatrixReport.jsonMembers(r) + "}\n";
-        Files.writeString(o.out().resolve("report.json"), json, java.nio.charset.StandardCharsets.UTF_8);
+        Path reportJson = o.out().resolve("report.json");
+        Files.writeString(reportJson, json, java.nio.charset.StandardCharsets.UTF_8);
         Files.writeString(o.out().resolve("matrix.csv"), MatrixReport.csv(r), java.nio.charset.StandardCharsets.UTF_8);
         o.progress().printf(Locale.ROOT, "[eval] matrix done in %.1f s: %s%n", wall, report.toAbsolutePath());
-        return report;
+        return new EvaluationResult(report, reportJson, 0, List.of(), "-", Double.NaN, java.util.Map.of(),
+                java.util.Map.of(), java.util.Map.of(), java.util.Optional.of(r));
     }
 
     /** Appends the matrix sections to report.md and their members to report.json, and writes matrix.csv. */
@@ -421,7 +450,7 @@ public final class Evaluation {
         Files.writeString(dir.resolve("matrix.csv"), MatrixReport.csv(r), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static Path runMain(Options o) throws IOException {
+    private static EvaluationResult runMain(Options o) throws IOException {
         long t0 = System.nanoTime();
         FaceDataset ds = new FaceDataset(o.data(), "eval");
         if (!Files.isDirectory(ds.splitDir().resolve("images"))) {
@@ -492,14 +521,14 @@ public final class Evaluation {
             long start = System.nanoTime();
             final Deblurrer d = deblurrer;
             final FaceDescriptor fd = descriptor;
-            List<Future<Object[]>> futures = new ArrayList<>();
+            List<Future<FaceEvaluation>> futures = new ArrayList<>();
             for (int id : ids) {
                 futures.add(pool.submit(() -> {
-                    Object[] r;
+                    FaceEvaluation r;
                     try {
                         r = evaluateFace(ds, id, pipeline, mild, baseline, d, fd, gridIds.contains(id), run);
                     } catch (IOException e) {
-                        r = new Object[] {null, null, id + ": " + e.getMessage()};
+                        r = new Skipped(id + ": " + e.getMessage());
                     }
                     int n = done.incrementAndGet();
                     if (n % every == 0 || n == total) {
@@ -511,20 +540,20 @@ public final class Evaluation {
                 }));
             }
             try {
-                for (Future<Object[]> f : futures) {
-                    Object[] r = f.get();
-                    if (r[0] != null) {
-                        run.faces.add((FaceResult) r[0]);
-                    } else {
-                        run.skipped.add((String) r[2]);
-                        o.progress().println("[eval] skipped " + r[2]);
-                    }
-                    if (r[1] != null) {
-                        run.grid.add((GridRow) r[1]);
-                    }
-                    if (r[3] != null) {
-                        run.sharpSet.add((FaceResult) r[3]);
-                        run.mildSet.add((FaceResult) r[4]);
+                for (Future<FaceEvaluation> f : futures) {
+                    FaceEvaluation r = f.get();
+                    if (r instanceof Skipped s) {
+                        run.skipped.add(s.reason());
+                        o.progress().println("[eval] skipped " + s.reason());
+                    } else if (r instanceof Evaluated e) {
+                        run.faces.add(e.result());
+                        if (e.grid() != null) {
+                            run.grid.add(e.grid());
+                        }
+                        if (e.sharp() != null) {
+                            run.sharpSet.add(e.sharp());
+                            run.mildSet.add(e.mild());
+                        }
                     }
                 }
             } catch (InterruptedException e) {
@@ -554,10 +583,11 @@ public final class Evaluation {
             throw new IOException("no face could be evaluated: " + run.skipped);
         }
         run.wallSeconds = (System.nanoTime() - t0) / 1e9;
-        Path report = Report.write(run, o.out());
+        EvaluationResult result = Report.write(run, o.out());
         GridImage.write(run, o.out().resolve("grid.png"));
-        o.progress().printf(Locale.ROOT, "[eval] done in %.1f s: %s%n", run.wallSeconds, report.toAbsolutePath());
-        return report;
+        o.progress().printf(Locale.ROOT, "[eval] done in %.1f s: %s%n", run.wallSeconds,
+                result.reportMarkdown().toAbsolutePath());
+        return result;
     }
 
     /**
@@ -587,11 +617,8 @@ public final class Evaluation {
         }
     }
 
-    /**
-     * Evaluates one face in all sets. Returns {default result, gridRow or null, null, SHARP-set result or null,
-     * MILD-set result or null} (the do-no-harm results are null when SMFD is skipped).
-     */
-    private static Object[] evaluateFace(FaceDataset ds, int id, DegradationPipeline pipeline,
+    /** Evaluates one face in all sets (the do-no-harm sets only when SMFD runs). */
+    private static Evaluated evaluateFace(FaceDataset ds, int id, DegradationPipeline pipeline,
                                          DegradationPipeline mildPipeline, ClassicalBaseline baseline,
                                          Deblurrer deblurrer, FaceDescriptor descriptor, boolean keep,
                                          Run run) throws IOException {
@@ -718,7 +745,7 @@ public final class Evaluation {
                             r.values[Method.SMFD.ordinal()][Metric.PSNR_Y.ordinal()]));
             row = new GridRow(id, label, blurry, best, smfd, sharp, masks, gt);
         }
-        return new Object[] {r, row, null, sharpR, mildR};
+        return new Evaluated(r, sharpR, mildR, row);
     }
 
     /** Records the blur assessment of a set's input and the time of the call. */

@@ -88,12 +88,12 @@ final class MatrixReport {
         if (method.equals("bestClassical")) {
             return "best classical (oracle pick of unsharp / Wiener)";
         }
-        for (String[] m : r.models()) {
-            if (method.equals(m[0] + "Default")) {
-                return m[1] + ", default policy";
+        for (DeploymentMatrix.ModelName m : r.models()) {
+            if (method.equals(m.name() + "Default")) {
+                return m.description() + ", default policy";
             }
-            if (method.equals(m[0] + "Forced")) {
-                return m[1] + ", forced (DEBLUR)";
+            if (method.equals(m.name() + "Forced")) {
+                return m.description() + ", forced (DEBLUR)";
             }
         }
         return method;
@@ -151,7 +151,7 @@ final class MatrixReport {
 
     private static int modelIndex(Result r, String method) {
         for (int i = 0; i < r.models().size(); i++) {
-            if (method.startsWith(r.models().get(i)[0])) {
+            if (method.startsWith(r.models().get(i).name())) {
                 return i;
             }
         }
@@ -198,7 +198,7 @@ final class MatrixReport {
         for (Geometry g : Geometry.values()) {
             for (int m = 0; m < Math.max(1, r.models().size()); m++) {
                 boolean model = !r.models().isEmpty();
-                sb.append("### ").append(g.label).append(model ? ": " + r.models().get(m)[1] : "").append("\n\n");
+                sb.append("### ").append(g.label).append(model ? ": " + r.models().get(m).description() : "").append("\n\n");
                 sb.append("| Blur (256 px) | noise + JPEG | n | PSNR b / d / f | SSIM b / d / f | mobileface b / d / f"
                         + " | dlib b / d / f | passed | missed |\n");
                 sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -295,8 +295,8 @@ final class MatrixReport {
                 .append(Report.jnum(r.matrixSeconds())).append(",\n    \"threads\": ").append(r.threads())
                 .append(",\n    \"models\": [");
         for (int i = 0; i < r.models().size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append("{\"name\": ").append(Report.str(r.models().get(i)[0]))
-                    .append(", \"description\": ").append(Report.str(r.models().get(i)[1])).append("}");
+            sb.append(i == 0 ? "" : ", ").append("{\"name\": ").append(Report.str(r.models().get(i).name()))
+                    .append(", \"description\": ").append(Report.str(r.models().get(i).description())).append("}");
         }
         sb.append("],\n");
         DeploymentMatrix.BoxCheck bc = r.boxCheck();
@@ -317,7 +317,7 @@ final class MatrixReport {
                     .append(", \"blurry\": ").append(score(mean(c.faces(), FaceOutcome::blurry))).append(", \"models\": {");
             for (int m = 0; m < r.models().size(); m++) {
                 ModelCell mc = modelCell(c, m);
-                sb.append(m == 0 ? "" : ", ").append(Report.str(r.models().get(m)[0])).append(": {\"default\": ")
+                sb.append(m == 0 ? "" : ", ").append(Report.str(r.models().get(m).name())).append(": {\"default\": ")
                         .append(score(mc.policy())).append(", \"forced\": ").append(score(mc.forced()))
                         .append(", \"passedThrough\": ").append(Report.jnum(mc.passedThrough())).append(", \"missed\": ")
                         .append(Report.jnum(mc.missed())).append("}");
@@ -339,9 +339,9 @@ final class MatrixReport {
     static String csv(Result r) {
         StringBuilder sb = new StringBuilder("geometry,family,strength,noisy,id,blurry_psnr,blurry_ssim,blurry_dlib,"
                 + "blurry_mobileface");
-        for (String[] m : r.models()) {
+        for (DeploymentMatrix.ModelName m : r.models()) {
             for (String k : List.of("passed", "forced_psnr", "forced_ssim", "forced_dlib", "forced_mobileface")) {
-                sb.append(',').append(m[0]).append('_').append(k);
+                sb.append(',').append(m.name()).append('_').append(k);
             }
         }
         sb.append('\n');

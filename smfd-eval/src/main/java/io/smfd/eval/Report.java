@@ -11,8 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -26,14 +30,50 @@ final class Report {
     private Report() {
     }
 
-    static Path write(Evaluation.Run run, Path dir) throws IOException {
+    static EvaluationResult write(Evaluation.Run run, Path dir) throws IOException {
         Path md = dir.resolve("report.md");
+        Path js = dir.resolve("report.json");
         List<IdentityStats.Verification> ver = verification(run.faces, identityMethods(run));
         Files.writeString(md, markdown(run, ver), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("report.json"), json(run, ver), StandardCharsets.UTF_8);
+        Files.writeString(js, json(run, ver), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("per_image.csv"), csv(run), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("do_no_harm.csv"), doNoHarmCsv(run), StandardCharsets.UTF_8);
-        return md;
+        return result(run, md, js, ver);
+    }
+
+    /**
+     * The headline figures of a run, computed by the same functions as the tables of report.md / report.json.
+     *
+     * @param ver {@link #verification} of all faces and {@link #identityMethods}
+     */
+    static EvaluationResult result(Evaluation.Run run, Path md, Path js, List<IdentityStats.Verification> ver) {
+        Map<Method, Map<Metric, Double>> overall = new EnumMap<>(Method.class);
+        for (Method m : methods(run)) {
+            Map<Metric, Double> v = new EnumMap<>(Metric.class);
+            for (Metric k : Metric.values()) {
+                v.put(k, mean(run.faces, m, k));
+            }
+            overall.put(m, v);
+        }
+        Map<Method, EvaluationResult.Identity> identity = new EnumMap<>(Method.class);
+        List<Method> ims = identityMethods(run);
+        for (int i = 0; i < ims.size(); i++) {
+            IdentityStats.Summary s = identity(run.faces, ims.get(i));
+            double[] tar = i < ver.size() ? ver.get(i).tar() : new double[] {Double.NaN, Double.NaN};
+            identity.put(ims.get(i), new EvaluationResult.Identity(s.n(), s.mean(), s.median(), s.p95(), s.within(),
+                    tar[0], tar[1]));
+        }
+        Map<String, EvaluationResult.DoNoHarm> dnh = new LinkedHashMap<>();
+        if (run.smfd) {
+            for (FaceSet set : List.of(FaceSet.SHARP, FaceSet.MILD)) {
+                List<FaceResult> g = run.faces(set);
+                IdentityStats.Summary d = drift(g);
+                dnh.put(set.label, new EvaluationResult.DoNoHarm(g.size(), meanOf(g, f -> f.smfdVsInputPsnr, true),
+                        meanOf(g, f -> f.smfdVsInputSsim, false), d.mean(), d.p95()));
+            }
+        }
+        return new EvaluationResult(md, js, run.faces.size(), run.skipped, run.modelDescription, run.wallSeconds,
+                overall, identity, dnh, Optional.empty());
     }
 
     // ---------------------------------------------------------------- aggregation

@@ -153,8 +153,11 @@ class DeploymentMatrixTest {
         assumeTrue(Deblurrer.backends().stream().anyMatch(BackendStatus::available),
                 "no SMFD runtime backend is available here: skipping");
         ByteArrayOutputStream se = new ByteArrayOutputStream();
-        Evaluation.run(new Evaluation.Options(data.get(), 3, "auto", 2, out, null, 1, "smfd eval --limit 3",
-                new PrintStream(se, true, StandardCharsets.UTF_8), Evaluation.MatrixMode.WITH, 1));
+        EvaluationResult result = Evaluation.run(new Evaluation.Options(data.get(), 3, "auto", 2, out, null, 1,
+                "smfd eval --limit 3", new PrintStream(se, true, StandardCharsets.UTF_8), Evaluation.MatrixMode.WITH, 1));
+        assertThat(result.faces()).isEqualTo(3);
+        assertThat(result.matrix()).isPresent();
+        assertThat(result.matrix().get().cells()).hasSize(3 * 12 * 2);
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("## Summary (all faces)", "## Hard verification (112 px probes)",
                 "## Deployment matrix", "### 112 px ArcFace-style crop: SMFD", "### 160 px whole face: SMFD",

@@ -181,9 +181,36 @@ class EvaluationTest {
                 "no SMFD runtime backend is available here (" + Deblurrer.backends() + "): skipping the end-to-end"
                         + " evaluation with the bundled model");
         ByteArrayOutputStream se = new ByteArrayOutputStream();
-        Path report = Evaluation.run(new Evaluation.Options(data.get(), 4, "auto", 2, out, null, 4,
+        EvaluationResult result = Evaluation.run(new Evaluation.Options(data.get(), 4, "auto", 2, out, null, 4,
                 "smfd eval --data " + data.get() + " --limit 4", new PrintStream(se, true, StandardCharsets.UTF_8)));
-        assertThat(report).as("stderr: %s", se.toString(StandardCharsets.UTF_8)).isEqualTo(out.resolve("report.md"));
+        assertThat(result.reportMarkdown()).as("stderr: %s", se.toString(StandardCharsets.UTF_8))
+                .isEqualTo(out.resolve("report.md"));
+        assertThat(result.reportJson()).isEqualTo(out.resolve("report.json"));
+        assertThat(result.faces()).isEqualTo(4);
+        assertThat(result.skipped()).isEmpty();
+        assertThat(result.matrix()).isEmpty();
+        // the typed result carries the figures report.json renders (6 significant digits there)
+        Object rep = Json.parse(Files.readString(out.resolve("report.json")));
+        for (Evaluation.Method me : Evaluation.Method.values()) {
+            String key = me == Evaluation.Method.BEST_CLASSICAL ? "bestClassical" : me.name().toLowerCase(java.util.Locale.ROOT);
+            assertThat(result.mean(me, Evaluation.Metric.PSNR_RGB)).as(key)
+                    .isCloseTo(jsonNumber(rep, "overall", key, "psnrRgb"), org.assertj.core.data.Percentage.withPercentage(1e-3));
+            assertThat(result.mean(me, Evaluation.Metric.SSIM_Y)).as(key)
+                    .isCloseTo(jsonNumber(rep, "overall", key, "ssimY"), org.assertj.core.data.Percentage.withPercentage(1e-3));
+        }
+        EvaluationResult.Identity smfdId = result.identity().get(Evaluation.Method.SMFD);
+        assertThat(smfdId.n()).isEqualTo(4);
+        assertThat(smfdId.meanDistance()).isCloseTo(jsonNumber(rep, "identity", "overall", "smfd", "mean"),
+                org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(smfdId.tarAtFar1e3()).isEqualTo(jsonNumber(rep, "verification", "smfd", "tarAtFar1e-3"));
+        assertThat(result.doNoHarm()).containsOnlyKeys("sharp", "mild");
+        assertThat(result.doNoHarm().get("sharp").outputVsInputPsnrRgb()).isCloseTo(
+                jsonNumber(rep, "doNoHarm", "sharp", "outputVsInputPsnrRgb"), org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(result.model()).isEqualTo(Json.get(rep, "model"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> result.overall().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> result.overall().get(Evaluation.Method.SMFD).clear())
+                .isInstanceOf(UnsupportedOperationException.class);
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("# SMFD evaluation report", "held-out", "## Summary (all faces)", "## By blur family",
                 "## By blur strength", "## By post-blur degradation", "## Region PSNR (eyes, mouth)", "## Mask generator IoU", "## Classical baselines",
@@ -237,10 +264,19 @@ class EvaluationTest {
         assumeTrue(data.isPresent(), "CelebAMask-HQ mini not found: skipping (faces are never committed)");
         ByteArrayOutputStream se = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(se, true, StandardCharsets.UTF_8);
-        Evaluation.run(new Evaluation.Options(data.get(), 2, "none", 2, out, null, 1, "smfd eval --backend none", ps));
+        EvaluationResult result = Evaluation.run(new Evaluation.Options(data.get(), 2, "none", 2, out, null, 1,
+                "smfd eval --backend none", ps));
+        assertThat(result.overall()).doesNotContainKey(Evaluation.Method.SMFD).containsKey(Evaluation.Method.WIENER);
+        assertThat(result.mean(Evaluation.Method.SMFD, Evaluation.Metric.PSNR_RGB)).isNaN();
+        assertThat(result.doNoHarm()).isEmpty();
+        assertThat(result.identity()).containsOnlyKeys(Evaluation.Method.BLURRY, Evaluation.Method.BEST_CLASSICAL);
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("| Wiener (blind) | 2 |", "Not measured: SMFD was skipped").doesNotContainPattern("(?m)^\\| SMFD \\|");
         // identity of the blurry input and the classical baselines does not need SMFD
         assertThat(md).contains("## Identity (face descriptor)").containsPattern("(?m)^\\| Blurry input \\| 2 \\| [0-9.]+ \\|");
+    }
+
+    private static double jsonNumber(Object json, String... path) {
+        return ((Number) Json.get(json, path)).doubleValue();
     }
 }
