@@ -35,8 +35,9 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, String 
     static final String SUFFIX = ".assess.json";
 
     /** The built-in constants, fitted to SMFD-UNet 0.2's gains, for models that bring no calibration. */
-    static final BlurCalibration FALLBACK = new BlurCalibration(BlurEstimator.EXTENT_WEIGHTS,
-            BlurEstimator.SEVERITY_WEIGHTS, io.smfd.ModelInfo.FALLBACK_CALIBRATION);
+    static final BlurCalibration FALLBACK = new BlurCalibration(
+            BlurEstimator.fromLegacyLayout(BlurEstimator.EXTENT_WEIGHTS),
+            BlurEstimator.fromLegacyLayout(BlurEstimator.SEVERITY_WEIGHTS), io.smfd.ModelInfo.FALLBACK_CALIBRATION);
 
     BlurCalibration {
         extentWeights = extentWeights.clone();

@@ -58,14 +58,57 @@ final class BlurEstimator {
     static final double EDGE_SHARE = 0.05;
 
     /** Number of features, including the leading constant 1. */
-    static final int BASE_FEATURES = 25;
+    static final int BASE_FEATURES = 27;
     /** Features whose pairwise products (squares included) are appended. */
-    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24};
+    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24, 25, 26};
     static final int FEATURES = BASE_FEATURES + KEY.length * (KEY.length + 1) / 2;
+
+    /** The 25 base features and 10 key features of the layout that {@link #EXTENT_WEIGHTS} were fitted in. */
+    static final int LEGACY_BASE_FEATURES = 25;
+    static final int[] LEGACY_KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24};
+
+    /**
+     * Maps weights of the legacy 80-feature layout (25 base features, products of {@link #LEGACY_KEY}) onto the
+     * current layout, with weight 0 for the features added since (anisotropy, crop size and their products), so
+     * that the fallback computes exactly what it was fitted to compute.
+     */
+    static double[] fromLegacyLayout(double[] legacy) {
+        if (legacy.length != LEGACY_BASE_FEATURES + LEGACY_KEY.length * (LEGACY_KEY.length + 1) / 2) {
+            throw new IllegalArgumentException("expected legacy weights, got " + legacy.length);
+        }
+        double[] w = new double[FEATURES];
+        System.arraycopy(legacy, 0, w, 0, LEGACY_BASE_FEATURES);
+        int k = LEGACY_BASE_FEATURES;
+        for (int i = 0; i < LEGACY_KEY.length; i++) {
+            for (int j = i; j < LEGACY_KEY.length; j++) {
+                w[productIndex(indexOf(KEY, LEGACY_KEY[i]), indexOf(KEY, LEGACY_KEY[j]))] = legacy[k++];
+            }
+        }
+        return w;
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(v + " is not a key feature");
+    }
+
+    /** Position of the product of key features {@code KEY[i] * KEY[j]} ({@code i <= j}) in the vector. */
+    static int productIndex(int i, int j) {
+        int k = BASE_FEATURES;
+        for (int r = 0; r < i; r++) {
+            k += KEY.length - r;
+        }
+        return k + (j - i);
+    }
 
     /**
      * Built-in fallback weights of the extent model on {@code ln(1 + r_g)}: fitted by AssessmentCalibration to
-     * SMFD-UNet 0.2's gains; used when a model brings no calibration ({@link BlurCalibration#FALLBACK}).
+     * SMFD-UNet 0.2's gains, in the legacy 80-feature layout ({@link #fromLegacyLayout}); used when a model brings
+     * no calibration ({@link BlurCalibration#FALLBACK}).
      */
     static final double[] EXTENT_WEIGHTS = {
         1.91504, -7.77918, 6.15654, -4.27985, 2.28620, -5.59319, 0.348837, 2.12117, 1.77331, -2.51864, 2.31348,
@@ -302,6 +345,9 @@ final class BlurEstimator {
         double mad = madNoise(y, rw, rh);
         f[23] = Math.log(mad + 0.1);
         f[24] = Math.log(blockiness(y, rw, rh, x0, y0));
+        // directional blur and the crop size: the same lags mean a different blur on a 112 px crop than at 256 px
+        f[25] = anisotropy(d, w, mad);
+        f[26] = Math.log(w / 256.0);
         // pairwise products of the key features: noise changes what the short-lag ratios mean
         int k = BASE_FEATURES;
         for (int i = 0; i < KEY.length; i++) {
@@ -314,7 +360,7 @@ final class BlurEstimator {
         m.d8 = mean[5] - 1e-3;
         m.d = d;
         m.noiseSigma = mad;
-        m.anisotropy = anisotropy(d, w, mad);
+        m.anisotropy = f[25];
         return m;
     }
 

@@ -93,8 +93,8 @@ class BlurCalibrationTest {
             {"[1, 2]", "CORRUPT_MODEL", "not a JSON object"},
             {json(0, 0, BlurEstimator.FEATURES).replace("smfd-assess/1", "smfd-assess/9"), "INCOMPATIBLE_MODEL", "smfd-assess/9"},
             {json(0, 0, 25), "INCOMPATIBLE_MODEL", "25 features"},
-            {json(0, 0, BlurEstimator.FEATURES).replace("\"features\": 80", "\"features\": 80, \"x\": 1")
-                    .replace("\"extent_weights\": [0.0,", "\"extent_weights\": [\"a\","), "CORRUPT_MODEL", "extent_weights\"[0]"},
+            {json(0, 0, BlurEstimator.FEATURES).replace("\"extent_weights\": [0.0,", "\"extent_weights\": [\"a\","),
+                "CORRUPT_MODEL", "extent_weights\"[0]"},
             {json(0, 0, BlurEstimator.FEATURES).replace("\"severity_weights\": [0.0,", "\"severity_weights\": [NaN,"),
                 "CORRUPT_MODEL", "severity_weights\"[0] is not a finite number"},
         };
@@ -106,6 +106,35 @@ class BlurCalibrationTest {
                     .hasMessageContaining(cal.toAbsolutePath().toString()).hasMessageContaining(c[2])
                     .extracting(e -> ((SmfdException) e).reason().name()).isEqualTo(c[1]);
         }
+    }
+
+    @Test
+    void theFallbackComputesExactlyWhatItWasFittedToInTheLegacyLayout() {
+        for (FaceImage img : new FaceImage[] {BlurEstimatorTest.card(128, 128, 2),
+                BlurEstimatorTest.blur(BlurEstimatorTest.card(200, 160, 4), 2.5)}) {
+            double[] f = BlurEstimator.features(img);
+            double[] legacy = new double[80];
+            System.arraycopy(f, 0, legacy, 0, 25);
+            int k = 25;
+            for (int i = 0; i < BlurEstimator.LEGACY_KEY.length; i++) {
+                for (int j = i; j < BlurEstimator.LEGACY_KEY.length; j++) {
+                    legacy[k++] = f[BlurEstimator.LEGACY_KEY[i]] * f[BlurEstimator.LEGACY_KEY[j]];
+                }
+            }
+            for (double[][] w : new double[][][] {{BlurEstimator.EXTENT_WEIGHTS, BlurCalibration.FALLBACK.extentWeights()},
+                    {BlurEstimator.SEVERITY_WEIGHTS, BlurCalibration.FALLBACK.severityWeights()}}) {
+                double old = 0;
+                double now = 0;
+                for (int i = 0; i < 80; i++) {
+                    old += legacy[i] * w[0][i];
+                }
+                for (int i = 0; i < f.length; i++) {
+                    now += f[i] * w[1][i];
+                }
+                assertThat(now).isCloseTo(old, org.assertj.core.api.Assertions.within(1e-9 * Math.max(1, Math.abs(old))));
+            }
+        }
+        assertThatThrownBy(() -> BlurEstimator.fromLegacyLayout(new double[3])).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
