@@ -56,7 +56,7 @@ public final class BlurAssessment {
          * {@code docs/assessment.md}).
          */
         DIRECTIONAL,
-        /** Nothing to measure blur on: flat, featureless, pure noise, or smaller than {@value #MIN_MEASURABLE_SIZE} px. */
+        /** Nothing to measure blur on: flat, featureless, pure noise, or smaller than {@value BlurAssessment#MIN_MEASURABLE_SIZE} px. */
         UNMEASURABLE
     }
 
