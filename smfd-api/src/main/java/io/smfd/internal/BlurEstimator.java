@@ -21,8 +21,10 @@ import java.util.Objects;
  *       than {@code s}), averaged and min/max over directions;</li>
  *   <li>noise and compression: Immerkaer's noise estimate, the median absolute finest diagonal Haar detail,
  *       and JPEG blockiness (mean step across the 8x8 grid over the mean step inside blocks);</li>
- *   <li>the pairwise products of ten key features ({@link #KEY}), because noise changes what the short-lag
- *       ratios mean.</li>
+ *   <li>the anisotropy ({@link #anisotropy}: how directional the loss of detail is) and the crop size
+ *       {@code ln(width / 256)}, because the same lags mean a different blur on a 112 px crop than at 256 px;</li>
+ *   <li>the pairwise products of twelve key features ({@link #KEY}), because noise and size change what the
+ *       short-lag ratios mean.</li>
  * </ul>
  *
  * <p><b>Models.</b> Extent (radius of gyration of the blur kernel, px) is
