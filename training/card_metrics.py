@@ -100,6 +100,11 @@ def main(report_path, card_dir=CARD_DIR):
         "mask_mIoU": round(rep["maskIoU"]["mIoU"], 4),
     }
     metrics.update(identity_metrics(rep))
+    # the blur assessment's calibration fitted to this model (AssessmentCalibration --write): its measured accuracy
+    calibration = os.path.join(card_dir, "smfd-unet.assess.json")
+    if os.path.exists(calibration):
+        cal = json.load(open(calibration))
+        metrics["blur_assessment_calibration"] = {"fitted": cal.get("fitted"), **cal.get("metrics", {})}
     path = os.path.join(card_dir, "smfd-unet.json")
     card = json.load(open(path))
     card["metrics"] = metrics

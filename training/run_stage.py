@@ -5,7 +5,9 @@
 1. ``train.py CONFIG`` (resumes from the stage's ``latest.pt``; stops after ``--max-minutes``).  If the
    stage has not reached its last step, the script stops here: re-run the same command later.
 2. ``export.py`` the EMA weights into ``<out>/export/`` (a candidate; the shipped model is untouched).
-3. ``smfd eval`` on the 500 held-out faces into ``<out>/eval/``, once: without ``--ship`` on the candidate
+3. ``AssessmentCalibration`` fits the blur assessment to the model on training faces and writes
+   ``smfd-unet.assess.json`` beside it (into ``smfd-model`` with ``--ship``, then rebuilds).
+4. ``smfd eval`` on the 500 held-out faces into ``<out>/eval/``, once: without ``--ship`` on the candidate
    (``--model``); with ``--ship`` the candidate is first copied into ``smfd-model`` (ONNX, card, SHA-256) and
    the CLI rebuilt, so the evaluation runs on the bundled bytes and ``card_metrics.py`` writes its figures
    into the card.  A later stage starts from the shipped ONNX itself (``"init": "git:REV:...smfd-unet.onnx"``),
@@ -79,6 +81,14 @@ def main():
         for f in ("smfd-unet.onnx", "smfd-unet.json", "smfd-unet.onnx.sha256"):
             shutil.copy(os.path.join(cand, f), os.path.join(MODEL_DIR, f))
     if a.ship or not os.path.exists(CLI_JAR):
+        run(["mvn", "-B", "-q", "-pl", "smfd-cli", "-am", "package", "-DskipTests"])
+    # the blur assessment's constants travel with the model: fit them on training faces to the model's own gains
+    # (beside the candidate as smfd-unet.assess.json, or into smfd-model when shipping), then rebuild to bundle them
+    calibration = os.path.join(MODEL_DIR if a.ship else cand, "smfd-unet.assess.json")
+    cal_model = [] if a.ship else ["--model", os.path.join(cand, "smfd-unet.onnx")]
+    run([java(), "-cp", CLI_JAR, "io.smfd.eval.AssessmentCalibration", "--step", "6", "--backend", "onnx",
+         *cal_model, "--cache", os.path.join(out, "assessment-calibration.csv"), "--write", calibration])
+    if a.ship:
         run(["mvn", "-B", "-q", "-pl", "smfd-cli", "-am", "package", "-DskipTests"])
     model = [] if a.ship else ["--model", os.path.join(cand, "smfd-unet.onnx")]
     run([java(), "-jar", CLI_JAR, "eval", *model, "--out", os.path.join(out, "eval"), "--threads", "2"])

@@ -1,18 +1,21 @@
 package io.smfd;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The result of {@link Deblurrer#deblurWithMasks(FaceImage)}: the output image, the semantic masks the
- * model predicted for the input (both at the input size), the input's {@link BlurAssessment} and whether
- * the face was deblurred. Under {@link SharpFacePolicy#PASS_THROUGH} a face that does not
- * {@linkplain BlurAssessment#needsDeblurring() need deblurring} comes back unchanged ({@link #deblurred()}
- * false, {@link #image()} the input itself). Immutable and thread-safe.
+ * What happened to one face: the result of {@link Deblurrer#deblurWithMasks(FaceImage)} and of
+ * {@link Deblurrer#deblurAllWithResults(java.util.List)}. It carries the output image, the input's
+ * {@link BlurAssessment} (the one that decided), whether the face was deblurred, and the semantic masks when the
+ * network ran and masks were asked for (at the input size). Under {@link SharpFacePolicy#PASS_THROUGH} a face
+ * that does not {@linkplain BlurAssessment#needsDeblurring() need deblurring} comes back unchanged
+ * ({@link #deblurred()} false, {@link #image()} the input itself, bit-exact): the same rule, reported the same way,
+ * for every call that can pass a face through. Immutable and thread-safe.
  */
 public final class DeblurResult {
 
     private final FaceImage image;
-    private final FaceMasks masks;
+    private final FaceMasks masks; // null = none
     private final BlurAssessment assessment;
     private final boolean deblurred;
 
@@ -27,13 +30,27 @@ public final class DeblurResult {
      * @throws IllegalArgumentException if the sizes differ
      */
     public DeblurResult(FaceImage image, FaceMasks masks, BlurAssessment assessment, boolean deblurred) {
+        this(image, Optional.of(Objects.requireNonNull(masks, "masks")), assessment, deblurred);
+    }
+
+    /**
+     * Creates a result, with or without masks.
+     *
+     * @param image      the output image: deblurred, or the input if {@code deblurred} is false
+     * @param masks      the predicted masks, same size as {@code image}, or empty if none were computed
+     * @param assessment the assessment of the input
+     * @param deblurred  whether {@code image} is the network's output
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the sizes differ
+     */
+    public DeblurResult(FaceImage image, Optional<FaceMasks> masks, BlurAssessment assessment, boolean deblurred) {
         this.image = Objects.requireNonNull(image, "image");
-        this.masks = Objects.requireNonNull(masks, "masks");
+        this.masks = Objects.requireNonNull(masks, "masks").orElse(null);
         this.assessment = Objects.requireNonNull(assessment, "assessment");
         this.deblurred = deblurred;
-        if (image.width() != masks.width() || image.height() != masks.height()) {
+        if (this.masks != null && (image.width() != this.masks.width() || image.height() != this.masks.height())) {
             throw new IllegalArgumentException("image is " + image.width() + "x" + image.height()
-                    + " but masks are " + masks.width() + "x" + masks.height());
+                    + " but masks are " + this.masks.width() + "x" + this.masks.height());
         }
     }
 
@@ -68,10 +85,11 @@ public final class DeblurResult {
     /**
      * Returns the predicted semantic masks.
      *
-     * @return the predicted masks
+     * @return the masks the network predicted for the input: always present from
+     *         {@link Deblurrer#deblurWithMasks(FaceImage)}, empty from {@link Deblurrer#deblurAllWithResults}
      */
-    public FaceMasks masks() {
-        return masks;
+    public Optional<FaceMasks> masks() {
+        return Optional.ofNullable(masks);
     }
 
     @Override
@@ -80,17 +98,17 @@ public final class DeblurResult {
             return false;
         }
         DeblurResult r = (DeblurResult) o;
-        return deblurred == r.deblurred && image.equals(r.image) && masks.equals(r.masks)
+        return deblurred == r.deblurred && image.equals(r.image) && Objects.equals(masks, r.masks)
                 && assessment.equals(r.assessment);
     }
 
     @Override
     public int hashCode() {
-        return ((31 * image.hashCode() + masks.hashCode()) * 31 + assessment.hashCode()) * 31 + Boolean.hashCode(deblurred);
+        return ((31 * image.hashCode() + Objects.hashCode(masks)) * 31 + assessment.hashCode()) * 31 + Boolean.hashCode(deblurred);
     }
 
     @Override
     public String toString() {
-        return "DeblurResult[" + image + ", " + masks + ", " + assessment + ", deblurred=" + deblurred + "]";
+        return "DeblurResult[" + image + ", " + (masks == null ? "no masks" : masks) + ", " + assessment + ", deblurred=" + deblurred + "]";
     }
 }

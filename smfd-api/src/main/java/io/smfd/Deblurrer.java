@@ -125,10 +125,26 @@ public interface Deblurrer extends AutoCloseable {
     List<FaceImage> deblurAll(List<FaceImage> images);
 
     /**
+     * Deblurs several face crops like {@link #deblurAll(List)} (same policy, same batching, the network runs only
+     * on the faces it deblurs) and reports what happened to each: its assessment, whether it was deblurred, and
+     * the output image ({@link DeblurResult#image()} the input itself when passed through). No masks
+     * ({@link DeblurResult#masks()} empty).
+     *
+     * @param images the face crops (any mix of sizes)
+     * @return one result per image, in input order
+     * @throws NullPointerException  if {@code images} or an element is null
+     * @throws SmfdException        {@link SmfdException.Reason#INFERENCE_FAILED INFERENCE_FAILED} if the backend fails,
+     *                               {@link SmfdException.Reason#CLOSED CLOSED} if this deblurrer is closed
+     */
+    List<DeblurResult> deblurAllWithResults(List<FaceImage> images);
+
+    /**
      * Deblurs one face crop and also returns the semantic masks the model predicted, the assessment and
-     * whether the face was deblurred. The network always runs (the masks come from it); under
+     * whether the face was deblurred. The image follows the policy exactly as {@link #deblur(FaceImage)}: under
      * {@link SharpFacePolicy#PASS_THROUGH} a face that does not need deblurring comes back with
-     * {@link DeblurResult#image()} the input itself and {@link DeblurResult#deblurred()} false.
+     * {@link DeblurResult#image()} the input itself (bit-exact) and {@link DeblurResult#deblurred()} false. The
+     * network runs on every face here, because the masks come from it ({@link DeblurResult#masks()} is always
+     * present); use {@link #deblurAllWithResults(List)} to skip it for passed-through faces.
      *
      * @param image the blurred face crop
      * @return the output image, its masks (same size), the assessment and whether it was deblurred

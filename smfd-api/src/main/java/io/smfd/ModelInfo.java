@@ -19,9 +19,38 @@ import java.util.Objects;
  * @param sizeMultiple images are padded internally to a multiple of this
  * @param modelCard    the model card as JSON text (for the bundled model, the card shipped beside it, which also
  *                     holds measured metrics); empty if the model has none
+ * @param assessmentCalibration where the constants of {@link Deblurrer#assess(FaceImage)} came from: the
+ *                     calibration that travels with the model ({@code smfd-unet.assess.json} beside the bundled
+ *                     model, {@code <name>.assess.json} beside a model file {@code <name>.onnx}), or
+ *                     {@value #FALLBACK_CALIBRATION} when the model brings none
  */
 public record ModelInfo(String name, String version, String sha256, String source, List<String> classNames,
-                        int sizeMultiple, String modelCard) {
+                        int sizeMultiple, String modelCard, String assessmentCalibration) {
+
+    /**
+     * {@link #assessmentCalibration()} of a model without its own calibration file: {@value}. The blur
+     * assessment then uses constants fitted to an earlier SMFD-UNet's gains, so its severity is less well
+     * calibrated for that model.
+     */
+    public static final String FALLBACK_CALIBRATION = "built-in fallback (fitted to SMFD-UNet 0.2; the model brings"
+            + " no calibration)";
+
+    /**
+     * Creates a description of a model without its own blur-assessment calibration
+     * ({@link #FALLBACK_CALIBRATION}).
+     *
+     * @param name         see the record
+     * @param version      see the record
+     * @param sha256       see the record
+     * @param source       see the record
+     * @param classNames   see the record
+     * @param sizeMultiple see the record
+     * @param modelCard    see the record
+     */
+    public ModelInfo(String name, String version, String sha256, String source, List<String> classNames,
+                     int sizeMultiple, String modelCard) {
+        this(name, version, sha256, source, classNames, sizeMultiple, modelCard, FALLBACK_CALIBRATION);
+    }
 
     /**
      * Validates and copies.
@@ -37,6 +66,7 @@ public record ModelInfo(String name, String version, String sha256, String sourc
         Objects.requireNonNull(source, "source");
         classNames = List.copyOf(Objects.requireNonNull(classNames, "classNames"));
         Objects.requireNonNull(modelCard, "modelCard");
+        Objects.requireNonNull(assessmentCalibration, "assessmentCalibration");
         if (!sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits, got '" + sha256 + "'");
         }

@@ -21,16 +21,25 @@ import java.util.Objects;
  *       than {@code s}), averaged and min/max over directions;</li>
  *   <li>noise and compression: Immerkaer's noise estimate, the median absolute finest diagonal Haar detail,
  *       and JPEG blockiness (mean step across the 8x8 grid over the mean step inside blocks);</li>
- *   <li>the pairwise products of ten key features ({@link #KEY}), because noise changes what the short-lag
- *       ratios mean.</li>
+ *   <li>the anisotropy ({@link #anisotropy}: how directional the loss of detail is) and the crop size
+ *       {@code ln(width / 256)}, because the same lags mean a different blur on a 112 px crop than at 256 px;</li>
+ *   <li>the pairwise products of twelve key features ({@link #KEY}), because noise and size change what the
+ *       short-lag ratios mean.</li>
  * </ul>
  *
  * <p><b>Models.</b> Extent (radius of gyration of the blur kernel, px) is
- * {@code max(0, exp(w . f) - 1)} with {@code w} fitted by least squares on {@code ln(1 + r_g)}; severity is
- * the logistic {@code 1 / (1 + exp(-(v . f)))}, fitted by ridge logistic regression to "SMFD-UNet gains at
- * least 0.5 dB PSNR on this face". Both were fitted on training faces only by
- * {@code io.smfd.eval.AssessmentCalibration} (command, data and measured accuracy in {@code docs/assessment.md});
- * the constants below are its output.
+ * {@code min(16, max(0, exp(w . f) - 1))} with {@code w} fitted by least squares on {@code ln(1 + r_g)}; severity
+ * is the logistic {@code 1 / (1 + exp(-(v . f)))}, fitted by ridge logistic regression to "the model gains at
+ * least 0.5 dB PSNR on this face". Both are fitted on training faces only by
+ * {@code io.smfd.eval.AssessmentCalibration} (command, data and measured accuracy in {@code docs/assessment.md}),
+ * which writes them to the model's calibration file ({@link BlurCalibration}); the constants below are the
+ * built-in fallback for models without one.
+ *
+ * <p><b>Beyond the features.</b> Crops smaller than {@link BlurAssessment#MIN_MEASURABLE_SIZE}, featureless
+ * ones (structure function at 8 px below {@link BlurAssessment#FEATURELESS_LEVEL}) and those whose structure
+ * does not exceed {@code (1 + }{@value #NOISE_MARGIN}{@code ) 2 sigma^2} of their own noise are
+ * {@link BlurAssessment.Kind#UNMEASURABLE}; the anisotropy ({@link #anisotropy}) and the noise sigma (the MAD
+ * estimate) are reported with every assessment.
  *
  * <p>Stateless and thread-safe; allocates one luma buffer of the region per call.
  */
@@ -51,12 +60,58 @@ final class BlurEstimator {
     static final double EDGE_SHARE = 0.05;
 
     /** Number of features, including the leading constant 1. */
-    static final int BASE_FEATURES = 25;
+    static final int BASE_FEATURES = 27;
     /** Features whose pairwise products (squares included) are appended. */
-    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24};
+    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24, 25, 26};
     static final int FEATURES = BASE_FEATURES + KEY.length * (KEY.length + 1) / 2;
 
-    /** Weights of the extent model on {@code ln(1 + r_g)} (from AssessmentCalibration). */
+    /** The 25 base features and 10 key features of the layout that {@link #EXTENT_WEIGHTS} were fitted in. */
+    static final int LEGACY_BASE_FEATURES = 25;
+    static final int[] LEGACY_KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24};
+
+    /**
+     * Maps weights of the legacy 80-feature layout (25 base features, products of {@link #LEGACY_KEY}) onto the
+     * current layout, with weight 0 for the features added since (anisotropy, crop size and their products), so
+     * that the fallback computes exactly what it was fitted to compute.
+     */
+    static double[] fromLegacyLayout(double[] legacy) {
+        if (legacy.length != LEGACY_BASE_FEATURES + LEGACY_KEY.length * (LEGACY_KEY.length + 1) / 2) {
+            throw new IllegalArgumentException("expected legacy weights, got " + legacy.length);
+        }
+        double[] w = new double[FEATURES];
+        System.arraycopy(legacy, 0, w, 0, LEGACY_BASE_FEATURES);
+        int k = LEGACY_BASE_FEATURES;
+        for (int i = 0; i < LEGACY_KEY.length; i++) {
+            for (int j = i; j < LEGACY_KEY.length; j++) {
+                w[productIndex(indexOf(KEY, LEGACY_KEY[i]), indexOf(KEY, LEGACY_KEY[j]))] = legacy[k++];
+            }
+        }
+        return w;
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(v + " is not a key feature");
+    }
+
+    /** Position of the product of key features {@code KEY[i] * KEY[j]} ({@code i <= j}) in the vector. */
+    static int productIndex(int i, int j) {
+        int k = BASE_FEATURES;
+        for (int r = 0; r < i; r++) {
+            k += KEY.length - r;
+        }
+        return k + (j - i);
+    }
+
+    /**
+     * Built-in fallback weights of the extent model on {@code ln(1 + r_g)}: fitted by AssessmentCalibration to
+     * SMFD-UNet 0.2's gains, in the legacy 80-feature layout ({@link #fromLegacyLayout}); used when a model brings
+     * no calibration ({@link BlurCalibration#FALLBACK}).
+     */
     static final double[] EXTENT_WEIGHTS = {
         1.91504, -7.77918, 6.15654, -4.27985, 2.28620, -5.59319, 0.348837, 2.12117, 1.77331, -2.51864, 2.31348,
         -2.70050, -0.00592039, 0.495863, -2.07393, -0.397337, -0.0136347, -1.88885, -0.00292635, 0.354033, -1.19524,
@@ -67,7 +122,7 @@ final class BlurEstimator {
         -0.666152, 0.320393, 0.0381082, 1.12817, 0.877885, -0.671126, -0.466115, 0.238954, 0.0990218, -0.630988,
         -0.0302802, -0.00962441, 1.02916, -1.05328, -0.457656, 1.26367, 0.0950794, 0.486423, 0.492722
     };
-    /** Weights of the severity model (logit of P(gain >= 0.5 dB)) (from AssessmentCalibration). */
+    /** Built-in fallback weights of the severity model (logit of P(gain >= 0.5 dB)), as {@link #EXTENT_WEIGHTS}. */
     static final double[] SEVERITY_WEIGHTS = {
         0.749537, -0.232797, 0.0744855, 0.151493, -0.0925311, -0.331226, -1.25537, -0.219871, 0.726350, -0.423616,
         -0.697430, -0.151005, -0.143262, -0.172348, -0.0850622, -0.0658664, -0.138717, -0.0324018, 0.909420,
@@ -84,28 +139,56 @@ final class BlurEstimator {
     }
 
     /**
-     * Assesses a face with the shipped constants.
+     * Assesses a face with the built-in fallback constants ({@link BlurCalibration#FALLBACK}).
      *
      * @param image the face
      * @return the assessment
      */
     static BlurAssessment assess(FaceImage image) {
-        return assess(features(image), EXTENT_WEIGHTS, SEVERITY_WEIGHTS);
+        return assess(image, BlurCalibration.FALLBACK);
     }
 
     /**
-     * Applies the two models to a feature vector.
+     * Assesses a face with a model's calibration. Crops without measurable structure (see
+     * {@link BlurAssessment.Kind#UNMEASURABLE}) get severity 0 and extent 0 whatever the calibration says.
+     *
+     * @param image       the face
+     * @param calibration the fitted constants
+     * @return the assessment
+     */
+    static BlurAssessment assess(FaceImage image, BlurCalibration calibration) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(calibration, "calibration");
+        if (image.width() < BlurAssessment.MIN_MEASURABLE_SIZE || image.height() < BlurAssessment.MIN_MEASURABLE_SIZE) {
+            return BlurAssessment.of(0, 0, BlurAssessment.Kind.UNMEASURABLE, 0, 0);
+        }
+        Measurement m = measure(image);
+        if (!m.measurable()) {
+            return BlurAssessment.of(0, 0, BlurAssessment.Kind.UNMEASURABLE, 0, m.noiseSigma);
+        }
+        BlurAssessment a = assess(m.features, calibration.extentWeights(), calibration.severityWeights());
+        BlurAssessment.Kind kind = m.anisotropy >= BlurAssessment.DIRECTIONAL_ANISOTROPY
+                ? BlurAssessment.Kind.DIRECTIONAL : BlurAssessment.Kind.ISOTROPIC;
+        return BlurAssessment.of(a.severity(), a.extentPixels(), kind, m.anisotropy, m.noiseSigma);
+    }
+
+    /**
+     * Applies the two models to a feature vector (no unmeasurable check, kind {@code ISOTROPIC}).
      *
      * @param f        features from {@link #features(FaceImage)}
      * @param extentW  extent weights
      * @param severityW severity weights
-     * @return the assessment
+     * @return the assessment; the extent is capped at {@link BlurAssessment#MAX_EXTENT_PIXELS}
      */
     static BlurAssessment assess(double[] f, double[] extentW, double[] severityW) {
         double logExtent = dot(f, extentW);
-        double extent = Math.max(0.0, Math.expm1(Math.min(logExtent, 10.0)));
+        double extent = Math.max(0.0, Math.expm1(Math.min(logExtent, Math.log1p(BlurAssessment.MAX_EXTENT_PIXELS))));
+        extent = Math.min(extent, BlurAssessment.MAX_EXTENT_PIXELS);
         double z = dot(f, severityW);
         double severity = 1.0 / (1.0 + Math.exp(-z));
+        if (Double.isNaN(severity) || Double.isNaN(extent)) { // NaN features cannot come from an 8-bit image
+            throw new IllegalStateException("blur features are not finite");
+        }
         return BlurAssessment.of(severity, extent);
     }
 
@@ -125,6 +208,31 @@ final class BlurEstimator {
      */
     static double[] features(FaceImage image) {
         Objects.requireNonNull(image, "image");
+        return measure(image).features;
+    }
+
+    /** The features and what the unmeasurable check, kind and noise need from the same pass. */
+    private static final class Measurement {
+        double[] features;
+        /** Mean over directions of the structure function at 8 px. */
+        double d8;
+        /** MAD noise estimate, luma levels. */
+        double noiseSigma;
+        double anisotropy;
+        double[][] d;
+
+        /** Structure above {@link BlurAssessment#FEATURELESS_LEVEL} and clearly above pure noise's {@code 2 sigma^2}. */
+        boolean measurable() {
+            double structure = d8 - 2 * noiseSigma * noiseSigma;
+            return d8 >= BlurAssessment.FEATURELESS_LEVEL && structure >= Math.max(BlurAssessment.FEATURELESS_LEVEL,
+                    NOISE_MARGIN * 2 * noiseSigma * noiseSigma);
+        }
+    }
+
+    /** Share of pure noise's structure function that real structure must exceed to be measurable. */
+    static final double NOISE_MARGIN = 0.25;
+
+    private static Measurement measure(FaceImage image) {
         int w = image.width();
         int h = image.height();
         int x0 = (int) Math.floor(w * REGION_X0);
@@ -236,8 +344,12 @@ final class BlurEstimator {
         }
         f[21] = e24;
         f[22] = e48;
-        f[23] = Math.log(madNoise(y, rw, rh) + 0.1);
+        double mad = madNoise(y, rw, rh);
+        f[23] = Math.log(mad + 0.1);
         f[24] = Math.log(blockiness(y, rw, rh, x0, y0));
+        // directional blur and the crop size: the same lags mean a different blur on a 112 px crop than at 256 px
+        f[25] = anisotropy(d, w, mad);
+        f[26] = Math.log(w / 256.0);
         // pairwise products of the key features: noise changes what the short-lag ratios mean
         int k = BASE_FEATURES;
         for (int i = 0; i < KEY.length; i++) {
@@ -245,7 +357,61 @@ final class BlurEstimator {
                 f[k++] = f[KEY[i]] * f[KEY[j]];
             }
         }
-        return f;
+        Measurement m = new Measurement();
+        m.features = f;
+        m.d8 = mean[5] - 1e-3;
+        m.d = d;
+        m.noiseSigma = mad;
+        m.anisotropy = f[25];
+        return m;
+    }
+
+    /**
+     * Per direction (horizontal, vertical, both diagonals), how much short-range detail the face lost:
+     * {@code ln((D_d(L) - 2 sigma^2 + 1) / (D_d(1) - 2 sigma^2 + 1))} with {@code L} the lag of {@link #LAGS}
+     * nearest to {@code 4 w / 128} px (at least 2): blur along {@code d} lowers {@code D_d(1)} more than
+     * {@code D_d(L)}.
+     */
+    static double[] directionalLoss(double[][] d, int width, double noiseSigma) {
+        double want = Math.max(2, Math.min(8, 4.0 * width / 128));
+        int li = 0;
+        for (int i = 1; i < LAGS.length; i++) {
+            if (Math.abs(LAGS[i] - want) < Math.abs(LAGS[li] - want)) {
+                li = i;
+            }
+        }
+        double noise = 2 * noiseSigma * noiseSigma;
+        double[] out = new double[d.length];
+        for (int k = 0; k < d.length; k++) {
+            out[k] = Math.log((Math.max(0, d[k][li] - noise) + 1) / (Math.max(0, d[k][0] - noise) + 1));
+        }
+        return out;
+    }
+
+    /**
+     * Mean {@link #directionalLoss} of sharp aligned training faces (the face's own anisotropy: more horizontal
+     * edges than vertical ones), less their mean; measured on 200 training faces (ids 7, 28, ... 4186) at 256, 160 and
+     * 112 px and averaged over the sizes. Subtracted before {@link #anisotropy} takes the spread.
+     */
+    static final double[] SHARP_DIRECTIONAL_LOSS = {0.155, 0.004, -0.087, -0.072};
+
+    /** The spread (max - min) over directions of {@link #directionalLoss} less {@link #SHARP_DIRECTIONAL_LOSS}. */
+    static double anisotropy(double[][] d, int width, double noiseSigma) {
+        double[] loss = directionalLoss(d, width, noiseSigma);
+        double min = Double.MAX_VALUE;
+        double max = -Double.MAX_VALUE;
+        for (int k = 0; k < loss.length; k++) {
+            double v = loss[k] - SHARP_DIRECTIONAL_LOSS[k];
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return max - min;
+    }
+
+    /** For calibration: the {@link #directionalLoss} of a face. */
+    static double[] directionalLoss(FaceImage image) {
+        Measurement m = measure(image);
+        return directionalLoss(m.d, image.width(), m.noiseSigma);
     }
 
     /**

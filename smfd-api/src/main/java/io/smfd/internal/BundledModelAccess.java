@@ -81,6 +81,18 @@ public final class BundledModelAccess {
         }
     }
 
+    /**
+     * Returns the blur-assessment calibration shipped beside the bundled model.
+     *
+     * @return the calibration JSON, or empty if the provider ships none
+     * @throws ModelException as {@link #onnxBytes()} if the provider is missing or fails
+     */
+    public static Optional<String> assessmentCalibrationJson() {
+        ModelProvider p = require(loaders());
+        Optional<String> json = call(p, () -> p.assessmentCalibrationJson());
+        return json == null ? Optional.empty() : json;
+    }
+
     private static ModelProvider require(List<ClassLoader> loaders) {
         ModelProvider p = find(loaders);
         if (p == null) {

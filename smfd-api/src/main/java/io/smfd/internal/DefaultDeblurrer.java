@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ public final class DefaultDeblurrer implements Deblurrer {
     private final ModelInfo model;
     private final Device device;
     private final SharpFacePolicy sharpFaces;
+    private final BlurCalibration calibration;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lock
 
@@ -77,7 +79,8 @@ public final class DefaultDeblurrer implements Deblurrer {
         this.name = Objects.requireNonNull(name, "name");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.info = Objects.requireNonNull(backend.modelInfo(), "backend.modelInfo()");
-        this.model = ModelInfos.describe(info, Objects.requireNonNull(source, "source"));
+        this.calibration = ModelInfos.calibration(Objects.requireNonNull(source, "source"));
+        this.model = ModelInfos.describe(info, source, calibration);
         Device d = backend.device();
         this.device = d == null || d == Device.AUTO ? Device.CPU : d;
     }
@@ -86,7 +89,7 @@ public final class DefaultDeblurrer implements Deblurrer {
     public BlurAssessment assess(FaceImage image) {
         Objects.requireNonNull(image, "image");
         ensureOpen();
-        return BlurEstimator.assess(image);
+        return BlurEstimator.assess(image, calibration);
     }
 
     @Override
@@ -107,7 +110,7 @@ public final class DefaultDeblurrer implements Deblurrer {
         List<Integer> where = new ArrayList<>();
         for (int i = 0; i < out.length; i++) {
             FaceImage img = images.get(i);
-            if (sharpFaces == SharpFacePolicy.DEBLUR || BlurEstimator.assess(img).needsDeblurring()) {
+            if (sharpFaces == SharpFacePolicy.DEBLUR || BlurEstimator.assess(img, calibration).needsDeblurring()) {
                 blurred.add(img);
                 where.add(i);
             } else {
@@ -124,12 +127,47 @@ public final class DefaultDeblurrer implements Deblurrer {
     }
 
     @Override
+    public List<DeblurResult> deblurAllWithResults(List<FaceImage> images) {
+        Objects.requireNonNull(images, "images");
+        for (int i = 0; i < images.size(); i++) {
+            Objects.requireNonNull(images.get(i), "images[" + i + "]");
+        }
+        ensureOpen();
+        BlurAssessment[] assessed = new BlurAssessment[images.size()];
+        List<FaceImage> blurred = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        for (int i = 0; i < assessed.length; i++) {
+            assessed[i] = BlurEstimator.assess(images.get(i), calibration);
+            if (deblurs(assessed[i])) {
+                blurred.add(images.get(i));
+                where.add(i);
+            }
+        }
+        DeblurResult[] out = new DeblurResult[assessed.length];
+        List<Result> results = blurred.isEmpty() ? List.of() : run(blurred, false);
+        for (int j = 0; j < results.size(); j++) {
+            int i = where.get(j);
+            out[i] = new DeblurResult(results.get(j).image(), Optional.empty(), assessed[i], true);
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) {
+                out[i] = new DeblurResult(images.get(i), Optional.empty(), assessed[i], false);
+            }
+        }
+        return List.of(out);
+    }
+
+    private boolean deblurs(BlurAssessment a) {
+        return sharpFaces == SharpFacePolicy.DEBLUR || a.needsDeblurring();
+    }
+
+    @Override
     public DeblurResult deblurWithMasks(FaceImage image) {
         Objects.requireNonNull(image, "image");
         ensureOpen();
-        BlurAssessment a = BlurEstimator.assess(image);
+        BlurAssessment a = BlurEstimator.assess(image, calibration);
         Result r = run(List.of(image), true).get(0); // masks are wanted either way
-        boolean deblur = sharpFaces == SharpFacePolicy.DEBLUR || a.needsDeblurring();
+        boolean deblur = deblurs(a);
         return new DeblurResult(deblur ? r.image() : image, r.masks(), a, deblur);
     }
 

@@ -27,13 +27,37 @@ final class ModelInfos {
      * @throws io.smfd.ModelException if the model can no longer be read
      */
     static ModelInfo describe(ModelMetadata metadata, ModelSource source) {
+        return describe(metadata, source, BlurCalibration.FALLBACK);
+    }
+
+    /**
+     * Loads the blur-assessment calibration that travels with a model (see {@link BlurCalibration}).
+     *
+     * @param source where the model comes from
+     * @return its calibration, or {@link BlurCalibration#FALLBACK} if it brings none
+     * @throws io.smfd.ModelException if a calibration is present but malformed or incompatible
+     */
+    static BlurCalibration calibration(ModelSource source) {
+        return source.path().map(BlurCalibration::forModelFile)
+                .orElseGet(() -> BlurCalibration.forBundled(BundledModelAccess.assessmentCalibrationJson()));
+    }
+
+    /**
+     * As {@link #describe(ModelMetadata, ModelSource)}, naming the calibration in use.
+     *
+     * @param metadata    what the backend parsed from the model
+     * @param source      where the backend read it from
+     * @param calibration the blur-assessment calibration in use
+     * @return the public description
+     */
+    static ModelInfo describe(ModelMetadata metadata, ModelSource source, BlurCalibration calibration) {
         String sha256 = source.isBundled() ? BundledModelAccess.sha256() : sha256(source.readBytes());
         String card = metadata.modelCard();
         if (source.isBundled()) {
             card = BundledModelAccess.modelCardJson().map(String::trim).orElse(card);
         }
         return new ModelInfo(cardName(card), metadata.version(), sha256, source.description(),
-                metadata.classNames(), metadata.sizeMultiple(), card);
+                metadata.classNames(), metadata.sizeMultiple(), card, calibration.source());
     }
 
     /**

@@ -44,4 +44,15 @@ public interface ModelProvider {
      * @return the card (JSON text), or empty if the artifact has none
      */
     Optional<String> modelCardJson();
+
+    /**
+     * Returns the blur-assessment calibration shipped beside the model ({@code smfd-assess/1} JSON, written by
+     * {@code io.smfd.eval.AssessmentCalibration --write}), which {@code Deblurrer.assess} then uses for this model.
+     * The default returns empty: the built-in fallback constants are used and {@code ModelInfo} says so.
+     *
+     * @return the calibration JSON text, or empty if the artifact has none
+     */
+    default Optional<String> assessmentCalibrationJson() {
+        return Optional.empty();
+    }
 }

@@ -160,23 +160,130 @@ class BlurEstimatorTest {
     }
 
     @Test
-    void isDeterministicAndWorksOnTheSmallestAndOnNonSquareCrops() {
+    void isDeterministicAndTinyCropsAreUnmeasurable() {
         FaceImage img = card(112, 144, 3);
         assertThat(BlurEstimator.assess(img)).isEqualTo(BlurEstimator.assess(card(112, 144, 3)));
-        for (FaceImage tiny : new FaceImage[] {card(16, 16, 1), card(16, 40, 2), card(300, 17, 4)}) {
+        assertThat(BlurEstimator.assess(img).kind()).isNotEqualTo(BlurAssessment.Kind.UNMEASURABLE);
+        for (FaceImage tiny : new FaceImage[] {card(16, 16, 1), card(16, 40, 2), card(300, 17, 4), card(31, 64, 5)}) {
             BlurAssessment a = BlurEstimator.assess(tiny);
-            assertThat(a.severity()).isBetween(0.0, 1.0);
-            assertThat(a.extentPixels()).isFinite().isGreaterThanOrEqualTo(0.0);
+            assertThat(a).as("%dx%d", tiny.width(), tiny.height())
+                    .isEqualTo(BlurAssessment.of(0, 0, BlurAssessment.Kind.UNMEASURABLE, 0, 0));
+        }
+        assertThat(BlurEstimator.assess(card(32, 32, 6)).kind()).isNotEqualTo(BlurAssessment.Kind.UNMEASURABLE);
+    }
+
+    private static FaceImage gray(int w, int h, java.util.function.IntBinaryOperator level) {
+        float[] p = new float[3 * w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float v = level.applyAsInt(x, y) / 255f;
+                p[y * w + x] = v;
+                p[w * h + y * w + x] = v;
+                p[2 * w * h + y * w + x] = v;
+            }
+        }
+        return FaceImage.fromPlanarFloat(w, h, p);
+    }
+
+    @Test
+    void flatAndFeaturelessImagesAreUnmeasurableWithoutClampValues() {
+        // before: a flat image got extent 22025.466 (exp(10) - 1, a clamp leaking out)
+        FaceImage[] featureless = {
+            gray(64, 64, (x, y) -> 128),
+            gray(256, 256, (x, y) -> 0),
+            gray(256, 256, (x, y) -> 255),
+            gray(256, 256, (x, y) -> 60 + x / 4), // a gentle ramp: 1 level per 4 px
+            gray(200, 120, (x, y) -> 100 + ((x * 7 + y * 13) % 3 == 0 ? 1 : 0)), // one-level dither
+        };
+        for (FaceImage f : featureless) {
+            BlurAssessment a = BlurEstimator.assess(f);
+            assertThat(a.kind()).as("%s", f).isEqualTo(BlurAssessment.Kind.UNMEASURABLE);
+            assertThat(a.severity()).isZero();
+            assertThat(a.extentPixels()).isZero();
+            assertThat(a.needsDeblurring()).isFalse();
         }
     }
 
     @Test
-    void flatImageIsFiniteAndNotNaN() {
-        float[] grey = new float[3 * 64 * 64];
-        java.util.Arrays.fill(grey, 0.5f);
-        BlurAssessment a = BlurEstimator.assess(FaceImage.fromPlanarFloat(64, 64, grey));
-        assertThat(a.severity()).isBetween(0.0, 1.0);
-        assertThat(a.extentPixels()).isFinite();
+    void pureNoiseIsUnmeasurableNotSevere() {
+        // before: pure noise got severity 1.0
+        for (int amplitude : new int[] {6, 40, 255}) {
+            Random r = new Random(amplitude);
+            int[] v = new int[256 * 256];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.max(0, Math.min(255, 128 + (int) Math.round(r.nextGaussian() * amplitude / 2.0)));
+            }
+            FaceImage noise = gray(256, 256, (x, y) -> v[y * 256 + x]);
+            BlurAssessment a = BlurEstimator.assess(noise);
+            assertThat(a.kind()).as("noise %d", amplitude).isEqualTo(BlurAssessment.Kind.UNMEASURABLE);
+            assertThat(a.severity()).isZero();
+            assertThat(a.noiseSigma()).as("noise %d", amplitude).isGreaterThan(amplitude / 2.0 * 0.6);
+        }
+    }
+
+    @Test
+    void aNoisyFaceIsStillMeasurableAndItsNoiseIsEstimated() {
+        FaceImage clean = card(256, 256, 21);
+        float[] p = clean.toPlanarFloat();
+        Random r = new Random(5);
+        int n = 256 * 256;
+        for (int i = 0; i < n; i++) {
+            float e = (float) (r.nextGaussian() * 8 / 255.0);
+            for (int c = 0; c < 3; c++) {
+                p[c * n + i] = Math.max(0f, Math.min(1f, p[c * n + i] + e));
+            }
+        }
+        BlurAssessment noisy = BlurEstimator.assess(FaceImage.fromPlanarFloat(256, 256, p));
+        BlurAssessment a = BlurEstimator.assess(clean);
+        assertThat(noisy.kind()).isNotEqualTo(BlurAssessment.Kind.UNMEASURABLE);
+        // the card's finest texture (sigma 0.6 px) reads as some noise already; sigma 8 adds in quadrature
+        assertThat(noisy.noiseSigma()).isBetween(Math.hypot(a.noiseSigma(), 8) - 2, Math.hypot(a.noiseSigma(), 8) + 2);
+    }
+
+    @Test
+    void extentStaysWithinItsDocumentedRangeOnExtremeInputs() {
+        FaceImage[] extreme = {
+            gray(256, 256, (x, y) -> ((x + y) & 1) == 0 ? 0 : 255), // 1-px checkerboard
+            gray(256, 256, (x, y) -> (x / 64 + y / 64) % 2 == 0 ? 20 : 235), // huge blocks
+            gray(64, 512, (x, y) -> y < 256 ? 0 : 255), // one edge
+            blur(card(256, 256, 9), 12.0),
+        };
+        for (FaceImage f : extreme) {
+            BlurAssessment a = BlurEstimator.assess(f);
+            assertThat(a.extentPixels()).isBetween(0.0, BlurAssessment.MAX_EXTENT_PIXELS);
+            assertThat(a.severity()).isBetween(0.0, 1.0);
+            assertThat(a.anisotropy()).isFinite().isGreaterThanOrEqualTo(0.0);
+        }
+    }
+
+    /** Box blur over {@code len} pixels along x (horizontal linear motion). */
+    static FaceImage motionX(FaceImage img, int len) {
+        int w = img.width();
+        int h = img.height();
+        float[] p = img.toPlanarFloat();
+        float[] out = new float[p.length];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    double s = 0;
+                    for (int i = 0; i < len; i++) {
+                        s += p[c * w * h + y * w + Math.min(w - 1, Math.max(0, x + i - len / 2))];
+                    }
+                    out[c * w * h + y * w + x] = (float) (Math.round(s / len * 255) / 255.0);
+                }
+            }
+        }
+        return FaceImage.fromPlanarFloat(w, h, out);
+    }
+
+    @Test
+    void motionBlurIsMoreAnisotropicThanGaussianBlur() {
+        FaceImage sharp = card(256, 256, 13);
+        BlurAssessment motion = BlurEstimator.assess(motionX(sharp, 13));
+        BlurAssessment gauss = BlurEstimator.assess(blur(sharp, 2.0));
+        assertThat(motion.anisotropy()).isGreaterThan(gauss.anisotropy() + 0.3);
+        assertThat(motion.kind()).isEqualTo(BlurAssessment.Kind.DIRECTIONAL);
+        assertThat(gauss.kind()).isEqualTo(BlurAssessment.Kind.ISOTROPIC);
     }
 
     @Test

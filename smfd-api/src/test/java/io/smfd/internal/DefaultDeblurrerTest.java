@@ -87,13 +87,13 @@ class DefaultDeblurrerTest {
         try (DefaultDeblurrer d = new DefaultDeblurrer("fake", new FakeBackend(), MODEL)) {
             DeblurResult r = d.deblurWithMasks(in);
             assertThat(r.image()).isEqualTo(in);
-            assertThat(r.masks().classNames()).isEqualTo(FakeBackend.CLASSES);
-            assertThat(r.masks().width()).isEqualTo(97);
-            assertThat(r.masks().height()).isEqualTo(131);
+            assertThat(r.masks().orElseThrow().classNames()).isEqualTo(FakeBackend.CLASSES);
+            assertThat(r.masks().orElseThrow().width()).isEqualTo(97);
+            assertThat(r.masks().orElseThrow().height()).isEqualTo(131);
             float[] planes = in.toPlanarFloat();
             int n = 97 * 131;
-            assertThat(r.masks().probabilities("skin")).containsExactly(Arrays.copyOfRange(planes, n, 2 * n));
-            assertThat(r.masks().probabilities(2)).containsExactly(Arrays.copyOfRange(planes, 2 * n, 3 * n));
+            assertThat(r.masks().orElseThrow().probabilities("skin")).containsExactly(Arrays.copyOfRange(planes, n, 2 * n));
+            assertThat(r.masks().orElseThrow().probabilities(2)).containsExactly(Arrays.copyOfRange(planes, 2 * n, 3 * n));
         }
     }
 

@@ -70,11 +70,54 @@ class PassThroughTest {
             assertThat(sharp.deblurred()).isFalse();
             assertThat(sharp.image()).isSameAs(SHARP);
             assertThat(sharp.assessment()).isEqualTo(d.assess(SHARP));
-            assertThat(sharp.masks().width()).isEqualTo(128);
+            assertThat(sharp.masks().orElseThrow().width()).isEqualTo(128);
             DeblurResult blurry = d.deblurWithMasks(BLURRY);
             assertThat(blurry.deblurred()).isTrue();
             assertThat(blurry.image()).isNotEqualTo(BLURRY);
             assertThat(blurry.assessment().needsDeblurring()).isTrue();
+        }
+    }
+
+    @Test
+    void deblurAllWithResultsReportsEachFaceTheWayDeblurWithMasksDoes() {
+        FakeBackend backend = darkening();
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH)) {
+            List<DeblurResult> r = d.deblurAllWithResults(List.of(SHARP, BLURRY, SHARP));
+            assertThat(backend.calls).hasSize(1); // only the blurry face went to the network
+            assertThat(r).extracting(DeblurResult::deblurred).containsExactly(false, true, false);
+            assertThat(r.get(0).image()).isSameAs(SHARP);
+            assertThat(r.get(2).image()).isSameAs(SHARP);
+            assertThat(r.get(1).image()).isEqualTo(d.deblurAll(List.of(BLURRY)).get(0));
+            assertThat(r).extracting(DeblurResult::assessment)
+                    .containsExactly(d.assess(SHARP), d.assess(BLURRY), d.assess(SHARP));
+            assertThat(r).allSatisfy(x -> assertThat(x.masks()).isEmpty());
+            // the same decision and the same report as deblurWithMasks, face by face
+            DeblurResult single = d.deblurWithMasks(SHARP);
+            assertThat(single.deblurred()).isEqualTo(r.get(0).deblurred());
+            assertThat(single.assessment()).isEqualTo(r.get(0).assessment());
+            assertThat(d.deblurWithMasks(BLURRY).image()).isEqualTo(r.get(1).image());
+            assertThat(d.deblurAllWithResults(List.of())).isEmpty();
+        }
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", darkening(), DefaultDeblurrerTest.MODEL, SharpFacePolicy.DEBLUR)) {
+            assertThat(d.deblurAllWithResults(List.of(SHARP, BLURRY))).extracting(DeblurResult::deblurred)
+                    .containsExactly(true, true);
+            assertThatThrownBy(() -> d.deblurAllWithResults(java.util.Arrays.asList(SHARP, null)))
+                    .isInstanceOf(NullPointerException.class).hasMessage("images[1]");
+        }
+    }
+
+    @Test
+    void unmeasurableCropsArePassedThroughAndReported() {
+        float[] grey = new float[3 * 96 * 96];
+        java.util.Arrays.fill(grey, 0.4f);
+        FaceImage flat = FaceImage.fromPlanarFloat(96, 96, grey);
+        FakeBackend backend = darkening();
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH)) {
+            assertThat(d.deblur(flat)).isSameAs(flat);
+            DeblurResult r = d.deblurAllWithResults(List.of(flat)).get(0);
+            assertThat(r.deblurred()).isFalse();
+            assertThat(r.assessment().kind()).isEqualTo(BlurAssessment.Kind.UNMEASURABLE);
+            assertThat(backend.calls).isEmpty();
         }
     }
 
@@ -95,7 +138,7 @@ class PassThroughTest {
         DefaultDeblurrer d = new DefaultDeblurrer("fake", darkening(), DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH);
         d.close();
         for (Runnable call : List.<Runnable>of(() -> d.assess(SHARP), () -> d.deblur(SHARP), () -> d.deblurAll(List.of(SHARP)),
-                () -> d.deblurWithMasks(SHARP))) {
+                () -> d.deblurWithMasks(SHARP), () -> d.deblurAllWithResults(List.of(SHARP)))) {
             assertThatThrownBy(call::run).isInstanceOf(SmfdException.class)
                     .extracting(e -> ((SmfdException) e).reason()).isEqualTo(SmfdException.Reason.CLOSED);
         }

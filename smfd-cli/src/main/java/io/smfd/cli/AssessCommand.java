@@ -21,7 +21,7 @@ final class AssessCommand {
 
     private static final String SYNOPSIS = "smfd assess <file-or-dir>... [--csv] [--recursive] [--backend NAME]";
     /** CSV header of {@code --csv}. */
-    static final String CSV_HEADER = "file,width,height,severity,extent_px,needs_deblurring,assess_ms";
+    static final String CSV_HEADER = "file,width,height,severity,extent_px,needs_deblurring,assess_ms,kind,anisotropy,noise_sigma";
 
     private AssessCommand() {
     }
@@ -105,11 +105,12 @@ final class AssessCommand {
                 totalMs += ms;
                 needing += a.needsDeblurring() ? 1 : 0;
                 if (csv) {
-                    out.printf(Locale.ROOT, "%s,%d,%d,%.4f,%.3f,%s,%.3f%n", csvField(f.toString()), face.width(),
-                            face.height(), a.severity(), a.extentPixels(), a.needsDeblurring(), ms);
+                    out.printf(Locale.ROOT, "%s,%d,%d,%.4f,%.3f,%s,%.3f,%s,%.3f,%.2f%n", csvField(f.toString()),
+                            face.width(), face.height(), a.severity(), a.extentPixels(), a.needsDeblurring(), ms,
+                            a.kind(), a.anisotropy(), a.noiseSigma());
                 } else {
-                    out.printf(Locale.ROOT, "%s  %dx%d  severity %.2f  extent %.1f px  %s%n", f, face.width(),
-                            face.height(), a.severity(), a.extentPixels(),
+                    out.printf(Locale.ROOT, "%s  %dx%d  severity %.2f  extent %.1f px  %s  noise %.1f  %s%n", f,
+                            face.width(), face.height(), a.severity(), a.extentPixels(), a.kind(), a.noiseSigma(),
                             a.needsDeblurring() ? "needs deblurring" : "sharp enough: passed through by default");
                 }
             }
@@ -139,6 +140,9 @@ final class AssessCommand {
         s.println("Prints how blurred each aligned face crop is, without deblurring it:");
         s.println("  severity   0..1, the estimated probability that SMFD gains at least 0.5 dB PSNR on the face");
         s.println("  extent     estimated blur extent (radius of gyration of the blur kernel), pixels");
+        s.println("  kind       ISOTROPIC, DIRECTIONAL (motion-like: anisotropy >= " + BlurAssessment.DIRECTIONAL_ANISOTROPY
+                + ") or UNMEASURABLE (flat, featureless, noise only or < " + BlurAssessment.MIN_MEASURABLE_SIZE + " px)");
+        s.println("  noise      estimated noise sigma, 8-bit levels");
         s.println("  decision   needs deblurring when severity >= " + BlurAssessment.THRESHOLD
                 + "; otherwise smfd deblur passes the face through unchanged");
         s.println("  <file-or-dir>     image files (any ImageIO format) or folders of them");

@@ -296,7 +296,7 @@ final class DeblurCommand {
                 Path target = targets.get(f);
                 // A face and its masks belong together: both files or neither (e.g. on a full disk).
                 ImageFiles.writeAll(List.of(new ImageFiles.Output(r.image().toBufferedImage(), o.format, target),
-                        new ImageFiles.Output(r.masks().toOverlay(r.image()), o.format, masksPath(target, o.format))),
+                        new ImageFiles.Output(r.masks().orElseThrow().toOverlay(r.image()), o.format, masksPath(target, o.format))),
                         ImageFiles.FILES);
                 written.add(f);
                 if (!r.deblurred()) {

@@ -101,7 +101,10 @@ class AssessCommandTest {
         double extentBlurred = Double.NaN;
         for (int i = 1; i < lines.length; i++) {
             String[] f = lines[i].split(",");
-            assertThat(f).hasSize(7);
+            assertThat(f).hasSize(10);
+            assertThat(f[7]).isIn("ISOTROPIC", "DIRECTIONAL", "UNMEASURABLE");
+            assertThat(Double.parseDouble(f[8])).isGreaterThanOrEqualTo(0.0);
+            assertThat(Double.parseDouble(f[9])).isGreaterThanOrEqualTo(0.0);
             double severity = Double.parseDouble(f[3]);
             double extent = Double.parseDouble(f[4]);
             assertThat(severity).isBetween(0.0, 1.0);
@@ -156,7 +159,8 @@ class AssessCommandTest {
         assertThat(assess.code()).as(assess.err()).isZero();
         List<String> sharp = new ArrayList<>();
         for (String line : assess.out().strip().split("\\R")) {
-            if (line.endsWith(",false," + line.substring(line.lastIndexOf(',') + 1))) {
+            String[] f = line.split(",");
+            if (f.length == 10 && f[5].equals("false")) {
                 sharp.add(Path.of(line.substring(0, line.indexOf(','))).getFileName().toString());
             }
         }

@@ -24,22 +24,32 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Fits the constants of the blur assessment ({@code io.smfd.internal.BlurEstimator}, features and models from {@link AssessmentFeatures}) on <b>training</b> faces only
- * ({@code train/images}, ids {@value #FIRST_ID}..{@value #LAST_ID} in steps of {@code --step}; the held-out
- * {@code eval/} faces are never read). Every face is used in one condition, round robin over the face index:
- * two of four with the default degradations ({@code DegradationPipeline.defaults()}, seed
- * {@value #SEED_BASE}{@code  + id}), one sharp (no degradation) and one mild ({@link #MILD}). For each face
- * it records the true radius of gyration of the kernel (0 for sharp), and the PSNR of the input and of
- * SMFD-UNet's output (with {@code sharpFaces(DEBLUR)}) against the sharp face, both quantised to 8 bits.
- * Then it fits the extent model (least squares on {@code ln(1 + r_g)}) and the severity model (logistic
- * regression on "SMFD gains at least 0.5 dB"), prints two-fold cross-validated Spearman and ROC AUC, the
- * mean PSNR with the pass-through policy at several thresholds, and the constants as Java arrays.
+ * Fits the constants of the blur assessment ({@code io.smfd.internal.BlurEstimator}, features and models from
+ * {@link AssessmentFeatures}) to one model, on <b>training</b> faces only ({@code train/images}, ids
+ * {@value #FIRST_ID}..{@value #LAST_ID} in steps of {@code --step}; the held-out {@code eval/} faces are never
+ * read), and writes them as the model's calibration file ({@code --write}, format {@code smfd-assess/1}: beside
+ * a model file as {@code <name>.assess.json}, or {@code smfd-model/.../smfd-unet.assess.json} for the bundled
+ * model, which {@code training/run_stage.py --ship} does).
+ *
+ * <p>Every face is used in one condition and one geometry, round robin over the face index {@code k}: condition
+ * {@code k % 5} is one of the default degradations ({@code DegradationPipeline.defaults()}), twice; sharp (no
+ * degradation); mild ({@link #MILD}); and linear motion ({@link #MOTION}: the deployment matrix's 5..17 px at
+ * random angles, half of them with noise and JPEG); geometry {@code (k / 5) % 3} frames the degraded 256 px face
+ * as the deployment matrix does: whole 256 px, whole 160 px, or the 112 px ArcFace-style crop (seed
+ * {@value #SEED_BASE}{@code  + id}). For each face it records the true radius of gyration of the kernel at that
+ * geometry's scale (0 for sharp), and the PSNR of the input and of the model's output (with
+ * {@code sharpFaces(DEBLUR)}) against the equally framed sharp face, both quantised to 8 bits. Then it fits the
+ * extent model (least squares on {@code ln(1 + r_g)}) and the severity model (logistic regression on "the model
+ * gains at least 0.5 dB"), prints two-fold cross-validated Spearman and ROC AUC (overall and per geometry), the
+ * mean PSNR with the pass-through policy at several thresholds, and writes the constants.
  *
  * <pre>
  * java -cp smfd-cli/target/smfd-cli.jar io.smfd.eval.AssessmentCalibration [--data DIR] [--step 5]
- *     [--backend onnx] [--threads 2] [--cache target/assessment-calibration.csv]
+ *     [--model FILE.onnx] [--backend onnx] [--threads 2] [--cache target/assessment-calibration.csv]
+ *     [--write smfd-model/src/main/resources/io/smfd/model/smfd-unet.assess.json]
  * </pre>
- * The cache (SMFD's PSNR per face) lets the fit be rerun after a feature change without rerunning SMFD.
+ * The cache (the model's PSNR per face) lets the fit be rerun after a feature change without rerunning the model;
+ * it is keyed by face, condition and geometry, and must be deleted when the model changes.
  */
 public final class AssessmentCalibration {
 
@@ -65,11 +75,24 @@ public final class AssessmentCalibration {
             .scaleProbability(0).noiseProbability(0).jpegProbability(0)
             .build();
 
+    /**
+     * Linear motion as in the deployment matrix (5..17 px at 256 px, random angle), half of the faces with
+     * Gaussian noise 5/255 and JPEG 75.
+     */
+    public static final DegradationPipeline MOTION = DegradationPipeline.builder()
+            .familyWeights(0, 1, 0, 0)
+            .range(Parameter.LINEAR_LENGTH, Range.of(5, 17, 1))
+            .scaleProbability(0).noiseProbability(0.5).gaussianNoiseProbability(1)
+            .range(Parameter.GAUSSIAN_NOISE_SIGMA, Range.fixed(DeploymentMatrix.NOISE_SIGMA))
+            .jpegProbability(0.5).range(Parameter.JPEG_QUALITY, Range.fixed(DeploymentMatrix.JPEG_QUALITY))
+            .build();
+
     /** Conditions of a calibration face. */
-    enum Condition { DEFAULT, SHARP, MILD }
+    enum Condition { DEFAULT, SHARP, MILD, MOTION }
 
     /** One calibration face. */
-    record Sample(int id, Condition condition, double rg, double psnrIn, double psnrSmfd, double[] features) {
+    record Sample(int id, Condition condition, DeploymentMatrix.Geometry geometry, double rg, double psnrIn,
+                  double psnrSmfd, double[] features) {
         double gain() {
             return psnrSmfd - psnrIn;
         }
@@ -94,6 +117,8 @@ public final class AssessmentCalibration {
         String backend = "auto";
         int threads = 2;
         Path cache = Path.of("target/assessment-calibration.csv");
+        Path model = null;
+        Path write = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
@@ -101,26 +126,53 @@ public final class AssessmentCalibration {
                 case "--backend" -> backend = args[++i];
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--cache" -> cache = Path.of(args[++i]);
+                case "--model" -> model = Path.of(args[++i]);
+                case "--write" -> write = Path.of(args[++i]);
                 case "--ridge" -> RIDGE = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        List<Sample> samples = collect(new FaceDataset(data, "train"), step, backend, threads, cache, System.err);
-        fitAndReport(samples, System.out);
+        List<Sample> samples = collect(new FaceDataset(data, "train"), step, backend, model, threads, cache, System.err);
+        Fit fit = fitAndReport(samples, System.out);
+        if (write != null) {
+            String sha = model == null ? null : sha256(Files.readAllBytes(model));
+            String command = "java -cp smfd-cli/target/smfd-cli.jar io.smfd.eval.AssessmentCalibration --step " + step
+                    + (model == null ? "" : " --model " + model.getFileName()) + " --write " + write.getFileName();
+            writeCalibration(write, fit, samples.size(), step, sha, command);
+            System.out.println("wrote " + write);
+        }
+    }
+
+    private static String sha256(byte[] data) throws java.security.NoSuchAlgorithmException {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
     }
 
     static Condition conditionOf(int index) {
-        return switch (index % 4) {
+        return switch (index % 5) {
             case 2 -> Condition.SHARP;
             case 3 -> Condition.MILD;
+            case 4 -> Condition.MOTION;
             default -> Condition.DEFAULT;
         };
     }
 
-    /** The cached line of face {@code id} when it was measured under condition {@code c}, else null. */
-    private static double[] cacheHit(Map<Integer, double[]> cached, int id, Condition c) {
+    static DeploymentMatrix.Geometry geometryOf(int index) {
+        return DeploymentMatrix.Geometry.values()[(index / 5) % 3];
+    }
+
+    /** Scale of a geometry relative to the 256 px face (the 112 px crop frames 144 px of it). */
+    static double scaleOf(DeploymentMatrix.Geometry g) {
+        return switch (g) {
+            case WHOLE_256 -> 1.0;
+            case WHOLE_160 -> 160.0 / 256;
+            case CROP_112 -> 112.0 / (io.smfd.identity.MobileFace.BOX_256.get(2) - io.smfd.identity.MobileFace.BOX_256.get(0));
+        };
+    }
+
+    /** The cached line of face {@code id} when it was measured under condition {@code c} and geometry {@code g}. */
+    private static double[] cacheHit(Map<Integer, double[]> cached, int id, Condition c, DeploymentMatrix.Geometry g) {
         double[] hit = cached.get(id);
-        return hit != null && hit[1] == c.ordinal() ? hit : null;
+        return hit != null && hit[1] == c.ordinal() && hit[2] == g.ordinal() ? hit : null;
     }
 
     /** Indices of the samples under condition {@code c}, ascending. */
@@ -134,8 +186,8 @@ public final class AssessmentCalibration {
         return idx;
     }
 
-    static List<Sample> collect(FaceDataset ds, int step, String backend, int threads, Path cache, PrintStream log)
-            throws Exception {
+    static List<Sample> collect(FaceDataset ds, int step, String backend, Path model, int threads, Path cache,
+                                PrintStream log) throws Exception {
         Map<Integer, double[]> cached = readCache(cache);
         List<Integer> ids = new ArrayList<>();
         for (int id = FIRST_ID; id <= LAST_ID; id += step) {
@@ -143,7 +195,7 @@ public final class AssessmentCalibration {
         }
         boolean needSmfd = false;
         for (int k = 0; k < ids.size(); k++) {
-            needSmfd |= cacheHit(cached, ids.get(k), conditionOf(k)) == null;
+            needSmfd |= cacheHit(cached, ids.get(k), conditionOf(k), geometryOf(k)) == null;
         }
         Deblurrer d = null;
         if (needSmfd) {
@@ -151,6 +203,9 @@ public final class AssessmentCalibration {
                     .threads(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
             if (!backend.equals("auto")) {
                 b.backend(backend);
+            }
+            if (model != null) {
+                b.model(model);
             }
             d = b.build();
         }
@@ -161,8 +216,9 @@ public final class AssessmentCalibration {
             for (int k = 0; k < ids.size(); k++) {
                 int id = ids.get(k);
                 Condition c = conditionOf(k);
-                double[] psnr = cacheHit(cached, id, c);
-                futures.add(pool.submit(() -> sample(ds, id, c, deb, psnr)));
+                DeploymentMatrix.Geometry g = geometryOf(k);
+                double[] psnr = cacheHit(cached, id, c, g);
+                futures.add(pool.submit(() -> sample(ds, id, c, g, deb, psnr)));
             }
             List<Sample> out = new ArrayList<>();
             for (int k = 0; k < futures.size(); k++) {
@@ -181,18 +237,24 @@ public final class AssessmentCalibration {
         }
     }
 
-    static Sample sample(FaceDataset ds, int id, Condition c, Deblurrer d, double[] cachedPsnr) throws IOException {
-        FaceImage sharp = Evaluation.quantise8(ds.image(id));
+    static Sample sample(FaceDataset ds, int id, Condition c, DeploymentMatrix.Geometry g, Deblurrer d,
+                         double[] cachedPsnr) throws IOException {
+        FaceImage sharp256 = Evaluation.quantise8(ds.image(id));
+        FaceImage sharp = g.frame(sharp256);
         FaceImage input;
         double rg;
         if (c == Condition.SHARP) {
             input = sharp;
             rg = 0;
         } else {
-            DegradationPipeline p = c == Condition.MILD ? MILD : DegradationPipeline.defaults();
+            DegradationPipeline p = switch (c) {
+                case MILD -> MILD;
+                case MOTION -> MOTION;
+                default -> DegradationPipeline.defaults();
+            };
             Degradation deg = p.sample(SEED_BASE + id);
-            rg = Evaluation.radiusOfGyration(deg.kernel(), deg.kernelSize());
-            input = Evaluation.quantise8(deg.applyTo(sharp));
+            rg = Evaluation.radiusOfGyration(deg.kernel(), deg.kernelSize()) * scaleOf(g);
+            input = g.frame(Evaluation.quantise8(deg.applyTo(sharp256)));
         }
         double psnrIn = Math.min(ImageMetrics.PSNR_CAP_DB, ImageMetrics.psnrRgb(input, sharp));
         double psnrSmfd;
@@ -202,7 +264,7 @@ public final class AssessmentCalibration {
             FaceImage out = Evaluation.quantise8(d.deblur(input));
             psnrSmfd = Math.min(ImageMetrics.PSNR_CAP_DB, ImageMetrics.psnrRgb(out, sharp));
         }
-        return new Sample(id, c, rg, psnrIn, psnrSmfd, AssessmentFeatures.features(input));
+        return new Sample(id, c, g, rg, psnrIn, psnrSmfd, AssessmentFeatures.features(input));
     }
 
     private static Map<Integer, double[]> readCache(Path cache) throws IOException {
@@ -213,7 +275,11 @@ public final class AssessmentCalibration {
                     continue;
                 }
                 String[] f = line.split(",");
-                m.put(Integer.parseInt(f[0]), new double[] {Double.parseDouble(f[4]), Condition.valueOf(f[1]).ordinal()});
+                if (f.length != 6) {
+                    continue; // an older cache without the geometry
+                }
+                m.put(Integer.parseInt(f[0]), new double[] {Double.parseDouble(f[5]), Condition.valueOf(f[1]).ordinal(),
+                        DeploymentMatrix.Geometry.valueOf(f[2]).ordinal()});
             }
         }
         return m;
@@ -223,10 +289,10 @@ public final class AssessmentCalibration {
         if (cache == null) {
             return;
         }
-        StringBuilder sb = new StringBuilder("id,condition,rg,psnr_in,psnr_smfd\n");
+        StringBuilder sb = new StringBuilder("id,condition,geometry,rg,psnr_in,psnr_smfd\n");
         for (Sample s : samples) {
-            sb.append(String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f%n", s.id(), s.condition(), s.rg(),
-                    s.psnrIn(), s.psnrSmfd()));
+            sb.append(String.format(Locale.ROOT, "%d,%s,%s,%.6f,%.6f,%.6f%n", s.id(), s.condition(), s.geometry(),
+                    s.rg(), s.psnrIn(), s.psnrSmfd()));
         }
         if (cache.getParent() != null) {
             Files.createDirectories(cache.getParent());
@@ -234,7 +300,12 @@ public final class AssessmentCalibration {
         Files.writeString(cache, sb.toString(), StandardCharsets.UTF_8);
     }
 
-    static void fitAndReport(List<Sample> samples, PrintStream out) {
+    /** The fitted constants and their cross-validated accuracy. */
+    record Fit(double[] extentWeights, double[] severityWeights, double spearman, double auc,
+               Map<String, double[]> byGeometry, double sharpPassed) {
+    }
+
+    static Fit fitAndReport(List<Sample> samples, PrintStream out) {
         int n = samples.size();
         double[][] x = new double[n][];
         double[] yExtent = new double[n];
@@ -265,8 +336,44 @@ public final class AssessmentCalibration {
             }
         }
         double[] rg = samples.stream().mapToDouble(Sample::rg).toArray();
+        double spearman = AssessmentStats.spearman(cvExtent, rg);
+        double auc = AssessmentStats.rocAuc(cvSeverity, label);
         out.printf(Locale.ROOT, "2-fold CV: Spearman(extent, r_g) = %.3f, ROC AUC(severity, gain >= %.1f dB) = %.3f%n",
-                AssessmentStats.spearman(cvExtent, rg), GAIN_DB, AssessmentStats.rocAuc(cvSeverity, label));
+                spearman, GAIN_DB, auc);
+        Map<String, double[]> byGeometry = new java.util.LinkedHashMap<>();
+        int sharpN = 0;
+        int sharpPassed = 0;
+        for (DeploymentMatrix.Geometry g : DeploymentMatrix.Geometry.values()) {
+            List<Integer> idx = new ArrayList<>();
+            int missed = 0;
+            int positives = 0;
+            for (int i = 0; i < n; i++) {
+                Sample s = samples.get(i);
+                if (s.geometry() != g) {
+                    continue;
+                }
+                idx.add(i);
+                if (s.positive()) {
+                    positives++;
+                    missed += cvSeverity[i] < BlurAssessment.THRESHOLD ? 1 : 0;
+                }
+                if (s.condition() == Condition.SHARP) {
+                    sharpN++;
+                    sharpPassed += cvSeverity[i] < BlurAssessment.THRESHOLD ? 1 : 0;
+                }
+            }
+            if (idx.isEmpty()) {
+                continue;
+            }
+            double gAuc = AssessmentStats.rocAuc(sub(cvSeverity, idx), sub(label, idx));
+            double gSp = AssessmentStats.spearman(sub(cvExtent, idx), sub(rg, idx));
+            double missedShare = positives == 0 ? 0 : (double) missed / positives;
+            byGeometry.put(g.key(), new double[] {idx.size(), gAuc, gSp, missedShare});
+            out.printf(Locale.ROOT, "  %-8s %3d faces: AUC %.3f, Spearman %.3f, gainers passed through %.1f%%%n",
+                    g.key(), idx.size(), gAuc, gSp, 100 * missedShare);
+        }
+        double sharpShare = sharpN == 0 ? Double.NaN : (double) sharpPassed / sharpN;
+        out.printf(Locale.ROOT, "  sharp faces passed through (CV): %d/%d%n", sharpPassed, sharpN);
         List<Integer> defaults = indicesOf(samples, Condition.DEFAULT);
         out.printf(Locale.ROOT, "  default set only: Spearman %.3f, AUC %.3f%n", AssessmentStats.spearman(sub(cvExtent, defaults),
                 sub(rg, defaults)), AssessmentStats.rocAuc(sub(cvSeverity, defaults), sub(label, defaults)));
@@ -304,6 +411,50 @@ public final class AssessmentCalibration {
         }
         out.println("static final double[] EXTENT_WEIGHTS = {" + javaArray(we) + "};");
         out.println("static final double[] SEVERITY_WEIGHTS = {" + javaArray(ws) + "};");
+        return new Fit(we, ws, spearman, auc, byGeometry, sharpShare);
+    }
+
+    /**
+     * Writes a calibration file ({@code smfd-assess/1}) that {@code Deblurrer} reads beside its model. The text
+     * depends only on its inputs (no date), so a rerun on the same data writes the same bytes.
+     */
+    static void writeCalibration(Path file, Fit fit, int faces, int step, String modelSha256, String command)
+            throws IOException {
+        StringBuilder sb = new StringBuilder("{\n");
+        sb.append("  \"format\": \"smfd-assess/1\",\n");
+        sb.append("  \"features\": ").append(fit.extentWeights().length).append(",\n");
+        sb.append(String.format(Locale.ROOT, "  \"fitted\": \"fitted on %d training faces (train/ %d..%d step %d)%s\",%n",
+                faces, FIRST_ID, LAST_ID, step, modelSha256 == null ? " for the bundled model"
+                        : " for the model with sha256 " + modelSha256.substring(0, 12)));
+        if (modelSha256 != null) {
+            sb.append("  \"model_sha256\": \"").append(modelSha256).append("\",\n");
+        }
+        sb.append("  \"command\": \"").append(command.replace("\\", "/").replace("\"", "'")).append("\",\n");
+        sb.append("  \"metrics\": {");
+        sb.append(String.format(Locale.ROOT, "\"cv_roc_auc_gain_0.5dB\": %.4f, \"cv_spearman_extent\": %.4f, "
+                + "\"cv_sharp_passed_through\": %.4f", fit.auc(), fit.spearman(), fit.sharpPassed()));
+        for (Map.Entry<String, double[]> e : fit.byGeometry().entrySet()) {
+            double[] v = e.getValue();
+            sb.append(String.format(Locale.ROOT, ", \"%s\": {\"faces\": %d, \"cv_roc_auc\": %.4f, \"cv_spearman\": %.4f,"
+                    + " \"cv_gainers_passed_through\": %.4f}", e.getKey(), (int) v[0], v[1], v[2], v[3]));
+        }
+        sb.append("},\n");
+        sb.append("  \"extent_weights\": [").append(jsonArray(fit.extentWeights())).append("],\n");
+        sb.append("  \"severity_weights\": [").append(jsonArray(fit.severityWeights())).append("]\n}\n");
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String jsonArray(double[] w) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < w.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(Double.toString(w[i]));
+        }
+        return sb.toString();
     }
 
     static String javaArray(double[] w) {

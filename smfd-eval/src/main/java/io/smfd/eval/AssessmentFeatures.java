@@ -32,9 +32,9 @@ final class AssessmentFeatures {
     static final double EDGE_SHARE = 0.05;
 
     /** Number of features, including the leading constant 1. */
-    static final int BASE_FEATURES = 25;
+    static final int BASE_FEATURES = 27;
     /** Features whose pairwise products (squares included) are appended. */
-    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24};
+    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24, 25, 26};
     static final int FEATURES = BASE_FEATURES + KEY.length * (KEY.length + 1) / 2;
 
     private AssessmentFeatures() {
@@ -50,7 +50,8 @@ final class AssessmentFeatures {
      */
     static BlurAssessment assess(double[] f, double[] extentW, double[] severityW) {
         double logExtent = dot(f, extentW);
-        double extent = Math.max(0.0, Math.expm1(Math.min(logExtent, 10.0)));
+        double extent = Math.min(BlurAssessment.MAX_EXTENT_PIXELS,
+                Math.max(0.0, Math.expm1(Math.min(logExtent, Math.log1p(BlurAssessment.MAX_EXTENT_PIXELS)))));
         double z = dot(f, severityW);
         double severity = 1.0 / (1.0 + Math.exp(-z));
         return BlurAssessment.of(severity, extent);
@@ -183,8 +184,12 @@ final class AssessmentFeatures {
         }
         f[21] = e24;
         f[22] = e48;
-        f[23] = Math.log(madNoise(y, rw, rh) + 0.1);
+        double mad = madNoise(y, rw, rh);
+        f[23] = Math.log(mad + 0.1);
         f[24] = Math.log(blockiness(y, rw, rh, x0, y0));
+        // directional blur and the crop size: the same lags mean a different blur on a 112 px crop than at 256 px
+        f[25] = anisotropy(d, w, mad);
+        f[26] = Math.log(w / 256.0);
         // pairwise products of the key features: noise changes what the short-lag ratios mean
         int k = BASE_FEATURES;
         for (int i = 0; i < KEY.length; i++) {
@@ -338,5 +343,29 @@ final class AssessmentFeatures {
             }
         }
         return Math.sqrt(Math.PI / 2) * s / (6.0 * (w - 2) * (h - 2));
+    }
+
+    /** Mean directional loss of sharp aligned training faces, less their mean (copy of BlurEstimator's). */
+    static final double[] SHARP_DIRECTIONAL_LOSS = {0.155, 0.004, -0.087, -0.072};
+
+    /** As {@code BlurEstimator.anisotropy}: the spread over directions of the directional loss. */
+    static double anisotropy(double[][] d, int width, double noiseSigma) {
+        double want = Math.max(2, Math.min(8, 4.0 * width / 128));
+        int li = 0;
+        for (int i = 1; i < LAGS.length; i++) {
+            if (Math.abs(LAGS[i] - want) < Math.abs(LAGS[li] - want)) {
+                li = i;
+            }
+        }
+        double noise = 2 * noiseSigma * noiseSigma;
+        double min = Double.MAX_VALUE;
+        double max = -Double.MAX_VALUE;
+        for (int k = 0; k < d.length; k++) {
+            double v = Math.log((Math.max(0, d[k][li] - noise) + 1) / (Math.max(0, d[k][0] - noise) + 1))
+                    - SHARP_DIRECTIONAL_LOSS[k];
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return max - min;
     }
 }

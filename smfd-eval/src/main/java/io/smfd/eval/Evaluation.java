@@ -651,7 +651,7 @@ public final class Evaluation {
             DeblurResult dr = deblurrer.deblurWithMasks(blurry);
             r.smfdSeconds = (System.nanoTime() - s) / 1e9;
             smfd = quantise8(dr.image());
-            masks = dr.masks();
+            masks = dr.masks().orElseThrow();
         }
         boolean[] eyes = gt == null ? null : regionOf(gt, FaceDataset.GROUP_EYES);
         boolean[] mouth = gt == null ? null : regionOf(gt, FaceDataset.GROUP_MOUTH);

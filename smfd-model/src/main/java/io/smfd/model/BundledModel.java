@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * <p>Resources (package {@code io.smfd.model}): {@value #MODEL_RESOURCE} (the model),
  * {@value #SHA256_RESOURCE} (its lower-case hex SHA-256, optionally followed by a file name as
- * written by {@code sha256sum}) and {@value #MODEL_CARD_RESOURCE} (the model card, JSON).
+ * written by {@code sha256sum}), {@value #MODEL_CARD_RESOURCE} (the model card, JSON) and
+ * {@value #ASSESSMENT_RESOURCE} (the blur-assessment calibration fitted to this model, JSON).
  * Applications normally do not call this class: {@code Deblurrer.create()} uses the bundled model
  * by default. Stateless and thread-safe; every call re-reads the resource.
  */
@@ -26,6 +27,11 @@ public final class BundledModel {
     public static final String SHA256_RESOURCE = "smfd-unet.onnx.sha256";
     /** Resource name of the JSON model card, relative to this package. */
     public static final String MODEL_CARD_RESOURCE = "smfd-unet.json";
+    /**
+     * Resource name of the blur-assessment calibration fitted to this model ({@code smfd-assess/1}, written by
+     * {@code io.smfd.eval.AssessmentCalibration --write}), relative to this package.
+     */
+    public static final String ASSESSMENT_RESOURCE = "smfd-unet.assess.json";
 
     private BundledModel() {
     }
@@ -82,6 +88,16 @@ public final class BundledModel {
             throw new IllegalStateException("bundled model card resource missing: io/smfd/model/" + MODEL_CARD_RESOURCE);
         }
         return new String(card, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Returns the blur-assessment calibration fitted to this model.
+     *
+     * @return the calibration JSON text, or null if the resource is absent
+     */
+    static String assessmentCalibrationJson() {
+        byte[] json = read(ASSESSMENT_RESOURCE);
+        return json == null ? null : new String(json, StandardCharsets.UTF_8);
     }
 
     /**

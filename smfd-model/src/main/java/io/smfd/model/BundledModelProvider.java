@@ -34,4 +34,9 @@ public final class BundledModelProvider implements ModelProvider {
         return BundledModel.class.getResource(BundledModel.MODEL_CARD_RESOURCE) == null
                 ? Optional.empty() : Optional.of(BundledModel.modelCardJson());
     }
+
+    @Override
+    public Optional<String> assessmentCalibrationJson() {
+        return Optional.ofNullable(BundledModel.assessmentCalibrationJson());
+    }
 }

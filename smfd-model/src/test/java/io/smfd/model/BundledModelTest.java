@@ -52,6 +52,14 @@ class BundledModelTest {
     }
 
     @Test
+    void theProviderServesTheAssessmentCalibrationFittedToThisModel() {
+        String json = new BundledModelProvider().assessmentCalibrationJson().orElseThrow();
+        assertThat(json).isEqualTo(BundledModel.assessmentCalibrationJson());
+        assertThat(json).contains("\"format\": \"smfd-assess/1\"").contains("\"features\": 105")
+                .contains("\"extent_weights\"").contains("\"severity_weights\"").contains("training faces");
+    }
+
+    @Test
     void foundByServiceLoaderOnTheClassPath() {
         assertThat(ServiceLoader.load(ModelProvider.class).stream().map(ServiceLoader.Provider::type))
                 .containsExactly(BundledModelProvider.class);

@@ -74,7 +74,7 @@ class OnnxDeblurTest {
             DeblurResult r = deblurrer.deblurWithMasks(in);
             assertThat(r.image().width()).as("width of %dx%d", s[0], s[1]).isEqualTo(s[0]);
             assertThat(r.image().height()).as("height of %dx%d", s[0], s[1]).isEqualTo(s[1]);
-            FaceMasks m = r.masks();
+            FaceMasks m = r.masks().orElseThrow();
             assertThat(m.width()).isEqualTo(s[0]);
             assertThat(m.height()).isEqualTo(s[1]);
             assertThat(m.classNames()).isEqualTo(CLASSES);
