@@ -44,8 +44,9 @@ class OnnxDeblurAllTest {
     @ValueSource(ints = {1, 2})
     void deblurAllIsDeblurPerFaceBitForBitInOrder(int threads) throws Exception {
         List<FaceImage> faces = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            faces.add(i % 2 == 0 ? face(40, 32, 700 + i) : face(24, 36, 700 + i)); // 5 + 5, interleaved
+        for (int i = 0; i < 8; i++) {
+            // 3 + 5, interleaved; at 112 px the vector kernels' results depend on how a layer is split over threads
+            faces.add(i % 3 == 0 ? face(112, 112, 700 + i) : face(40, 32, 700 + i));
         }
         try (Deblurrer d = Deblurrer.builder().backend("onnx").device(Device.CPU).threads(threads)
                 .sharpFaces(SharpFacePolicy.DEBLUR).build()) {
@@ -64,22 +65,20 @@ class OnnxDeblurAllTest {
                 assertThat(all.get(i).width()).isEqualTo(faces.get(i).width());
                 assertThat(all.get(i).toPlanarFloat()).as("face %d", i).containsExactly(alone.get(i));
             }
-            ExecutorService pool = Executors.newFixedThreadPool(3);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
                 List<Future<?>> fs = new ArrayList<>();
-                for (int t = 0; t < 3; t++) {
+                for (int t = 0; t < 2; t++) {
                     int k = t;
                     fs.add(pool.submit(() -> {
-                        for (int rep = 0; rep < 2; rep++) {
-                            List<FaceImage> got = d.deblurAll(faces);
-                            for (int i = 0; i < faces.size(); i++) {
-                                assertThat(got.get(i).toPlanarFloat()).as("concurrent deblurAll, face %d", i)
-                                        .containsExactly(alone.get(i));
-                            }
-                            int i = (k + rep) % faces.size();
-                            assertThat(d.deblur(faces.get(i)).toPlanarFloat()).as("concurrent deblur, face %d", i)
+                        List<FaceImage> got = d.deblurAll(faces);
+                        for (int i = 0; i < faces.size(); i++) {
+                            assertThat(got.get(i).toPlanarFloat()).as("concurrent deblurAll, face %d", i)
                                     .containsExactly(alone.get(i));
                         }
+                        int i = 3 * k; // a 112 px face
+                        assertThat(d.deblur(faces.get(i)).toPlanarFloat()).as("concurrent deblur, face %d", i)
+                                .containsExactly(alone.get(i));
                         return null;
                     }));
                 }
