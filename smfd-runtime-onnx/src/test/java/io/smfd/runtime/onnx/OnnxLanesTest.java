@@ -67,6 +67,42 @@ class OnnxLanesTest {
         }
     }
 
+    /** Concurrent single faces: the second caller runs on a lane session, with the same bits as the main session. */
+    @Test
+    void aFaceArrivingDuringAnotherCallRunsOnALaneWithTheSameBits() throws Exception {
+        try (OnnxInferenceBackend b = (OnnxInferenceBackend) new OnnxBackendProvider()
+                .create(BackendConfig.of(Device.CPU, 2, ModelSource.bundled()))) {
+            float[] in = random(5, 3 * 64 * 64);
+            float[] expected = b.infer(in, 1, 64, 64).image();
+            assertThat(b.lanesOpen()).as("a lone face stays on the main session").isFalse();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (!b.lanesOpen() && System.nanoTime() < deadline) {
+                    java.util.List<java.util.concurrent.Future<float[]>> fs = new java.util.ArrayList<>();
+                    for (int t = 0; t < 2; t++) {
+                        fs.add(pool.submit(() -> b.infer(in, 1, 64, 64).image()));
+                    }
+                    for (java.util.concurrent.Future<float[]> f : fs) {
+                        assertThat(f.get()).containsExactly(expected);
+                    }
+                }
+                assertThat(b.lanesOpen()).as("overlapping calls used a lane").isTrue();
+                for (int rep = 0; rep < 3; rep++) {
+                    java.util.List<java.util.concurrent.Future<float[]>> fs = new java.util.ArrayList<>();
+                    for (int t = 0; t < 2; t++) {
+                        fs.add(pool.submit(() -> b.infer(in, 1, 64, 64).image()));
+                    }
+                    for (java.util.concurrent.Future<float[]> f : fs) {
+                        assertThat(f.get()).containsExactly(expected);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     private static Set<String> onnxThreads() {
         Set<String> names = new HashSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
