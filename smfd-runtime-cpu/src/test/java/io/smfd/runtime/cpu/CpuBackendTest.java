@@ -256,6 +256,27 @@ class CpuBackendTest {
         assertThat(cpuThreads()).as("worker threads after close").doesNotContainAnyElementsOf(mine);
     }
 
+    /** Where two faces' plans do not fit the memory budget, a batch runs face after face split over the pool. */
+    @Test
+    void batchSplitsEachFaceWhenTwoPlansExceedTheBudget() {
+        Network net = CpuBackendProvider.load(TestModels.modelBytes(), "bundled model");
+        int h = 32;
+        int w = 32;
+        long one = new Plan(net, 1, h, w).bytes;
+        float[] in = TestModels.random(91, 4 * 3 * h * w);
+        java.util.Set<String> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        float[] expected;
+        try (CpuBackend roomy = new CpuBackend(net, KernelSelector.get(), 2)) {
+            expected = roomy.infer(in, 4, h, w).image();
+        }
+        try (CpuBackend tight = new CpuBackend(net, KernelSelector.get(), 2, one + one / 2)) {
+            float[] got = tight.infer(in, 4, h, w, () -> ran.add(Thread.currentThread().getName())).image();
+            assertThat(got).containsExactly(expected);
+            assertThat(ran).as("faces run by the caller only").containsExactly(Thread.currentThread().getName());
+            assertThat(tight.peakReserved()).isLessThanOrEqualTo(one + one / 2);
+        }
+    }
+
     private static java.util.Set<String> cpuThreads() {
         java.util.Set<String> names = new java.util.HashSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
