@@ -40,7 +40,10 @@ import java.util.Objects;
  * sharpFaces(DEBLUR)} runs the network on every face.
  *
  * <p><b>Threading.</b> Implementations are thread-safe: share one instance between threads; calls may
- * run concurrently. {@link #close()} waits for running calls, is idempotent, and afterwards the deblurring
+ * run concurrently. A deblurrer uses at most {@link Builder#threads(int) threads} CPU threads of its own per
+ * call, counting the caller: one face splits its work over them, {@link #deblurAll(List)} runs whole faces in
+ * parallel, one per thread, on the CPU backends. Those threads belong to the deblurrer and stop at
+ * {@link #close()}. {@link #close()} waits for running calls, is idempotent, and afterwards the deblurring
  * methods throw {@link SmfdException} with reason {@link SmfdException.Reason#CLOSED CLOSED};
  * {@link #backendName()}, {@link #device()} and {@link #modelInfo()} still answer.
  *
@@ -115,6 +118,9 @@ public interface Deblurrer extends AutoCloseable {
      * Deblurs several face crops; images of the same size are batched together. Under
      * {@link SharpFacePolicy#PASS_THROUGH} (the default) faces that do not need deblurring are not sent to the
      * network and come back as the same instances; {@code out.get(i) == images.get(i)} tells which.
+     * On the CPU backends each output is bit for bit what {@link #deblur(FaceImage)} returns for that face,
+     * and with two or more {@link Builder#threads(int) threads} whole faces run in parallel, one per thread
+     * (many small faces, e.g. 112 px, keep every thread busy where splitting one face over them does not).
      *
      * @param images the blurred face crops (any mix of sizes)
      * @return the deblurred (or passed-through) images, in input order
@@ -243,7 +249,10 @@ public interface Deblurrer extends AutoCloseable {
         }
 
         /**
-         * Sets the number of intra-op CPU threads a backend may use. Default {@code min(availableProcessors, 4)}.
+         * Sets the number of CPU threads a backend may use per call, the calling thread included: one face splits
+         * its work over them, {@link Deblurrer#deblurAll(List)} runs one whole face per thread. Default
+         * {@code min(availableProcessors, 4)}. With many caller threads of your own, {@code threads(1)} avoids
+         * oversubscribing the cores.
          *
          * @param threads at least 1
          * @return this builder

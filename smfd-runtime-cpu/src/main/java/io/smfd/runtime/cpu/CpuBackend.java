@@ -6,6 +6,7 @@ import io.smfd.spi.InferenceBackend;
 import io.smfd.spi.ModelMetadata;
 import io.smfd.spi.ModelOutputs;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +15,10 @@ import java.util.Objects;
 /**
  * A loaded model on the pure-Java engine. Thread-safe: each in-flight {@link #infer} call takes its own
  * {@link Plan} (buffers) from a per-shape pool, and all calls share one {@link Parallel} pool of
- * {@code threads - 1} daemon workers (closed by {@link #close()}).
+ * {@code threads - 1} daemon workers (closed by {@link #close()}). A batch runs face by face on batch-1 plans;
+ * with two or more threads its faces run in parallel, one whole face per thread (face-level parallelism: a small
+ * face has too little work per layer to split), and every face's output is bit-for-bit the one a call with that
+ * face alone returns. A single face splits each layer over the threads.
  *
  * <p>Memory: the working memory of every plan alive (in use by a call or pooled for the next one) is reserved
  * against a budget, {@value #HEAP_SHARE_PERCENT}% of the maximum heap. A call whose plan does not fit waits
@@ -90,6 +94,11 @@ final class CpuBackend implements InferenceBackend {
 
     @Override
     public ModelOutputs infer(float[] nchwInput, int batch, int height, int width) {
+        return infer(nchwInput, batch, height, width, null);
+    }
+
+    /** {@link #infer}, running {@code onFace} (tests: which thread ran it) on the thread of every face of a batch. */
+    ModelOutputs infer(float[] nchwInput, int batch, int height, int width, Runnable onFace) {
         Objects.requireNonNull(nchwInput, "nchwInput");
         if (closed) {
             throw new SmfdException(Reason.CLOSED, "the cpu backend is closed");
@@ -111,18 +120,85 @@ final class CpuBackend implements InferenceBackend {
         if (height > 1 << 14 || width > 1 << 14 || batch > 1 << 14) {
             throw new IllegalArgumentException("input [" + batch + ",3," + height + "," + width + "] is too large");
         }
-        long key = ((long) batch << 40) | ((long) height << 20) | width;
-        Plan plan = acquire(key, batch, height, width);
+        if (batch == 1) {
+            return runFace(nchwInput, height, width, par);
+        }
+        return runFaces(nchwInput, batch, height, width, onFace);
+    }
+
+    /**
+     * A batch, one face at a time (each face on a batch-1 plan, exactly as a call with that face alone would run
+     * it). With two or more threads, whole faces run in parallel, one per thread: a small face (112 px) has too
+     * little work per layer to split over threads, a whole face per thread keeps every core busy without a
+     * synchronisation per loop. Each face still splits its loops as it would on the full pool
+     * ({@link Parallel#inline}), so every face's output is bit-for-bit the one {@code infer} gives it alone.
+     * The last {@code batch % threads} faces (too few to give every thread one) run split over the pool, as do
+     * all faces when {@code threads} of their plans would not fit the memory budget.
+     */
+    private ModelOutputs runFaces(float[] in, int batch, int height, int width, Runnable onFace) {
+        int k = net.info.classNames().size();
+        int plane = height * width;
+        int inLen = 3 * plane;
+        int maskLen = k * plane;
+        float[] image = new float[Math.multiplyExact(batch, inLen)];
+        float[] masks = new float[Math.multiplyExact(batch, maskLen)];
+        int threads = par.threads();
+        int wholeFaces = 0;
+        if (threads > 1 && batch >= threads && planBytes(height, width) * threads <= budget) {
+            wholeFaces = batch - batch % threads;
+        }
+        if (wholeFaces > 0) {
+            Parallel inline = Parallel.inline(threads);
+            par.forEach(wholeFaces, f -> copyFace(in, f, height, width, inline, image, masks, inLen, maskLen,
+                    onFace));
+        }
+        for (int f = wholeFaces; f < batch; f++) {
+            copyFace(in, f, height, width, par, image, masks, inLen, maskLen, onFace);
+        }
+        return new ModelOutputs(image, masks, batch, k, height, width);
+    }
+
+    private void copyFace(float[] in, int f, int height, int width, Parallel p, float[] image, float[] masks,
+                          int inLen, int maskLen, Runnable onFace) {
+        if (onFace != null) {
+            onFace.run();
+        }
+        float[] one = Arrays.copyOfRange(in, f * inLen, (f + 1) * inLen);
+        ModelOutputs o = runFace(one, height, width, p);
+        System.arraycopy(o.image(), 0, image, f * inLen, inLen);
+        System.arraycopy(o.masks(), 0, masks, f * maskLen, maskLen);
+    }
+
+    /** Working memory of one face's plan at this size (a pooled plan's, else a layout's; nothing allocated). */
+    private long planBytes(int height, int width) {
+        long key = key(1, height, width);
+        synchronized (lock) {
+            ArrayDeque<Plan> q = pool.get(key);
+            if (q != null && !q.isEmpty()) {
+                return q.peekFirst().bytes;
+            }
+        }
+        return new Plan(net, 1, height, width).bytes;
+    }
+
+    private static long key(int batch, int height, int width) {
+        return ((long) batch << 40) | ((long) height << 20) | width;
+    }
+
+    /** One face (batch 1) on the given pool. */
+    private ModelOutputs runFace(float[] input, int height, int width, Parallel p) {
+        long key = key(1, height, width);
+        Plan plan = acquire(key, 1, height, width);
         try {
-            Exec ex = bind(net, plan, nchwInput, kernels, par);
+            Exec ex = bind(net, plan, input, kernels, p);
             for (Op op : net.ops) {
                 op.run(ex);
             }
             int k = net.info.classNames().size();
-            return new ModelOutputs(ex.buf[net.imageId], ex.buf[net.masksId], batch, k, height, width);
+            return new ModelOutputs(ex.buf[net.imageId], ex.buf[net.masksId], 1, k, height, width);
         } catch (OutOfMemoryError e) {
-            throw new SmfdException(Reason.INFERENCE_FAILED, "Out of memory running the cpu backend on [" + batch + ",3," + height + ","
-                    + width + "]; use smaller batches or a larger heap", e);
+            throw new SmfdException(Reason.INFERENCE_FAILED, "Out of memory running the cpu backend on [1,3," + height
+                    + "," + width + "]; use smaller images or a larger heap", e);
         } finally {
             release(key, plan);
         }

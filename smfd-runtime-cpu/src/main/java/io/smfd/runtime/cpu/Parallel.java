@@ -46,8 +46,22 @@ final class Parallel implements AutoCloseable {
     private long published;
 
     Parallel(int threads) {
+        this(threads, false);
+    }
+
+    /**
+     * A pool without workers that runs every loop on the calling thread but reports {@code nominalThreads} from
+     * {@link #threads()}, so the ops split their work exactly as they would on a pool of that many threads: a face
+     * run on it gives bit-for-bit the result it gets on the real pool (each loop index computes the same values
+     * whichever thread runs it). {@link CpuBackend} runs one face per thread on it.
+     */
+    static Parallel inline(int nominalThreads) {
+        return new Parallel(nominalThreads, true);
+    }
+
+    private Parallel(int threads, boolean inline) {
         this.threads = Math.max(1, threads);
-        this.workers = new Worker[this.threads - 1];
+        this.workers = new Worker[inline ? 0 : this.threads - 1];
         int id = POOL_IDS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker();

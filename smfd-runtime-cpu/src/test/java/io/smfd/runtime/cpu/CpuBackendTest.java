@@ -179,4 +179,111 @@ class CpuBackendTest {
             assertThat(r.image().height()).isEqualTo(37);
         }
     }
+
+    /**
+     * A batch of distinct faces (odd count: whole faces on both threads, then the last face split over the pool)
+     * gives every face bit-for-bit the output it gets alone, in its own slot; the faces' outputs all differ, so a
+     * mix-up or reordering would fail.
+     */
+    @ParameterizedTest(name = "threads={0}")
+    @CsvSource({"1", "2"})
+    void batchGivesEachFaceItsOwnOutputBitForBit(int threads) {
+        try (InferenceBackend b = new CpuBackendProvider().create(BackendConfig.of(Device.CPU, threads, ModelSource.bundled()))) {
+            int n = 5;
+            int h = 24;
+            int w = 32;
+            int len = 3 * h * w;
+            int mlen = 8 * h * w;
+            float[] batch = new float[n * len];
+            float[][] image = new float[n][];
+            float[][] masks = new float[n][];
+            for (int i = 0; i < n; i++) {
+                float[] face = TestModels.random(500 + i, len);
+                System.arraycopy(face, 0, batch, i * len, len);
+                ModelOutputs alone = b.infer(face, 1, h, w);
+                image[i] = alone.image();
+                masks[i] = alone.masks();
+            }
+            ModelOutputs all = b.infer(batch, n, h, w);
+            for (int i = 0; i < n; i++) {
+                assertThat(java.util.Arrays.copyOfRange(all.image(), i * len, (i + 1) * len)).as("image " + i)
+                        .containsExactly(image[i]);
+                assertThat(java.util.Arrays.copyOfRange(all.masks(), i * mlen, (i + 1) * mlen)).as("masks " + i)
+                        .containsExactly(masks[i]);
+                for (int j = 0; j < i; j++) {
+                    assertThat(image[i]).as("faces " + j + " and " + i + " differ").isNotEqualTo(image[j]);
+                }
+            }
+        }
+    }
+
+    /** The pool a whole face runs on: the caller only, but the nominal thread count (so layers split as on the real pool). */
+    @Test
+    void inlinePoolRunsOnTheCallerButReportsItsNominalThreads() {
+        Parallel inline = Parallel.inline(3);
+        assertThat(inline.threads()).isEqualTo(3);
+        Thread caller = Thread.currentThread();
+        java.util.Set<Thread> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        inline.forEach(64, i -> seen.add(Thread.currentThread()));
+        assertThat(seen).containsExactly(caller);
+        inline.close();
+    }
+
+    /** Face-level parallelism on the backend's own threads: both threads run faces, and none survive close. */
+    @Test
+    void batchRunsOnTheBackendsThreadsAndCloseStopsThem() throws Exception {
+        java.util.Set<String> before = cpuThreads();
+        java.util.Set<String> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CpuBackend b = (CpuBackend) new CpuBackendProvider().create(BackendConfig.of(Device.CPU, 2, ModelSource.bundled()));
+        java.util.Set<String> mine = new java.util.HashSet<>(cpuThreads());
+        mine.removeAll(before);
+        assertThat(mine).as("worker threads of a 2-thread backend").hasSize(1);
+        try {
+            int h = 16;
+            int w = 16;
+            float[] in = TestModels.random(77, 8 * 3 * h * w);
+            for (int rep = 0; rep < 20 && ran.size() < 2; rep++) {
+                b.infer(in, 8, h, w, () -> ran.add(Thread.currentThread().getName()));
+            }
+            assertThat(ran).as("threads that ran whole faces").hasSize(2).contains(Thread.currentThread().getName());
+        } finally {
+            b.close();
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!java.util.Collections.disjoint(cpuThreads(), mine) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(cpuThreads()).as("worker threads after close").doesNotContainAnyElementsOf(mine);
+    }
+
+    /** Where two faces' plans do not fit the memory budget, a batch runs face after face split over the pool. */
+    @Test
+    void batchSplitsEachFaceWhenTwoPlansExceedTheBudget() {
+        Network net = CpuBackendProvider.load(TestModels.modelBytes(), "bundled model");
+        int h = 32;
+        int w = 32;
+        long one = new Plan(net, 1, h, w).bytes;
+        float[] in = TestModels.random(91, 4 * 3 * h * w);
+        java.util.Set<String> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        float[] expected;
+        try (CpuBackend roomy = new CpuBackend(net, KernelSelector.get(), 2)) {
+            expected = roomy.infer(in, 4, h, w).image();
+        }
+        try (CpuBackend tight = new CpuBackend(net, KernelSelector.get(), 2, one + one / 2)) {
+            float[] got = tight.infer(in, 4, h, w, () -> ran.add(Thread.currentThread().getName())).image();
+            assertThat(got).containsExactly(expected);
+            assertThat(ran).as("faces run by the caller only").containsExactly(Thread.currentThread().getName());
+            assertThat(tight.peakReserved()).isLessThanOrEqualTo(one + one / 2);
+        }
+    }
+
+    private static java.util.Set<String> cpuThreads() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith("smfd-cpu-")) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
 }

@@ -187,7 +187,8 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
                 throw loadFailure(e, description, device);
             }
             ModelMetadata info = ModelValidator.validate(session, description);
-            OnnxInferenceBackend backend = new OnnxInferenceBackend(env, session, options, info, device, description);
+            OnnxInferenceBackend backend = new OnnxInferenceBackend(env, session, options, info, device, description,
+                    threads, () -> openLane(env, model));
             LOG.debug("Loaded {} with ONNX Runtime {} on {} ({} intra-op threads): {}", description,
                     OrtRuntime.version(), device, threads, info);
             return backend;
@@ -197,6 +198,24 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
                     + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             closeQuietly(session, options);
+            throw e;
+        }
+    }
+
+    /**
+     * A CPU session with one intra-op thread, otherwise as {@link #open} configures it (the model already loaded
+     * once, so failures here are resource problems).
+     */
+    private static OnnxInferenceBackend.Lane openLane(OrtEnvironment env, byte[] model) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return new OnnxInferenceBackend.Lane(env.createSession(model, options), options);
+        } catch (OrtException | RuntimeException e) {
+            options.close();
             throw e;
         }
     }
