@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Renders the README's measured tables from committed JSON, so that no measured figure in them is typed by hand.
+ * Renders the README's (and docs/quality.md's) measured tables from committed JSON, so that no measured figure in them is typed by hand.
  * Each table lives between {@code <!-- NAME -->} and {@code <!-- /NAME -->} in {@code README.md}:
  *
  * <ul>
@@ -39,8 +39,10 @@ public final class DocTables {
     public static final String MATRIX_REPORT = "docs/data/matrix-report.json";
     /** The bundled model's full evaluation report, relative to the repository root. */
     public static final String EVAL_REPORT = "docs/data/eval-report.json";
-    /** The generated document, relative to the repository root. */
+    /** The generated document with the headline tables, relative to the repository root. */
     public static final String README = "README.md";
+    /** The generated document with the detailed quality tables, relative to the repository root. */
+    public static final String QUALITY_DOC = "docs/quality.md";
     /** System property that makes {@code DocTablesTest} rewrite README.md instead of comparing. */
     public static final String REGENERATE_PROPERTY = "smfd.docs.regenerate";
     /** The command that rewrites the blocks. */
@@ -53,17 +55,49 @@ public final class DocTables {
     private DocTables() {
     }
 
-    /** One generated block: its marker name, the JSON file it is rendered from, and the renderer. */
-    private record Block(String name, String source, Function<Object, String> render) {
+    /**
+     * One generated block: its marker name, the JSON file it is rendered from, the document it lives in, and
+     * the renderer.
+     */
+    private record Block(String name, String source, String document, Function<Object, String> render) {
     }
 
     private static List<Block> blocks() {
         return List.of(
-                new Block("HARD-VERIFICATION-TABLE", MATRIX_REPORT, DocTables::hardTable),
-                new Block("QUALITY-TABLE", EVAL_REPORT, DocTables::qualityTable),
-                new Block("IDENTITY-TABLE", EVAL_REPORT, DocTables::identityTable),
-                new Block("PASS-THROUGH-TABLE", EVAL_REPORT, DocTables::passThroughTable),
-                new Block("DEPLOYMENT-MATRIX-TABLE", MATRIX_REPORT, DocTables::matrixTable));
+                new Block("HARD-VERIFICATION-TABLE", MATRIX_REPORT, README, DocTables::hardTable),
+                new Block("QUALITY-TABLE", EVAL_REPORT, README, DocTables::qualityTable),
+                new Block("IDENTITY-TABLE", EVAL_REPORT, QUALITY_DOC, DocTables::identityTable),
+                new Block("PASS-THROUGH-TABLE", EVAL_REPORT, QUALITY_DOC, DocTables::passThroughTable),
+                new Block("DEPLOYMENT-MATRIX-TABLE", MATRIX_REPORT, README, DocTables::matrixTable));
+    }
+
+    /**
+     * The generated documents and the blocks each holds.
+     *
+     * @return document path (relative to the repository root) to its block names, in order
+     */
+    public static Map<String, List<String>> documents() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Block b : blocks()) {
+            out.computeIfAbsent(b.document(), k -> new ArrayList<>()).add(b.name());
+        }
+        return out;
+    }
+
+    /**
+     * Regenerates one document's blocks.
+     *
+     * @param text     the document's current text
+     * @param document its path relative to the repository root (a key of {@link #documents()})
+     * @param bodies   what {@link #render(Path)} returned
+     * @return the document with its blocks replaced
+     */
+    public static String applyTo(String text, String document, Map<String, String> bodies) {
+        Map<String, String> own = new LinkedHashMap<>();
+        for (String name : documents().getOrDefault(document, List.of())) {
+            own.put(name, bodies.get(name));
+        }
+        return apply(text, own);
     }
 
     /**
@@ -135,7 +169,8 @@ public final class DocTables {
     }
 
     /**
-     * {@code DocTables [--write] [ROOT]}: checks (default) or rewrites the generated blocks of ROOT/README.md
+     * {@code DocTables [--write] [ROOT]}: checks (default) or rewrites the generated blocks of ROOT/README.md and
+     * ROOT/docs/quality.md
      * (ROOT defaults to the working directory). Exit code 0 when up to date or rewritten, 1 when stale, 2 on
      * an error.
      *
@@ -159,20 +194,23 @@ public final class DocTables {
             }
         }
         try {
-            Path readme = root.resolve(README);
-            String old = Files.readString(readme, StandardCharsets.UTF_8);
-            String now = apply(old, render(root));
-            if (now.equals(old)) {
-                out.println(readme + ": generated tables are up to date");
-                return 0;
+            Map<String, String> bodies = render(root);
+            boolean stale = false;
+            for (String document : documents().keySet()) {
+                Path path = root.resolve(document);
+                String old = Files.readString(path, StandardCharsets.UTF_8);
+                String now = applyTo(old, document, bodies);
+                if (now.equals(old)) {
+                    out.println(path + ": generated tables are up to date");
+                } else if (write) {
+                    Files.writeString(path, now, StandardCharsets.UTF_8);
+                    out.println(path + ": generated tables rewritten from " + EVAL_REPORT + " and " + MATRIX_REPORT);
+                } else {
+                    err.println(path + ": generated tables are stale; run " + REGENERATE_COMMAND);
+                    stale = true;
+                }
             }
-            if (write) {
-                Files.writeString(readme, now, StandardCharsets.UTF_8);
-                out.println(readme + ": generated tables rewritten from " + EVAL_REPORT + " and " + MATRIX_REPORT);
-                return 0;
-            }
-            err.println(readme + ": generated tables are stale; run " + REGENERATE_COMMAND);
-            return 1;
+            return stale ? 1 : 0;
         } catch (IOException | IllegalArgumentException e) {
             err.println("DocTables: " + e.getMessage());
             return 2;
