@@ -68,7 +68,8 @@ public final class DocTables {
                 new Block("QUALITY-TABLE", EVAL_REPORT, README, DocTables::qualityTable),
                 new Block("IDENTITY-TABLE", EVAL_REPORT, QUALITY_DOC, DocTables::identityTable),
                 new Block("PASS-THROUGH-TABLE", EVAL_REPORT, QUALITY_DOC, DocTables::passThroughTable),
-                new Block("DEPLOYMENT-MATRIX-TABLE", MATRIX_REPORT, README, DocTables::matrixTable));
+                new Block("DEPLOYMENT-MATRIX-TABLE", MATRIX_REPORT, README, DocTables::matrixTable),
+                new Block("DEPLOYMENT-MATRIX-CELLS", MATRIX_REPORT, QUALITY_DOC, DocTables::matrixCells));
     }
 
     /**
@@ -466,26 +467,41 @@ public final class DocTables {
                     + pct(mean(cs, c -> Json.get(c, "models", name, "missed"))) + " |");
         }
         lines.add("");
-        lines.add("112 px ArcFace-style crop, every cell:");
+        lines.add("Every cell of every geometry: [docs/quality.md](docs/quality.md#deployment-matrix-every-cell).");
+        return String.join("\n", lines);
+    }
+
+    static String matrixCells(Object report) {
+        Object d = member(report, "deploymentMatrix");
+        List<?> models = (List<?>) member(d, "models");
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("the report has no model rows (--backend none)");
+        }
+        String name = text(member(models.get(0), "name"));
+        List<String> lines = new ArrayList<>();
+        lines.add("Deployment matrix, every cell (" + text(member(models.get(0), "description"))
+                + "; b / d / f = blurry / default policy / forced; distances to the sharp face):");
         lines.add("");
-        lines.add("| Blur (256 px) | noise + JPEG | n | PSNR b / d / f (dB) | mobileface b / d / f | dlib b / d / f "
-                + "| passed | missed |");
-        lines.add("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        for (Object c : cells) {
-            if (!"112crop".equals(text(member(c, "geometry")))) {
-                continue;
+        lines.add("| Geometry | Blur (256 px) | noise + JPEG | n | PSNR b / d / f (dB) | mobileface b / d / f"
+                + " | dlib b / d / f | passed | missed |");
+        lines.add("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (String[] g : GEOMETRIES) {
+            for (Object c : (List<?>) member(d, "cells")) {
+                if (!g[0].equals(text(member(c, "geometry")))) {
+                    continue;
+                }
+                Object m = member(c, "models", name);
+                Object b = member(c, "blurry");
+                Object df = member(m, "default");
+                Object f = member(m, "forced");
+                lines.add("| " + g[1] + " | " + text(member(c, "family")) + " " + text(member(c, "strength")) + " | "
+                        + (Boolean.TRUE.equals(member(c, "noisy")) ? "yes" : "no") + " | " + member(c, "n") + " | "
+                        + fixed(num(b, "psnr"), 2) + " / " + fixed(num(df, "psnr"), 2) + " / " + fixed(num(f, "psnr"), 2)
+                        + " | " + fixed(num(b, "mobileface"), 3) + " / " + fixed(num(df, "mobileface"), 3) + " / "
+                        + fixed(num(f, "mobileface"), 3) + " | " + fixed(num(b, "dlib"), 3) + " / "
+                        + fixed(num(df, "dlib"), 3) + " / " + fixed(num(f, "dlib"), 3) + " | "
+                        + pct(Json.get(m, "passedThrough")) + " | " + pct(Json.get(m, "missed")) + " |");
             }
-            Object m = member(c, "models", name);
-            Object b = member(c, "blurry");
-            Object df = member(m, "default");
-            Object f = member(m, "forced");
-            lines.add("| " + text(member(c, "family")) + " " + text(member(c, "strength")) + " | "
-                    + (Boolean.TRUE.equals(member(c, "noisy")) ? "yes" : "no") + " | " + member(c, "n") + " | "
-                    + fixed(num(b, "psnr"), 2) + " / " + fixed(num(df, "psnr"), 2) + " / " + fixed(num(f, "psnr"), 2)
-                    + " | " + fixed(num(b, "mobileface"), 3) + " / " + fixed(num(df, "mobileface"), 3) + " / "
-                    + fixed(num(f, "mobileface"), 3) + " | " + fixed(num(b, "dlib"), 3) + " / "
-                    + fixed(num(df, "dlib"), 3) + " / " + fixed(num(f, "dlib"), 3) + " | "
-                    + pct(Json.get(m, "passedThrough")) + " | " + pct(Json.get(m, "missed")) + " |");
         }
         return String.join("\n", lines);
     }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class DocTablesTest {
     void tablesCarryTheSourceNumbers() throws IOException {
         Map<String, String> blocks = DocTables.render(ROOT);
         assertThat(blocks).containsOnlyKeys("HARD-VERIFICATION-TABLE", "QUALITY-TABLE", "IDENTITY-TABLE",
-                "PASS-THROUGH-TABLE", "DEPLOYMENT-MATRIX-TABLE");
+                "PASS-THROUGH-TABLE", "DEPLOYMENT-MATRIX-TABLE", "DEPLOYMENT-MATRIX-CELLS");
         // each table carries the numbers of its source, looked up here independently of the renderer
         Object rep = Json.parse(Files.readString(ROOT.resolve(DocTables.EVAL_REPORT), StandardCharsets.UTF_8));
         double smfd = ((Number) Json.get(rep, "overall", "smfd", "psnrRgb")).doubleValue();
@@ -63,6 +64,10 @@ class DocTablesTest {
         assertThat(blocks.get("HARD-VERIFICATION-TABLE")).startsWith("Hard verification: "
                 + Json.get(matrix, "hardVerification", "probes") + " held-out faces");
         assertThat(blocks.get("DEPLOYMENT-MATRIX-TABLE")).contains("| 112 px ArcFace-style crop | ");
+        List<?> cells = (List<?>) Json.get(matrix, "deploymentMatrix", "cells");
+        assertThat(blocks.get("DEPLOYMENT-MATRIX-CELLS").lines()
+                .filter(l -> l.startsWith("| ") && !l.startsWith("| Geometry") && !l.startsWith("| ---")))
+                .as("one row per matrix cell").hasSize(cells.size());
     }
 
     @Test
