@@ -1,7 +1,5 @@
 package io.smfd.identity;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
@@ -9,16 +7,12 @@ import ai.onnxruntime.OrtSession;
 import io.smfd.FaceImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -258,27 +252,8 @@ public final class FaceDescriptor implements FaceMatcher {
                 throw new IllegalStateException("FaceDescriptor is closed");
             }
             long[] shape = {n, 3, CHIP_SIZE, CHIP_SIZE};
-            try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(chips), shape);
-                 OrtSession.Result result = session.run(Map.of(INPUT, input))) {
-                Optional<OnnxValue> value = result.get(OUTPUT);
-                if (value.isEmpty() || !(value.get() instanceof OnnxTensor t)) {
-                    throw new IllegalStateException("face descriptor model returned no tensor '" + OUTPUT + "'");
-                }
-                long[] got = t.getInfo().getShape();
-                if (!Arrays.equals(got, new long[] {n, DIMENSION})) {
-                    throw new IllegalStateException("face descriptor model returned shape " + Arrays.toString(got)
-                            + ", expected [" + n + ", " + DIMENSION + "]");
-                }
-                FloatBuffer fb = t.getFloatBuffer();
-                float[][] out = new float[n][DIMENSION];
-                for (int i = 0; i < n; i++) {
-                    fb.get(out[i]);
-                }
-                return out;
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed to run the face descriptor on " + n + " chips: "
-                        + e.getMessage(), e);
-            }
+            return OnnxMatchers.embed(env, session, INPUT, OUTPUT, chips, shape, n, DIMENSION, "face descriptor",
+                    "the face descriptor");
         } finally {
             lock.readLock().unlock();
         }
@@ -295,14 +270,7 @@ public final class FaceDescriptor implements FaceMatcher {
      * @throws IllegalArgumentException if a side is below 1
      */
     public static int[] cropBox(int width, int height) {
-        if (width < 1 || height < 1) {
-            throw new IllegalArgumentException("face size must be positive, got " + width + "x" + height);
-        }
-        return new int[] {
-            (int) Math.floor(BOX_256[0] * (double) width / 256 + 0.5),
-            (int) Math.floor(BOX_256[1] * (double) height / 256 + 0.5),
-            (int) Math.floor(BOX_256[2] * (double) width / 256 + 0.5),
-            (int) Math.floor(BOX_256[3] * (double) height / 256 + 0.5)};
+        return OnnxMatchers.scaleBox(BOX_256[0], BOX_256[1], BOX_256[2], BOX_256[3], width, height);
     }
 
     /**

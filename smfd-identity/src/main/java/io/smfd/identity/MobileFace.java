@@ -1,19 +1,13 @@
 package io.smfd.identity;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.smfd.FaceImage;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -220,27 +214,8 @@ public final class MobileFace implements FaceMatcher {
                 throw new IllegalStateException("MobileFace is closed");
             }
             long[] shape = {n, CHIP_SIZE, CHIP_SIZE, 3};
-            try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(chips), shape);
-                 OrtSession.Result result = session.run(Map.of(INPUT, input))) {
-                Optional<OnnxValue> value = result.get(OUTPUT);
-                if (value.isEmpty() || !(value.get() instanceof OnnxTensor t)) {
-                    throw new IllegalStateException("mobileface model returned no tensor '" + OUTPUT + "'");
-                }
-                long[] got = t.getInfo().getShape();
-                if (!Arrays.equals(got, new long[] {n, DIMENSION})) {
-                    throw new IllegalStateException("mobileface model returned shape " + Arrays.toString(got)
-                            + ", expected [" + n + ", " + DIMENSION + "]");
-                }
-                FloatBuffer fb = t.getFloatBuffer();
-                float[][] out = new float[n][DIMENSION];
-                for (int i = 0; i < n; i++) {
-                    fb.get(out[i]);
-                }
-                return out;
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed to run mobileface on " + n + " chips: "
-                        + e.getMessage(), e);
-            }
+            return OnnxMatchers.embed(env, session, INPUT, OUTPUT, chips, shape, n, DIMENSION, "mobileface",
+                    "mobileface");
         } finally {
             lock.readLock().unlock();
         }
@@ -257,14 +232,7 @@ public final class MobileFace implements FaceMatcher {
      * @throws IllegalArgumentException if a side is below 1
      */
     public static int[] cropBox(int width, int height) {
-        if (width < 1 || height < 1) {
-            throw new IllegalArgumentException("face size must be positive, got " + width + "x" + height);
-        }
-        return new int[] {
-            (int) Math.floor(BOX_256.get(0) * (double) width / 256 + 0.5),
-            (int) Math.floor(BOX_256.get(1) * (double) height / 256 + 0.5),
-            (int) Math.floor(BOX_256.get(2) * (double) width / 256 + 0.5),
-            (int) Math.floor(BOX_256.get(3) * (double) height / 256 + 0.5)};
+        return OnnxMatchers.scaleBox(BOX_256.get(0), BOX_256.get(1), BOX_256.get(2), BOX_256.get(3), width, height);
     }
 
     /**
