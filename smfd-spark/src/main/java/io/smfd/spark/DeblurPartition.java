@@ -1,12 +1,14 @@
 package io.smfd.spark;
 
 import io.smfd.BlurAssessment;
+import io.smfd.DeblurResult;
 import io.smfd.Deblurrer;
 import io.smfd.FaceImage;
 import io.smfd.InvalidImageException;
 import io.smfd.SmfdException;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -70,12 +72,14 @@ final class DeblurPartition implements MapPartitionsFunction<Row, Row> {
         } else {
             try {
                 FaceImage face = imageFields != null ? ImageCodec.fromImageRow((Row) in, imageFields) : ImageCodec.decode((byte[]) in);
-                BlurAssessment a = withAssessment ? d.assess(face) : null;
-                FaceImage out = d.deblur(face);
-                output = ImageCodec.encode(out, format);
-                if (a != null) {
-                    // deblur returns the very instance it was given when it passes a face through
-                    assessment = RowFactory.create(a.severity(), a.extentPixels(), a.needsDeblurring(), out != face);
+                if (withAssessment) {
+                    // one assessment serves the policy and the column (deblur would assess the face again)
+                    DeblurResult r = d.deblurAllWithResults(List.of(face)).get(0);
+                    output = ImageCodec.encode(r.image(), format);
+                    BlurAssessment a = r.assessment();
+                    assessment = RowFactory.create(a.severity(), a.extentPixels(), a.needsDeblurring(), r.deblurred());
+                } else {
+                    output = ImageCodec.encode(d.deblur(face), format);
                 }
             } catch (InvalidImageException e) {
                 error = e.reason() + ": " + e.getMessage();
