@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * Renders the README's (and docs/quality.md's) measured tables from committed JSON, so that no measured figure in them is typed by hand.
- * Each table lives between {@code <!-- NAME -->} and {@code <!-- /NAME -->} in {@code README.md}:
+ * Each table lives between {@code <!-- NAME -->} and {@code <!-- /NAME -->} in {@code README.md} or {@code docs/quality.md}:
  *
  * <ul>
  *   <li>{@code QUALITY-TABLE}, {@code IDENTITY-TABLE} and {@code PASS-THROUGH-TABLE}: from {@value #EVAL_REPORT}
@@ -65,7 +65,7 @@ public final class DocTables {
     private static List<Block> blocks() {
         return List.of(
                 new Block("HARD-VERIFICATION-TABLE", MATRIX_REPORT, README, DocTables::hardTable),
-                new Block("QUALITY-TABLE", EVAL_REPORT, README, DocTables::qualityTable),
+                new Block("QUALITY-TABLE", EVAL_REPORT, QUALITY_DOC, DocTables::qualityTable),
                 new Block("IDENTITY-TABLE", EVAL_REPORT, QUALITY_DOC, DocTables::identityTable),
                 new Block("PASS-THROUGH-TABLE", EVAL_REPORT, QUALITY_DOC, DocTables::passThroughTable),
                 new Block("DEPLOYMENT-MATRIX-TABLE", MATRIX_REPORT, README, DocTables::matrixTable),

@@ -87,7 +87,7 @@ class DocTablesTest {
         copyRepo(dir);
         Path readme = dir.resolve(DocTables.README);
         String text = Files.readString(readme, StandardCharsets.UTF_8);
-        Files.writeString(readme, DocTables.apply(text, Map.of("QUALITY-TABLE", "| stale | 1.00 |")),
+        Files.writeString(readme, DocTables.apply(text, Map.of("HARD-VERIFICATION-TABLE", "| stale | 1.00 |")),
                 StandardCharsets.UTF_8);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
