@@ -12,8 +12,8 @@ import java.util.Map;
  * Lenient in two ways that Python's {@code json} module needs: {@code NaN}, {@code Infinity} and
  * {@code -Infinity} are numbers, and a leading byte-order mark is whitespace. Nesting is limited to 64 levels.
  *
- * <p>smfd-eval keeps a verbatim copy (package aside) of this file for its tools, checked by its
- * {@code JsonCopyTest}. Stateless and thread-safe.
+ * <p>This file is the one source: smfd-eval's build generates its own copy (package {@code io.smfd.eval}) from it
+ * for the evaluation tools and the CLI, because smfd-api keeps its internals to itself. Stateless and thread-safe.
  */
 public final class Json {
 
