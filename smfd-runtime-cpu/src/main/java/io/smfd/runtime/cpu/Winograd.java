@@ -17,7 +17,7 @@ import java.util.Arrays;
  * ({@link Kernels#deinterleave}; the shared scratch, in parallel over channels), even and odd padded rows in
  * separate planes, so every column of a 4x4 patch is a contiguous read and, with one unused "virtual" tile per
  * tile row, so are the same column of consecutive tile rows. The band's virtual tiles (row-major over the tile
- * grid, one more per row) are then split evenly into blocks of at most {@link #tileBlock} tiles, one task each;
+ * grid, one more per row) are then split into blocks of {@link #tileBlock} tiles, one task each;
  * per block, in a thread-local scratch that stays in L2:
  * <ol>
  *   <li>input transform ({@link Kernels#wgInput}) of every channel, the block's tiles in one contiguous run, to
@@ -155,26 +155,27 @@ final class Winograd {
                     }
                 };
                 Conv.forChannels(ex.par, ic, (long) ic * chStride, split);
-                // the band's virtual tiles in blocks of at most tb, as even as possible
+                // the band's virtual tiles in blocks of tb (whole register tiles: the products of a block run over
+                // whole tiles, so an even split into blocks of, say, 29 tiles would waste 3 columns of 32 in each)
                 int tBase = r0 * len;
                 int bandTiles = (r1 - r0) * len;
                 int blocks = (bandTiles + tb - 1) / tb;
-                int per = (bandTiles + blocks - 1) / blocks;
                 ex.par.forEach(blocks, blk -> {
-                    int t0 = blk * per;
+                    int t0 = blk * tb;
                     block(conv, u, ex.k, g, prepared, chStride, plane, len, out, outBase, res, tilesW, tBase,
-                            tBase + t0, tBase + Math.min(bandTiles, t0 + per), tb);
+                            tBase + t0, tBase + Math.min(bandTiles, t0 + tb), tb);
                 });
             }
         }
     }
 
     /**
-     * Floats of split input rows a band should stay within (512 KiB): the band's rows are split just before its
-     * tiles are transformed, so they are still in L2. Splitting the whole input first (2.9 MB for the 56-channel
-     * 112 x 112 layer, 15 MB at 256 px) made the 256 px layer 16% slower (thread CPU time, 17.9 vs 15.0 ms).
+     * Floats of split input rows a band should stay within (1 MiB): the band's rows are split just before its
+     * tiles are transformed, so they are still in L2. Splitting the whole input first (15 MB for the 56-channel
+     * layer at 256 px) made that layer slower (thread CPU time 15.3 and 16.7 ms against 14.9 and 15.4 ms in bands,
+     * two paired runs on the shared 2-core machine); at 112 px the model's time did not change measurably.
      */
-    static final int BAND_FLOATS = 131_072;
+    static final int BAND_FLOATS = 262_144;
 
     /** Tile rows per band: the band's split rows ({@code ic x 4 x (band + 1) x len} floats) within {@link #BAND_FLOATS}. */
     static int bandTileRows(int ic, int len, int tileRows) {

@@ -71,10 +71,10 @@ class WinogradTest {
     void bandsMatchNaive(Kernels k, int threads) {
         Random r = new Random(13 + threads);
         int n = 2;
-        int ic = 96;
+        int ic = 128;
         int oc = 27;
         int h = 21;
-        int w = 130;
+        int w = 200;
         int ho = h;
         int wo = w;
         int tileRows = (ho + 1) / 2;
