@@ -30,7 +30,9 @@ import org.openjdk.jmh.runner.IterationType;
  * {@code [paired] size=... threads=... cpu ... ms, onnx ... ms, ratio ...}.
  *
  * <p>Run: {@code java -jar smfd-benchmarks/target/benchmarks.jar CpuOnnxPairedBenchmark -f 1 -wi 2 -i 3}
- * (add {@code -p onnxSpinning=false} to measure ONNX Runtime without spin-waiting).
+ * (add {@code -p onnxSpinning=false} to measure ONNX Runtime without spin-waiting). With
+ * {@code -jvmArgsAppend -Dsmfd.bench.records=DIR} each trial's medians also go to {@code DIR/latency.jsonl}
+ * ({@link SpeedReport}; {@code smfd-benchmarks/run-speed.sh} does this).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -93,6 +95,15 @@ public class CpuOnnxPairedBenchmark {
             System.out.printf("%n[paired] size=%d threads=%d onnxSpinning=%s pairs=%d: cpu %.1f ms, onnx %.1f ms,"
                             + " ratio cpu/onnx %.2f (median of per-pair ratios)%n", size, threads, onnxSpinning,
                     c.length, c[c.length / 2] / 1e6, o[o.length / 2] / 1e6, ratio[ratio.length / 2]);
+            java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("size", size);
+            r.put("threads", threads);
+            r.put("onnxSpinning", onnxSpinning);
+            r.put("pairs", c.length);
+            r.put("cpuMs", SpeedReport.round(c[c.length / 2] / 1e6, 3));
+            r.put("onnxMs", SpeedReport.round(o[o.length / 2] / 1e6, 3));
+            r.put("ratio", SpeedReport.round(ratio[ratio.length / 2], 3));
+            SpeedReport.append("latency", r);
         }
         cpu.close();
         onnx.close();

@@ -27,13 +27,20 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Run (Markdown on stdout):
  * <pre>
  * java --add-modules jdk.incubator.vector -cp smfd-benchmarks/target/benchmarks.jar io.smfd.benchmarks.CpuProfile \
- *     [sizes=256,128] [threads=1,2] [warmup=5] [repeats=15] [top=15]
+ *     [sizes=256,128] [threads=1,2] [warmup=5] [repeats=15] [top=15] [clock=wall|cpu]
  * </pre>
+ * {@code clock=cpu} times with the calling thread's CPU time instead of the wall clock (threads=1 only): on a
+ * machine shared with other processes the wall-clock medians of the longer ops include the time the thread waited
+ * for a core (a 2.5 ms layer measured 2.4 or 6.3 ms by run at a load average of 7 on 2 cores), its CPU time not.
  */
 public final class CpuProfile {
 
     /** Independent FMA accumulators per thread (enough to hide a 4-cycle FMA latency on 2 pipes). */
     static final int ACCS = 12;
+
+    /** The clock of the timings: wall time, or (clock=cpu) the calling thread's CPU time. */
+    private static java.util.function.LongSupplier clock = System::nanoTime;
+    private static boolean isCpu;
 
     private CpuProfile() {
     }
@@ -45,6 +52,7 @@ public final class CpuProfile {
         opt.put("warmup", "5");
         opt.put("repeats", "15");
         opt.put("top", "15");
+        opt.put("clock", "wall");
         for (String a : args) {
             int eq = a.indexOf('=');
             if (eq < 0 || !opt.containsKey(a.substring(0, eq))) {
@@ -57,6 +65,17 @@ public final class CpuProfile {
         int warmup = Integer.parseInt(opt.get("warmup"));
         int repeats = Integer.parseInt(opt.get("repeats"));
         int top = Integer.parseInt(opt.get("top"));
+        boolean cpuClock = switch (opt.get("clock")) {
+            case "wall" -> false;
+            case "cpu" -> true;
+            default -> throw new IllegalArgumentException("clock must be wall or cpu, not " + opt.get("clock"));
+        };
+        if (cpuClock && Arrays.stream(threads).anyMatch(t -> t != 1)) {
+            throw new IllegalArgumentException("clock=cpu measures the calling thread only: use it with threads=1");
+        }
+        isCpu = cpuClock;
+        clock = cpuClock ? java.lang.management.ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime
+                : System::nanoTime;
 
         VectorSpecies<Float> sp = FloatVector.SPECIES_PREFERRED;
         System.out.printf(Locale.ROOT, "# cpu backend profile%n%n");
@@ -115,10 +134,10 @@ public final class CpuProfile {
             long[] nanos = new long[n];
             long[] timedTotal = new long[repeats];
             for (int r = 0; r < repeats; r++) {
-                long t0 = System.nanoTime();
+                long t0 = clock.getAsLong();
                 p.run();
-                whole[r] = System.nanoTime() - t0;
-                timedTotal[r] = p.runTimed(nanos);
+                whole[r] = clock.getAsLong() - t0;
+                timedTotal[r] = p.runTimed(nanos, clock);
                 for (int i = 0; i < n; i++) {
                     per[i][r] = nanos[i];
                 }
@@ -133,7 +152,8 @@ public final class CpuProfile {
             }
             double wholeMed = median(whole);
             double modelGflops = flops / wholeMed;
-            System.out.printf(Locale.ROOT, "## %dx%d, %d thread(s)%n%n", size, size, threads);
+            System.out.printf(Locale.ROOT, "## %dx%d, %d thread(s), %s%n%n", size, size, threads,
+                    isCpu ? "thread CPU time" : "wall clock");
             System.out.printf(Locale.ROOT, "%d ops, %.2f GFLOP per face; whole model (median of %d uninstrumented"
                             + " runs after %d warm-up): **%.1f ms, %.1f GFLOP/s = %.0f%% of the %d-thread FMA peak"
                             + " (%.1f GFLOP/s)**; per-op timed run %.1f ms (median), sum of per-op medians %.1f ms.%n%n",

@@ -45,7 +45,9 @@ import org.openjdk.jmh.runner.IterationType;
  * configuration used the cores it got, whatever else ran on the machine) and the medians of the per-round ratios
  * are printed, e.g. {@code [throughput] size=112 ... cpu-2 / cpu-1 1.93x ... cpu-2 / onnx-2 1.12}.
  *
- * <p>Run: {@code java -jar smfd-benchmarks/target/benchmarks.jar ThroughputBenchmark -p size=112,160,256}
+ * <p>Run: {@code java -jar smfd-benchmarks/target/benchmarks.jar ThroughputBenchmark -p size=112,160,256}; with
+ * {@code -jvmArgsAppend -Dsmfd.bench.records=DIR} each trial's medians also go to {@code DIR/throughput.jsonl}
+ * ({@link SpeedReport}; {@code smfd-benchmarks/run-speed.sh} does this).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -190,6 +192,7 @@ public class ThroughputBenchmark {
         ratio(sb, "cpu-2x2", "cpu-1", "x");
         ratio(sb, "onnx-2x2", "onnx-1", "x");
         System.out.println(sb);
+        record();
         for (Deblurrer d : deblurrers.values()) {
             d.close();
         }
@@ -200,6 +203,54 @@ public class ThroughputBenchmark {
         }
         facesPerSecond.clear();
         cpuMsPerFace.clear();
+    }
+
+    /** This trial's medians for {@link SpeedReport} (when the JVM runs with {@code -Dsmfd.bench.records=DIR}). */
+    private void record() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("size", size);
+        r.put("faces", faces);
+        r.put("onnxSpinning", onnxSpinning);
+        r.put("rounds", facesPerSecond.values().iterator().next().size());
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Double>> e : facesPerSecond.entrySet()) {
+            double[] v = sorted(e.getValue());
+            if (v.length == 0) {
+                continue;
+            }
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("facesPerSecond", SpeedReport.round(median(v), 2));
+            c.put("min", SpeedReport.round(v[0], 2));
+            c.put("max", SpeedReport.round(v[v.length - 1], 2));
+            c.put("cpuMsPerFace", SpeedReport.round(median(sorted(cpuMsPerFace.get(e.getKey()))), 2));
+            cfg.put(e.getKey(), c);
+        }
+        r.put("configs", cfg);
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        for (String[] ab : new String[][] {{"cpu-2", "cpu-1"}, {"onnx-2", "onnx-1"}, {"cpu-1", "onnx-1"},
+                {"cpu-2", "onnx-2"}}) {
+            double m = medianRatio(ab[0], ab[1]);
+            if (!Double.isNaN(m)) {
+                ratios.put(ab[0] + " / " + ab[1], SpeedReport.round(m, 3));
+            }
+        }
+        r.put("ratios", ratios);
+        SpeedReport.append("throughput", r);
+    }
+
+    /** The median of the per-round ratios a / b, or NaN when they were not both measured. */
+    private double medianRatio(String a, String b) {
+        List<Double> x = facesPerSecond.get(a);
+        List<Double> y = facesPerSecond.get(b);
+        if (x == null || y == null || x.isEmpty() || x.size() != y.size()) {
+            return Double.NaN;
+        }
+        double[] r = new double[x.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = x.get(i) / y.get(i);
+        }
+        Arrays.sort(r);
+        return median(r);
     }
 
     /** Appends the median of the per-round ratios a / b, when both were measured. */

@@ -15,15 +15,18 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Renders the README's (and docs/quality.md's) measured tables from committed JSON, so that no measured figure in them is typed by hand.
- * Each table lives between {@code <!-- NAME -->} and {@code <!-- /NAME -->} in {@code README.md} or {@code docs/quality.md}:
+ * Renders the README's (and docs/quality.md's and docs/speed.md's) measured tables from committed JSON, so that no measured figure in them is typed by hand.
+ * Each table lives between {@code <!-- NAME -->} and {@code <!-- /NAME -->} in the document that shows it:
  *
  * <ul>
  *   <li>{@code QUALITY-TABLE}, {@code IDENTITY-TABLE} and {@code PASS-THROUGH-TABLE}: from {@value #EVAL_REPORT}
  *       (the report.json of the bundled model's {@code smfd eval --no-matrix} on all 500 held-out faces,
  *       committed as is);</li>
  *   <li>{@code HARD-VERIFICATION-TABLE} and {@code DEPLOYMENT-MATRIX-TABLE}: from {@value #MATRIX_REPORT}
- *       (the report.json of {@code smfd eval --matrix}, committed as is).</li>
+ *       (the report.json of {@code smfd eval --matrix}, committed as is);</li>
+ *   <li>{@code THROUGHPUT-TABLE} (README) and {@code SPEED-TABLE} (docs/speed.md): from {@value #THROUGHPUT} and
+ *       {@value #LATENCY}, written by {@code smfd-benchmarks/run-speed.sh} (the benchmarks' medians, the machine's
+ *       CPU model and vector width, the load average before the run).</li>
  * </ul>
  *
  * <p>{@code DocTablesTest} (run by {@code mvn verify}) regenerates every block and fails when README.md differs.
@@ -39,6 +42,17 @@ public final class DocTables {
     public static final String MATRIX_REPORT = "docs/data/matrix-report.json";
     /** The bundled model's full evaluation report, relative to the repository root. */
     public static final String EVAL_REPORT = "docs/data/eval-report.json";
+    /** {@code deblurAll} throughput and CLI faces/s ({@code smfd-benchmarks/run-speed.sh}), relative to the root. */
+    public static final String THROUGHPUT = "docs/data/throughput.json";
+    /** Paired cpu/onnx latency ({@code smfd-benchmarks/run-speed.sh}), relative to the repository root. */
+    public static final String LATENCY = "docs/data/latency.json";
+    /** The generated document with the latency table, relative to the repository root. */
+    public static final String SPEED_DOC = "docs/speed.md";
+    /**
+     * Load average (1 minute) before a speed run above which the speed tables say the machine was busy: the numbers
+     * are then shown, but marked as not a valid measurement.
+     */
+    static final double IDLE_LOAD = 1.0;
     /** The generated document with the headline tables, relative to the repository root. */
     public static final String README = "README.md";
     /** The generated document with the detailed quality tables, relative to the repository root. */
@@ -69,7 +83,9 @@ public final class DocTables {
                 new Block("IDENTITY-TABLE", EVAL_REPORT, QUALITY_DOC, DocTables::identityTable),
                 new Block("PASS-THROUGH-TABLE", EVAL_REPORT, QUALITY_DOC, DocTables::passThroughTable),
                 new Block("DEPLOYMENT-MATRIX-TABLE", MATRIX_REPORT, README, DocTables::matrixTable),
-                new Block("DEPLOYMENT-MATRIX-CELLS", MATRIX_REPORT, QUALITY_DOC, DocTables::matrixCells));
+                new Block("DEPLOYMENT-MATRIX-CELLS", MATRIX_REPORT, QUALITY_DOC, DocTables::matrixCells),
+                new Block("THROUGHPUT-TABLE", THROUGHPUT, README, DocTables::throughputTable),
+                new Block("SPEED-TABLE", LATENCY, SPEED_DOC, DocTables::latencyTable));
     }
 
     /**
@@ -170,8 +186,8 @@ public final class DocTables {
     }
 
     /**
-     * {@code DocTables [--write] [ROOT]}: checks (default) or rewrites the generated blocks of ROOT/README.md and
-     * ROOT/docs/quality.md
+     * {@code DocTables [--write] [ROOT]}: checks (default) or rewrites the generated blocks of ROOT/README.md,
+     * ROOT/docs/quality.md and ROOT/docs/speed.md
      * (ROOT defaults to the working directory). Exit code 0 when up to date or rewritten, 1 when stale, 2 on
      * an error.
      *
@@ -179,6 +195,12 @@ public final class DocTables {
      */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** The JSON files a document's blocks are rendered from, e.g. {@code docs/data/latency.json}. */
+    static String sources(String document) {
+        return String.join(", ", blocks().stream().filter(b -> b.document().equals(document)).map(Block::source)
+                .distinct().toList());
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -205,7 +227,7 @@ public final class DocTables {
                     out.println(path + ": generated tables are up to date");
                 } else if (write) {
                     Files.writeString(path, now, StandardCharsets.UTF_8);
-                    out.println(path + ": generated tables rewritten from " + EVAL_REPORT + " and " + MATRIX_REPORT);
+                    out.println(path + ": generated tables rewritten from " + sources(document));
                 } else {
                     err.println(path + ": generated tables are stale; run " + REGENERATE_COMMAND);
                     stale = true;
@@ -523,6 +545,127 @@ public final class DocTables {
             }
         }
         return n == 0 ? Double.NaN : sum / n;
+    }
+
+    // ---- speed (smfd-benchmarks/run-speed.sh) ----
+
+    /** The machine and run sentence shared by both speed tables. */
+    private static String speedRun(Object json) {
+        Object run = member(json, "run");
+        Object m = member(json, "machine");
+        double load = num(run, "loadAverageBefore");
+        String busy = load > IDLE_LOAD ? " **The machine was busy (load average above " + fixed(IDLE_LOAD, 1)
+                + "): these numbers are not a valid measurement; rerun `smfd-benchmarks/run-speed.sh` on an idle"
+                + " machine.**" : "";
+        return text(member(m, "cpuModel")) + ", " + integer(member(m, "logicalProcessors")) + " logical processors, "
+                + "**the cpu backend's vectors are " + integer(member(m, "vectorBits")) + "-bit, "
+                + integer(member(m, "floatLanes")) + " float lanes** (`" + text(member(m, "cpuKernels")) + "`), JDK "
+                + text(member(m, "jdk")) + "; " + text(member(run, "started")) + " to " + text(member(run, "written"))
+                + ", commit " + text(member(run, "commit")) + ", load average before the run " + fixed(load, 2)
+                + "; command `" + text(member(run, "command")) + "`." + busy;
+    }
+
+    private static List<?> rows(Object json, String key) {
+        if (member(json, key) instanceof List<?> l && !l.isEmpty()) {
+            List<Object> sorted = new ArrayList<>(l);
+            sorted.sort(java.util.Comparator.comparingDouble((Object r) -> num(r, "size"))
+                    .thenComparingDouble(r -> Json.get(r, "threads") instanceof Number n ? n.doubleValue() : 0)
+                    .thenComparing(r -> text(Json.get(r, "onnxSpinning"))));
+            return sorted;
+        }
+        throw new IllegalArgumentException("member " + key + " is not a non-empty list");
+    }
+
+    /** README's throughput table: {@code deblurAll} faces/s per size and configuration, the CLI, two summary lines. */
+    static String throughputTable(Object json) {
+        List<String> lines = new ArrayList<>();
+        List<?> rows = rows(json, "rows");
+        Object first = rows.get(0);
+        lines.add(speedRun(json) + " `deblurAll` of " + integer(member(first, "faces")) + " distinct synthetic faces"
+                + " per configuration, sharp faces deblurred too; median faces/s over " + integer(member(first,
+                "rounds")) + " rounds, each round running the four configurations in rotated order (min-max in"
+                + " brackets); ratios are medians of the per-round ratios; CPU-ms per face = process CPU time (all"
+                + " threads) per face.");
+        lines.add("");
+        lines.add("| Size | cpu 1 thread faces/s | cpu 2 threads | onnx 1 thread | onnx 2 threads | cpu 2/1 | onnx 2/1 "
+                + "| cpu / onnx, 1 thread | cpu / onnx, 2 threads | CPU-ms per face, cpu 1 / 2 threads | onnx 1 / 2 |");
+        lines.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Object at112 = null;
+        for (Object r : rows) {
+            String size = integer(member(r, "size"));
+            if (size.equals("112")) {
+                at112 = r;
+            }
+            Object c = member(r, "configs");
+            Object q = member(r, "ratios");
+            lines.add("| " + size + "x" + size + " | " + fps(c, "cpu-1") + " | " + fps(c, "cpu-2") + " | "
+                    + fps(c, "onnx-1") + " | " + fps(c, "onnx-2") + " | " + fixed(num(q, "cpu-2 / cpu-1"), 2) + "x | "
+                    + fixed(num(q, "onnx-2 / onnx-1"), 2) + "x | " + fixed(num(q, "cpu-1 / onnx-1"), 2) + " | "
+                    + fixed(num(q, "cpu-2 / onnx-2"), 2) + " | " + fixed(num(member(c, "cpu-1"), "cpuMsPerFace"), 1)
+                    + " / " + fixed(num(member(c, "cpu-2"), "cpuMsPerFace"), 1) + " | "
+                    + fixed(num(member(c, "onnx-1"), "cpuMsPerFace"), 1) + " / "
+                    + fixed(num(member(c, "onnx-2"), "cpuMsPerFace"), 1) + " |");
+        }
+        if (at112 == null) {
+            throw new IllegalArgumentException("no 112 px row (the summary lines are about 112 px)");
+        }
+        lines.add("");
+        lines.add("112 px cpu throughput 2 threads / 1 thread: " + fixed(num(member(at112, "ratios"), "cpu-2 / cpu-1"), 2)
+                + "x");
+        lines.add("112 px throughput cpu / onnx (2 threads): " + fixed(num(member(at112, "ratios"), "cpu-2 / onnx-2"),
+                2));
+        if (Json.get(json, "cli") instanceof List<?> cli && !cli.isEmpty()) {
+            StringBuilder sb = new StringBuilder("CLI, `smfd deblur` on a folder of "
+                    + integer(member(cli.get(0), "faces")) + " synthetic 112 px faces with `--deblur-sharp`, whole"
+                    + " process (JVM start, model load and JIT warm-up included), faces/s:");
+            String sep = " ";
+            for (Object r : cli) {
+                sb.append(sep).append(text(member(r, "backend"))).append(' ').append(integer(member(r, "threads")))
+                        .append(" thread(s) ").append(fixed(num(r, "facesPerSecond"), 1));
+                sep = ", ";
+            }
+            lines.add("");
+            lines.add(sb.append('.').toString());
+        }
+        return String.join("\n", lines);
+    }
+
+    private static String fps(Object configs, String name) {
+        Object c = member(configs, name);
+        return fixed(num(c, "facesPerSecond"), 1) + " (" + fixed(num(c, "min"), 1) + "-" + fixed(num(c, "max"), 1)
+                + ")";
+    }
+
+    /** docs/speed.md's latency table: paired cpu/onnx medians per size, threads and ORT spinning. */
+    static String latencyTable(Object json) {
+        List<String> lines = new ArrayList<>();
+        List<?> rows = rows(json, "rows");
+        lines.add("Paired JMH run (`CpuOnnxPairedBenchmark`: every invocation deblurs the same synthetic face with"
+                + " both backends, alternating the order, so both see the same machine load), bundled model; "
+                + speedRun(json) + " Median latency per face over all measured pairs (faces/s = 1000 / ms); the"
+                + " ratio is the median of the per-pair ratios.");
+        lines.add("");
+        lines.add("| Size | Threads | ORT spin-wait | pairs | onnx ms (faces/s) | cpu ms (faces/s) | cpu / onnx |");
+        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: |");
+        int within = 0;
+        for (Object r : rows) {
+            String size = integer(member(r, "size"));
+            double ratio = num(r, "ratio");
+            if (ratio <= 1.0) {
+                within++;
+            }
+            String spin = text(member(r, "onnxSpinning"));
+            lines.add("| " + size + "x" + size + " | " + integer(member(r, "threads")) + " | "
+                    + (spin.equals("default") ? "on (ORT default)" : "off") + " | " + integer(member(r, "pairs")) + " | "
+                    + ms(num(r, "onnxMs")) + " | " + ms(num(r, "cpuMs")) + " | **" + fixed(ratio, 2) + "** |");
+        }
+        lines.add("");
+        lines.add("cpu / onnx <= 1.00 on " + within + " of " + rows.size() + " rows.");
+        return String.join("\n", lines);
+    }
+
+    private static String ms(double ms) {
+        return fixed(ms, 1) + " (" + fixed(1000 / ms, 1) + ")";
     }
 
     // ---- JSON access and number formatting ----

@@ -37,12 +37,12 @@ class DocTablesTest {
                 continue;
             }
             for (String name : DocTables.documents().get(document)) {
-                assertThat(DocTables.body(old, name)).as("%s's %s block differs from %s / %s; regenerate with: %s",
-                        document, name, DocTables.EVAL_REPORT, DocTables.MATRIX_REPORT,
-                        DocTables.REGENERATE_COMMAND).isEqualTo(bodies.get(name));
+                assertThat(DocTables.body(old, name)).as("%s's %s block differs from %s; regenerate with: %s",
+                        document, name, DocTables.sources(document), DocTables.REGENERATE_COMMAND)
+                        .isEqualTo(bodies.get(name));
             }
-            assertThat(old).as("%s's generated tables differ from %s and %s; regenerate with: %s", document,
-                    DocTables.EVAL_REPORT, DocTables.MATRIX_REPORT, DocTables.REGENERATE_COMMAND).isEqualTo(now);
+            assertThat(old).as("%s's generated tables differ from %s; regenerate with: %s", document,
+                    DocTables.sources(document), DocTables.REGENERATE_COMMAND).isEqualTo(now);
         }
     }
 
@@ -50,7 +50,8 @@ class DocTablesTest {
     void tablesCarryTheSourceNumbers() throws IOException {
         Map<String, String> blocks = DocTables.render(ROOT);
         assertThat(blocks).containsOnlyKeys("HARD-VERIFICATION-TABLE", "QUALITY-TABLE", "IDENTITY-TABLE",
-                "PASS-THROUGH-TABLE", "DEPLOYMENT-MATRIX-TABLE", "DEPLOYMENT-MATRIX-CELLS");
+                "PASS-THROUGH-TABLE", "DEPLOYMENT-MATRIX-TABLE", "DEPLOYMENT-MATRIX-CELLS", "THROUGHPUT-TABLE",
+                "SPEED-TABLE");
         // each table carries the numbers of its source, looked up here independently of the renderer
         Object rep = Json.parse(Files.readString(ROOT.resolve(DocTables.EVAL_REPORT), StandardCharsets.UTF_8));
         double smfd = ((Number) Json.get(rep, "overall", "smfd", "psnrRgb")).doubleValue();
@@ -68,6 +69,48 @@ class DocTablesTest {
         assertThat(blocks.get("DEPLOYMENT-MATRIX-CELLS").lines()
                 .filter(l -> l.startsWith("| ") && !l.startsWith("| Geometry") && !l.startsWith("| ---")))
                 .as("one row per matrix cell").hasSize(cells.size());
+    }
+
+    @Test
+    void speedTablesCarryTheBenchmarkNumbers() throws IOException {
+        Map<String, String> blocks = DocTables.render(ROOT);
+        Object tp = Json.parse(Files.readString(ROOT.resolve(DocTables.THROUGHPUT), StandardCharsets.UTF_8));
+        Object row112 = ((List<?>) Json.get(tp, "rows")).stream()
+                .filter(r -> ((Number) Json.get(r, "size")).intValue() == 112).findFirst().orElseThrow();
+        double scaling = ((Number) Json.get(row112, "ratios", "cpu-2 / cpu-1")).doubleValue();
+        double vsOnnx = ((Number) Json.get(row112, "ratios", "cpu-2 / onnx-2")).doubleValue();
+        String throughput = blocks.get("THROUGHPUT-TABLE");
+        // the two summary lines the issue asks for, exactly once each
+        assertThat(throughput.lines().filter(l -> l.startsWith("112 px cpu throughput 2 threads / 1 thread: ")))
+                .containsExactly("112 px cpu throughput 2 threads / 1 thread: " + DocTables.fixed(scaling, 2) + "x");
+        assertThat(throughput.lines().filter(l -> l.startsWith("112 px throughput cpu / onnx (2 threads): ")))
+                .containsExactly("112 px throughput cpu / onnx (2 threads): " + DocTables.fixed(vsOnnx, 2));
+        assertThat(throughput).contains("**the cpu backend's vectors are " + Json.get(tp, "machine", "vectorBits")
+                + "-bit, " + Json.get(tp, "machine", "floatLanes") + " float lanes**")
+                .contains((String) Json.get(tp, "machine", "cpuModel"));
+        Object lat = Json.parse(Files.readString(ROOT.resolve(DocTables.LATENCY), StandardCharsets.UTF_8));
+        List<?> rows = (List<?>) Json.get(lat, "rows");
+        String latency = blocks.get("SPEED-TABLE");
+        assertThat(latency.lines().filter(l -> l.matches("\\| [0-9]+x[0-9]+ \\|.*"))).hasSize(rows.size());
+        for (Object r : rows) {
+            assertThat(latency).contains(" | **" + DocTables.fixed(((Number) Json.get(r, "ratio")).doubleValue(), 2)
+                    + "** |");
+        }
+    }
+
+    @Test
+    void busyMachineRunsAreMarked(@TempDir Path dir) throws IOException {
+        copyRepo(dir);
+        Path file = dir.resolve(DocTables.THROUGHPUT);
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        Files.writeString(file, json.replaceFirst("\"loadAverageBefore\": [0-9.]+", "\"loadAverageBefore\": 0.25"),
+                StandardCharsets.UTF_8);
+        assertThat(DocTables.render(dir).get("THROUGHPUT-TABLE")).contains("load average before the run 0.25")
+                .doesNotContain("not a valid measurement");
+        Files.writeString(file, json.replaceFirst("\"loadAverageBefore\": [0-9.]+", "\"loadAverageBefore\": 3.5"),
+                StandardCharsets.UTF_8);
+        assertThat(DocTables.render(dir).get("THROUGHPUT-TABLE")).contains("load average before the run 3.50")
+                .contains("not a valid measurement");
     }
 
     @Test
@@ -109,8 +152,8 @@ class DocTablesTest {
     }
 
     private static void copyRepo(Path dir) throws IOException {
-        for (String f : new String[] {DocTables.README, DocTables.QUALITY_DOC, DocTables.EVAL_REPORT,
-                DocTables.MATRIX_REPORT}) {
+        for (String f : new String[] {DocTables.README, DocTables.QUALITY_DOC, DocTables.SPEED_DOC,
+                DocTables.EVAL_REPORT, DocTables.MATRIX_REPORT, DocTables.THROUGHPUT, DocTables.LATENCY}) {
             Path to = dir.resolve(f);
             Files.createDirectories(to.getParent() == null ? dir : to.getParent());
             Files.copy(ROOT.resolve(f), to);

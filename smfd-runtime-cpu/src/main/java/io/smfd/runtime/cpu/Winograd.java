@@ -12,12 +12,13 @@ import java.util.Arrays;
  * <p>The weights are transformed once ({@link #transformWeights}) and packed like a 1x1 convolution's, one
  * {@code [ic][OC_BLOCK]} matrix per block of output channels and per transformed position {@code xi < 16}, so
  * the 16 element-wise products summed over channels are 16 matrix products ({@link Kernels#gemm}, the 1x1
- * register tile). Per image, every input row is first split once by column parity into zero-padded even and odd
- * rows ({@link Kernels#deinterleave}; the shared scratch, in parallel over channels), even and odd padded rows in
+ * register tile). Per image and per band of tile rows ({@link #bandTileRows}: the band's split rows stay in L2),
+ * the band's input rows are first split once by column parity into zero-padded even and odd rows
+ * ({@link Kernels#deinterleave}; the shared scratch, in parallel over channels), even and odd padded rows in
  * separate planes, so every column of a 4x4 patch is a contiguous read and, with one unused "virtual" tile per
- * tile row, so are the same column of consecutive tile rows. The virtual tiles (row-major over the tile grid, one
- * more per row) are then split into blocks of {@link #tileBlock} tiles, one task each; per block, in a
- * thread-local scratch that stays in L2:
+ * tile row, so are the same column of consecutive tile rows. The band's virtual tiles (row-major over the tile
+ * grid, one more per row) are then split into blocks of {@link #tileBlock} tiles, one task each;
+ * per block, in a thread-local scratch that stays in L2:
  * <ol>
  *   <li>input transform ({@link Kernels#wgInput}) of every channel, the block's tiles in one contiguous run, to
  *   {@code V[xi][c][t]};</li>
@@ -132,32 +133,54 @@ final class Winograd {
     static void run(Conv conv, float[] u, Exec ex, int images, Conv.Geo g, float[] in, float[] out, float[] res,
                     float[] prepared) {
         int ic = conv.ic;
-        int oc = conv.oc;
         int tilesW = tilesW(g.wo);
         int len = tilesW + 1;
-        int tiles = len * ((g.ho + 1) / 2); // virtual tiles: tilesW real ones and one not used per tile row
+        int tileRows = (g.ho + 1) / 2;
         int tb = tileBlock(ic);
-        int blocks = (tiles + tb - 1) / tb;
-        int rows = rows(g.ho);
-        int plane = rows / 2 * len; // one of the 4 planes of a channel: row parity x column parity
-        int chStride = 4 * plane;
+        int band = bandTileRows(ic, len, tileRows);
         for (int n = 0; n < images; n++) {
             int inBase = n * ic * g.h * g.w;
-            int outBase = n * oc * g.ho * g.wo;
-            Parallel.Body split = c -> {
-                for (int rp = 0; rp < rows; rp++) {
-                    int e = c * chStride + (rp & 1) * 2 * plane + (rp >> 1) * len;
-                    Conv.splitRow(ex.k, in, inBase + c * g.h * g.w, g.h, g.w, rp - conv.pt, -conv.pl, len, prepared,
-                            e, e + plane);
-                }
-            };
-            Conv.forChannels(ex.par, ic, (long) ic * chStride, split);
-            ex.par.forEach(blocks, blk -> {
-                int t0 = blk * tb;
-                block(conv, u, ex.k, g, prepared, chStride, plane, len, out, outBase, res, tilesW, t0,
-                        Math.min(tiles, t0 + tb), tb);
-            });
+            int outBase = n * conv.oc * g.ho * g.wo;
+            for (int r0 = 0; r0 < tileRows; r0 += band) {
+                int r1 = Math.min(tileRows, r0 + band);
+                int rows = 2 * (r1 - r0) + 2; // padded input rows of this band's tiles
+                int plane = rows / 2 * len; // one of the 4 planes of a channel: row parity x column parity
+                int chStride = 4 * plane;
+                int rowBase = 2 * r0 - conv.pt;
+                Parallel.Body split = c -> {
+                    for (int rp = 0; rp < rows; rp++) {
+                        int e = c * chStride + (rp & 1) * 2 * plane + (rp >> 1) * len;
+                        Conv.splitRow(ex.k, in, inBase + c * g.h * g.w, g.h, g.w, rowBase + rp, -conv.pl, len,
+                                prepared, e, e + plane);
+                    }
+                };
+                Conv.forChannels(ex.par, ic, (long) ic * chStride, split);
+                // the band's virtual tiles in blocks of tb (whole register tiles: the products of a block run over
+                // whole tiles, so an even split into blocks of, say, 29 tiles would waste 3 columns of 32 in each)
+                int tBase = r0 * len;
+                int bandTiles = (r1 - r0) * len;
+                int blocks = (bandTiles + tb - 1) / tb;
+                ex.par.forEach(blocks, blk -> {
+                    int t0 = blk * tb;
+                    block(conv, u, ex.k, g, prepared, chStride, plane, len, out, outBase, res, tilesW, tBase,
+                            tBase + t0, tBase + Math.min(bandTiles, t0 + tb), tb);
+                });
+            }
         }
+    }
+
+    /**
+     * Floats of split input rows a band should stay within (1 MiB): the band's rows are split just before its
+     * tiles are transformed, so they are still in L2. Splitting the whole input first (15 MB for the 56-channel
+     * layer at 256 px) made that layer slower (thread CPU time 15.3 and 16.7 ms against 14.9 and 15.4 ms in bands,
+     * two paired runs on the shared 2-core machine); at 112 px the model's time did not change measurably.
+     */
+    static final int BAND_FLOATS = 262_144;
+
+    /** Tile rows per band: the band's split rows ({@code ic x 4 x (band + 1) x len} floats) within {@link #BAND_FLOATS}. */
+    static int bandTileRows(int ic, int len, int tileRows) {
+        int band = BAND_FLOATS / (4 * ic * len) - 1;
+        return Math.max(1, Math.min(tileRows, band));
     }
 
     /**
@@ -168,7 +191,8 @@ final class Winograd {
      * {@code c*chStride + t + {0, 2*plane, len, 2*plane + len}}, so the block's tiles are one contiguous run.
      */
     private static void block(Conv conv, float[] u, Kernels k, Conv.Geo g, float[] x, int chStride, int plane,
-                              int len, float[] out, int outBase, float[] res, int tilesW, int t0, int t1, int tb) {
+                              int len, float[] out, int outBase, float[] res, int tilesW, int tBase, int t0, int t1,
+                              int tb) {
         int ic = conv.ic;
         int oc = conv.oc;
         int cnt = t1 - t0;
@@ -182,7 +206,7 @@ final class Winograd {
         float[] sc = scratch(row0 + 2 * tb);
         // 1. input transform, channel by channel, the whole block at once
         for (int c = 0; c < ic; c++) {
-            int e = c * chStride + t0;
+            int e = c * chStride + t0 - tBase;
             k.wgInput(x, e, e + plane, 2 * plane, len, cnt, sc, tmp0, sc, c * tb, vx);
         }
         // 2. products and 3. output transform, per block of output channels. The products run over whole register

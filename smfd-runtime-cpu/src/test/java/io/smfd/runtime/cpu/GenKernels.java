@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * <ul>
  *   <li>{@code acc8x2} / {@code acc4x2}: a loop over {@code taps} taps at {@code tapOff[t]};</li>
  *   <li>{@code acc8x2d}: one tap at offset 0 (1x1 convolutions and Winograd products), no tap loop;</li>
+ *   <li>{@code acc8x3d}: the same on 8 output channels x 3 vectors;</li>
  *   <li>{@code acc8x2t9}: 9 taps unrolled with their offsets in locals, direct {@code FloatVector.fma}.</li>
  * </ul>
  * The generated text sits between {@link #BEGIN} and {@link #END} in {@code PanamaKernels.java};
@@ -76,6 +77,16 @@ final class GenKernels {
                 """, 8, 2, Taps.ONE);
         g.b.append('\n');
         g.kernel("""
+                    /**
+                     * {@link #acc8x2d} on 8 output channels x 3 vectors (24 accumulators, 3 loads and 8 broadcasts per 24 FMAs):
+                     * 15-20% faster than 8 x 2 on the 1x1 products measured in isolation on 512-bit. Runs over multiples of
+                     * {@code 3 * VL} positions ({@link #acc8xd} splits a range between the two).
+                     */
+                    private static void acc8x3d(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, int p, int pEnd, float[] d,
+                                                int dOff, int dStride) {
+                """, 8, 3, Taps.ONE);
+        g.b.append('\n');
+        g.kernel("""
                     /** Raw sums of 4 output channels (weights from {@code wOff}) x 2 vectors of positions from {@code p}. */
                     private static void acc4x2(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w,
                                                int wOff, int p, int pEnd, float[] d, int dOff, int dStride) {
@@ -91,7 +102,8 @@ final class GenKernels {
     /** One kernel: javadoc and signature as given, then the template for an {@code oc} x {@code nv} tile. */
     private void kernel(String head, int oc, int nv, Taps taps) {
         b.append(head);
-        line(8, "for (; p + TP <= pEnd; p += TP, dOff += TP) {");
+        String step = nv == 2 ? "TP" : nv + " * VL";
+        line(8, "for (; p + " + step + " <= pEnd; p += " + step + ", dOff += " + step + ") {");
         for (int o = 0; o < oc; o++) {
             for (int v = 0; v < nv; v++) {
                 line(12, "FloatVector a" + o + v + " = FloatVector.zero(S);");

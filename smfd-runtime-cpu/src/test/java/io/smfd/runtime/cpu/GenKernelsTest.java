@@ -32,11 +32,11 @@ class GenKernelsTest {
     @Test
     void templateCoversEveryTileVariant() {
         String generated = GenKernels.generate();
-        // 16 accumulators in the 8 x 2 kernels, 8 in the 4 x 2 one; 9 unrolled taps x 8 channels in acc8x2t9
+        // 16 accumulators in the 8 x 2 kernels, 24 in the 8 x 3 one, 8 in the 4 x 2 one; 9 unrolled taps x 8 channels in acc8x2t9
         assertThat(generated).contains("private static void acc8x2(", "private static void acc8x2t9(",
-                "private static void acc8x2d(", "private static void acc4x2(", "FloatVector a71 = FloatVector.zero(S);",
+                "private static void acc8x2d(", "private static void acc8x3d(", "private static void acc4x2(", "FloatVector a72 = FloatVector.zero(S);", "FloatVector a71 = FloatVector.zero(S);",
                 "v = FloatVector.broadcast(S, w[wc + 71]);", "a31.intoArray(d, o + VL);");
-        assertThat(generated.split("FloatVector.zero\\(S\\)", -1)).hasSize(3 * 16 + 8 + 1);
+        assertThat(generated.split("FloatVector.zero\\(S\\)", -1)).hasSize(3 * 16 + 24 + 8 + 1);
         assertThat(generated.split("\\.fma\\(v, ", -1)).hasSize(9 * 8 * 2 + 1);
     }
 }

@@ -65,6 +65,37 @@ class WinogradTest {
         }
     }
 
+    /** An input wide and deep enough to be split in several bands of tile rows, the last one partial. */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void bandsMatchNaive(Kernels k, int threads) {
+        Random r = new Random(13 + threads);
+        int n = 2;
+        int ic = 128;
+        int oc = 27;
+        int h = 21;
+        int w = 200;
+        int ho = h;
+        int wo = w;
+        int tileRows = (ho + 1) / 2;
+        assertThat(Winograd.bandTileRows(ic, (wo + 1) / 2 + 1, tileRows)).as("tile rows per band").isBetween(2,
+                tileRows / 2);
+        float[] wts = KernelsTest.rnd(r, oc * ic * 9);
+        float[] bias = KernelsTest.rnd(r, oc);
+        float[] x = KernelsTest.rnd(r, n * ic * h * w);
+        float[] res = KernelsTest.rnd(r, n * oc * ho * wo);
+        Conv conv = new Conv("conv", 0, 1, oc, ic, 3, 3, 1, 1, 1, 1, 1, wts, bias);
+        KernelsTest.ConvInputs in = KernelsTest.fuse(conv, x, res, true, Kernels.ACT_RELU, 0, 0, n, ic, h, w, oc, ho,
+                wo);
+        float[] got = KernelsTest.runOp(conv, k, threads, in.ins(), in.shapes(), Winograd.preparedFloats(ic, ho, wo),
+                ex -> Winograd.run(conv, Winograd.transformWeights(wts, oc, ic), ex, n, conv.geo(h, w), x,
+                        ex.buf[in.ins().length], res, ex.scratch));
+        float[] want = KernelsTest.naiveConv(x, wts, bias, res, n, ic, h, w, oc, 3, 1, 1, 1, ho, wo, Kernels.ACT_RELU,
+                0, 0);
+        KernelsTest.assertClose(want, got, 1e-5 * Math.sqrt(ic * 9) / 2, "winograd in bands (" + k.description()
+                + ", " + threads + " threads)");
+    }
+
     @ParameterizedTest
     @MethodSource("kernels")
     void opsMatchScalar(Kernels k, int threads) {
