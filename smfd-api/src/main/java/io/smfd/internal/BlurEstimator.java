@@ -9,9 +9,11 @@ import java.util.Objects;
  * luminance inside the central face area of an aligned crop, mapped by two fitted models to a calibrated
  * severity and a blur extent. No network, no FFT: a few passes over about 20,000 pixels for a 256x256 crop.
  *
- * <p><b>Features</b> ({@link #features(FaceImage)}), on BT.601 luma (0..255) inside the central face area
- * (x in [{@value #REGION_X0}, {@value #REGION_X1}) and y in [{@value #REGION_Y0}, {@value #REGION_Y1}) of the
- * width and height: eyes, brows, nose, mouth and cheeks of an aligned crop):
+ * <p><b>Features</b> ({@link #features(FaceImage, double[])}), on BT.601 luma (0..255) inside a central face
+ * area given by the calibration ({@link BlurCalibration#region()}; the legacy area, used by the fallback, is x in
+ * [{@value #REGION_X0}, {@value #REGION_X1}) and y in [{@value #REGION_Y0}, {@value #REGION_Y1}) of the width and
+ * height: eyes, brows, nose, mouth and cheeks of an aligned crop; the bundled calibration's is x 0.20-0.80,
+ * y 0.20-0.85, which keeps the eyes inside on a 112 px ArcFace-style crop):
  * <ul>
  *   <li>the structure function {@code D_d(s) = mean (Y(p) - Y(p + s d))^2} for the lags {@link #LAGS} along
  *       four directions {@code d} (horizontal, vertical, both diagonals): {@code ln D(s)/D(1)} grows towards
@@ -23,14 +25,19 @@ import java.util.Objects;
  *       and JPEG blockiness (mean step across the 8x8 grid over the mean step inside blocks);</li>
  *   <li>the anisotropy ({@link #anisotropy}: how directional the loss of detail is) and the crop size
  *       {@code ln(width / 256)}, because the same lags mean a different blur on a 112 px crop than at 256 px;</li>
- *   <li>the pairwise products of twelve key features ({@link #KEY}), because noise and size change what the
+ *   <li>the colour noise: {@code ln} of the mean MAD estimate of {@code R - G} and {@code B - G} (+ 0.1): noise
+ *       added after blur is largely independent per channel, while the chroma of a sharp JPEG-sourced face is
+ *       smooth, so this separates "blurred, then noisy" from sharp texture;</li>
+ *   <li>the pairwise products of thirteen key features ({@link #KEY}), because noise and size change what the
  *       short-lag ratios mean.</li>
  * </ul>
  *
  * <p><b>Models.</b> Extent (radius of gyration of the blur kernel, px) is
  * {@code min(16, max(0, exp(w . f) - 1))} with {@code w} fitted by least squares on {@code ln(1 + r_g)}; severity
- * is the logistic {@code 1 / (1 + exp(-(v . f)))}, fitted by ridge logistic regression to "the model gains at
- * least 0.5 dB PSNR on this face". Both are fitted on training faces only by
+ * is the logistic {@code 1 / (1 + exp(-(v . f + o(width) + g(f))))}: {@code v} fitted by ridge logistic
+ * regression (the bundled calibration: "degraded" against "sharp"; the fallback: "the model gains at least
+ * 0.5 dB"), {@code o} the calibration's size offset ({@link BlurCalibration#severityOffset}) and {@code g} its
+ * noise gate ({@link BlurCalibration#gateLogit}). All are fitted on training faces only by
  * {@code io.smfd.eval.AssessmentCalibration} (command, data and measured accuracy in {@code docs/assessment.md}),
  * which writes them to the model's calibration file ({@link BlurCalibration}); the constants below are the
  * built-in fallback for models without one.
@@ -41,7 +48,7 @@ import java.util.Objects;
  * {@link BlurAssessment.Kind#UNMEASURABLE}; the anisotropy ({@link #anisotropy}) and the noise sigma (the MAD
  * estimate) are reported with every assessment.
  *
- * <p>Stateless and thread-safe; allocates one luma buffer of the region per call.
+ * <p>Stateless and thread-safe; allocates a luma and two chroma buffers of the region per call.
  */
 final class BlurEstimator {
 

@@ -31,25 +31,31 @@ import java.util.concurrent.Future;
  * a model file as {@code <name>.assess.json}, or {@code smfd-model/.../smfd-unet.assess.json} for the bundled
  * model, which {@code training/run_stage.py --ship} does).
  *
- * <p>Every face is used in one condition and one geometry, round robin over the face index {@code k}: condition
- * {@code k % 5} is one of the default degradations ({@code DegradationPipeline.defaults()}), twice; sharp (no
- * degradation); mild ({@link #MILD}); and linear motion ({@link #MOTION}: the deployment matrix's 5..17 px at
- * random angles, half of them with noise and JPEG); geometry {@code (k / 5) % 3} frames the degraded 256 px face
- * as the deployment matrix does: whole 256 px, whole 160 px, or the 112 px ArcFace-style crop (seed
- * {@value #SEED_BASE}{@code  + id}). For each face it records the true radius of gyration of the kernel at that
- * geometry's scale (0 for sharp), and the PSNR of the input and of the model's output (with
- * {@code sharpFaces(DEBLUR)}) against the equally framed sharp face, both quantised to 8 bits. Then it fits the
- * extent model (least squares on {@code ln(1 + r_g)}) and the severity model (logistic regression on "the model
- * gains at least 0.5 dB"), prints two-fold cross-validated Spearman and ROC AUC (overall and per geometry), the
- * mean PSNR with the pass-through policy at several thresholds, and writes the constants.
+ * <p><b>Samples.</b> Labelled faces (ids in steps of {@code --step}, the model run on each), round robin over
+ * their index {@code k}: {@code k % 6} = 0 one of the default degradations ({@code DegradationPipeline.defaults()},
+ * seed {@value #SEED_BASE}{@code  + id}), 1 mild ({@link #MILD}), 2..5 a deployment-matrix input: the matrix's
+ * blurs ({@link DeploymentMatrix#blurs()}, clean or with noise and JPEG, seed {@value #SEED_BASE}{@code  + 1000 b
+ * + id}) in turn, each visiting the three geometries (whole 256 px, whole 160 px, 112 px ArcFace-style crop, framed
+ * as the matrix frames them). Sharp faces (ids in steps of {@code --sharp-step}) at all three geometries, without a
+ * model run (their input is the reference itself, capped at 100 dB, which no output reaches). For each sample: the
+ * true radius of gyration at the geometry's scale, the PSNR of input and forced output against the equally framed
+ * sharp face (8-bit), and the features over {@link #FIT_REGION}.
+ *
+ * <p><b>Fit</b> ({@link #fitAndReport}): severity = ridge logistic regression of degraded against sharp, then
+ * per-size logit offsets ({@link #OFFSET_SIZES}) that pass {@link #SHARP_PASS} of the sharp training faces of
+ * that geometry (from two-fold cross-validated logits), and a noise gate on the colour noise
+ * ({@link #GATE_FEATURE}) above the {@link #GATE_QUANTILE} quantile of the sharp faces; extent = weighted ridge
+ * least squares on {@code ln(1 + r_g)}. It prints two-fold cross-validated figures per geometry (sharp faces
+ * passed through; matrix inputs "missed": passed through although the model gains at least 0.5 dB, overall and
+ * in the worst cell), ROC AUC and Spearman, and writes them into the calibration file's {@code "metrics"}.
  *
  * <pre>
- * java -cp smfd-cli/target/smfd-cli.jar io.smfd.eval.AssessmentCalibration [--data DIR] [--step 5]
- *     [--model FILE.onnx] [--backend onnx] [--threads 2] [--cache target/assessment-calibration.csv]
- *     [--write smfd-model/src/main/resources/io/smfd/model/smfd-unet.assess.json]
+ * java -cp smfd-cli/target/smfd-cli.jar io.smfd.eval.AssessmentCalibration [--data DIR] [--step 2]
+ *     [--sharp-step 2] [--model FILE.onnx] [--backend onnx] [--threads 2] [--cache target/assessment-calibration.csv]
+ *     [--features-csv FILE] [--write smfd-model/src/main/resources/io/smfd/model/smfd-unet.assess.json]
  * </pre>
  * The cache (the model's PSNR per face) lets the fit be rerun after a feature change without rerunning the model;
- * it is keyed by face, condition and geometry, and must be deleted when the model changes.
+ * it is keyed by face, condition, geometry and matrix cell, and must be deleted when the model changes.
  */
 public final class AssessmentCalibration {
 
