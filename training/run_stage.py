@@ -86,7 +86,7 @@ def main():
     # (beside the candidate as smfd-unet.assess.json, or into smfd-model when shipping), then rebuild to bundle them
     calibration = os.path.join(MODEL_DIR if a.ship else cand, "smfd-unet.assess.json")
     cal_model = [] if a.ship else ["--model", os.path.join(cand, "smfd-unet.onnx")]
-    run([java(), "-cp", CLI_JAR, "io.smfd.eval.AssessmentCalibration", "--step", "6", "--backend", "onnx",
+    run([java(), "-cp", CLI_JAR, "io.smfd.eval.AssessmentCalibration", "--step", "2", "--sharp-step", "2", "--backend", "onnx",
          *cal_model, "--cache", os.path.join(out, "assessment-calibration.csv"), "--write", calibration])
     if a.ship:
         run(["mvn", "-B", "-q", "-pl", "smfd-cli", "-am", "package", "-DskipTests"])

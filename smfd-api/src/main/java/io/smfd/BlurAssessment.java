@@ -7,12 +7,14 @@ import java.util.Locale;
  * estimated blur extent, what kind of blur dominates, how noisy the face is, and the decision whether
  * deblurring is worth it. Immutable and thread-safe.
  *
- * <p><b>Severity</b> is in [0, 1] and calibrated as a probability: the estimated chance that the model the
- * deblurrer runs raises this face's PSNR against its sharp original by at least 0.5 dB (fitted on training faces
- * with the calibration that travels with the model, see {@link ModelInfo#assessmentCalibration()} and
- * {@code docs/assessment.md}). It means that only for aligned face crops within the calibrated blur range
- * (kernels up to about {@value #MAX_EXTENT_PIXELS} px radius of gyration); it is not a probability for other
- * content. <b>Extent</b> estimates the radius of gyration of the blur kernel in pixels,
+ * <p><b>Severity</b> is in [0, 1]: how clearly the face shows blur, noise or compression that the model the
+ * deblurrer runs removes, from the calibration that travels with the model (see
+ * {@link ModelInfo#assessmentCalibration()} and {@code docs/assessment.md}). The bundled calibration fits it on
+ * training faces (256 and 160 px whole faces, 112 px ArcFace-style crops) as the probability that a face is
+ * degraded rather than sharp, shifted per crop size so that 0.5 passes 99.5% of the sharp training faces through;
+ * the built-in fallback estimates the chance that the model gains at least 0.5 dB PSNR. It means that only for
+ * aligned face crops within the calibrated blur range (kernels up to about {@value #MAX_EXTENT_PIXELS} px radius
+ * of gyration); it is not a probability for other content. <b>Extent</b> estimates the radius of gyration of the blur kernel in pixels,
  * {@code sqrt(sum k(x,y) |(x,y) - centroid|^2)} for a kernel {@code k} summing to 1: 0 for a sharp face, about
  * {@code 1.41 sigma} for a Gaussian blur of standard deviation {@code sigma}, about {@code L / 3.46} for linear
  * motion over {@code L} pixels. It is the quantity the evaluation's strength buckets use, and a ranking more
@@ -26,8 +28,7 @@ import java.util.Locale;
  * does not rise above the noise (pure noise), or a crop smaller than {@value #MIN_MEASURABLE_SIZE} px on
  * a side. Use {@link SharpFacePolicy#DEBLUR} to run the network on such crops anyway.
  *
- * <p>{@link #needsDeblurring()} is {@code severity >= }{@value #THRESHOLD}: more likely than not to gain
- * 0.5 dB. With {@link SharpFacePolicy#PASS_THROUGH} a deblurrer returns faces below the threshold unchanged.
+ * <p>{@link #needsDeblurring()} is {@code severity >= }{@value #THRESHOLD}. With {@link SharpFacePolicy#PASS_THROUGH} a deblurrer returns faces below the threshold unchanged.
  */
 public final class BlurAssessment {
 
@@ -121,8 +122,8 @@ public final class BlurAssessment {
     /**
      * Returns the calibrated severity.
      *
-     * @return the estimated probability, in [0, 1], that the model gains at least 0.5 dB PSNR on this face;
-     *         0 for {@link Kind#UNMEASURABLE}
+     * @return the severity in [0, 1] (see the class comment; {@value #THRESHOLD} and above: deblur); 0 for
+     *         {@link Kind#UNMEASURABLE}
      */
     public double severity() {
         return severity;

@@ -20,14 +20,25 @@ import java.util.Optional;
  *
  * <p>Format ({@value #FORMAT}): a JSON object with {@code "format"}, {@code "features"} (the feature count,
  * {@link BlurEstimator#FEATURES}), {@code "extent_weights"} and {@code "severity_weights"} (arrays of that many
- * finite numbers) and optional descriptive members ({@code "model_sha256"}, {@code "metrics"},
+ * finite numbers), optionally {@code "region"} ({@code [x0, x1, y0, y1]}: the area the features are computed
+ * over, as fractions of the width and height; {@link BlurEstimator#LEGACY_REGION} when absent) and
+ * {@code "severity_offsets"} ({@code {"sizes": [...], "logits": [...]}}: crop widths in ascending order and the
+ * logit added to the severity at each, interpolated linearly in {@code ln(width)} between them and held constant
+ * beyond them; 0 when absent) and {@code "noise_gate"} ({@code {"feature": i, "level": l, "slope": k}}: adds
+ * {@code k * max(0, f[i] - l)} to the severity's logit, so that a face noisier than the sharp training faces ever
+ * are is deblurred; none when absent), and optional descriptive members ({@code "model_sha256"}, {@code "metrics"},
  * {@code "command"}, ...), which are ignored here.
  *
  * @param extentWeights   weights of the extent model
  * @param severityWeights weights of the severity model
+ * @param region          {@code {x0, x1, y0, y1}} of the measured area
+ * @param offsetSizes     widths (px, ascending) at which {@code offsetLogits} apply; may be empty
+ * @param offsetLogits    severity logit offsets at {@code offsetSizes}
+ * @param gate            {@code {feature index, level, slope}} of the noise gate, or empty
  * @param source          where they came from, for {@link io.smfd.ModelInfo#assessmentCalibration()}
  */
-record BlurCalibration(double[] extentWeights, double[] severityWeights, String source) {
+record BlurCalibration(double[] extentWeights, double[] severityWeights, double[] region, double[] offsetSizes,
+                       double[] offsetLogits, double[] gate, String source) {
 
     /** The {@code "format"} this version reads: {@value}. */
     static final String FORMAT = "smfd-assess/1";
@@ -37,12 +48,87 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, String 
     /** The built-in constants, fitted to SMFD-UNet 0.2's gains, for models that bring no calibration. */
     static final BlurCalibration FALLBACK = new BlurCalibration(
             BlurEstimator.fromLegacyLayout(BlurEstimator.EXTENT_WEIGHTS),
-            BlurEstimator.fromLegacyLayout(BlurEstimator.SEVERITY_WEIGHTS), io.smfd.ModelInfo.FALLBACK_CALIBRATION);
+            BlurEstimator.fromLegacyLayout(BlurEstimator.SEVERITY_WEIGHTS), BlurEstimator.LEGACY_REGION,
+            new double[0], new double[0], new double[0], io.smfd.ModelInfo.FALLBACK_CALIBRATION);
 
     BlurCalibration {
         extentWeights = extentWeights.clone();
         severityWeights = severityWeights.clone();
+        region = region.clone();
+        offsetSizes = offsetSizes.clone();
+        offsetLogits = offsetLogits.clone();
+        gate = gate.clone();
         Objects.requireNonNull(source, "source");
+        if (gate.length != 0 && (gate.length != 3 || gate[0] < 1 || gate[0] >= BlurEstimator.FEATURES
+                || gate[0] != Math.rint(gate[0]))) {
+            throw new IllegalArgumentException("gate must be {feature index, level, slope}");
+        }
+        if (offsetSizes.length != offsetLogits.length) {
+            throw new IllegalArgumentException("offset sizes and logits differ in length");
+        }
+    }
+
+    /** A calibration with the legacy region and no size offsets. */
+    BlurCalibration(double[] extentWeights, double[] severityWeights, String source) {
+        this(extentWeights, severityWeights, BlurEstimator.LEGACY_REGION, new double[0], new double[0], new double[0],
+                source);
+    }
+
+    @Override
+    public double[] region() {
+        return region.clone();
+    }
+
+    @Override
+    public double[] offsetSizes() {
+        return offsetSizes.clone();
+    }
+
+    @Override
+    public double[] offsetLogits() {
+        return offsetLogits.clone();
+    }
+
+    @Override
+    public double[] gate() {
+        return gate.clone();
+    }
+
+    /**
+     * The noise gate's addition to the severity's logit for a feature vector: {@code slope * max(0, f[i] - level)},
+     * 0 without a gate.
+     *
+     * @param f features
+     * @return the addition
+     */
+    double gateLogit(double[] f) {
+        return gate.length == 0 ? 0 : gate[2] * Math.max(0, f[(int) gate[0]] - gate[1]);
+    }
+
+    /**
+     * The logit offset of the severity for a crop of this width: {@link #offsetLogits} interpolated linearly in
+     * {@code ln(width)} between {@link #offsetSizes}, the end values beyond them, 0 without offsets.
+     *
+     * @param width crop width, px
+     * @return the offset
+     */
+    double severityOffset(int width) {
+        int n = offsetSizes.length;
+        if (n == 0) {
+            return 0;
+        }
+        if (width <= offsetSizes[0]) {
+            return offsetLogits[0];
+        }
+        if (width >= offsetSizes[n - 1]) {
+            return offsetLogits[n - 1];
+        }
+        int i = 1;
+        while (offsetSizes[i] < width) {
+            i++;
+        }
+        double t = Math.log(width / offsetSizes[i - 1]) / Math.log(offsetSizes[i] / offsetSizes[i - 1]);
+        return offsetLogits[i - 1] + t * (offsetLogits[i] - offsetLogits[i - 1]);
     }
 
     @Override
@@ -135,14 +221,59 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, String 
         }
         double[] extent = weights(root, "extent_weights", source);
         double[] severity = weights(root, "severity_weights", source);
+        double[] region = BlurEstimator.LEGACY_REGION;
+        if (Json.get(root, "region") != null) {
+            region = numbers(Json.get(root, "region"), "region", 4, source);
+            if (!(region[0] >= 0 && region[0] < region[1] && region[1] <= 1 && region[2] >= 0 && region[2] < region[3]
+                    && region[3] <= 1)) {
+                throw corrupt(source, "\"region\" must be [x0, x1, y0, y1] with 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1");
+            }
+        }
+        double[] sizes = new double[0];
+        double[] logits = new double[0];
+        Object offsets = Json.get(root, "severity_offsets");
+        if (offsets != null) {
+            if (!(offsets instanceof Map)) {
+                throw corrupt(source, "\"severity_offsets\" must be an object with \"sizes\" and \"logits\"");
+            }
+            Object sz = Json.get(offsets, "sizes");
+            int n = sz instanceof List ? ((List<?>) sz).size() : -1;
+            sizes = numbers(sz, "severity_offsets.sizes", n, source);
+            logits = numbers(Json.get(offsets, "logits"), "severity_offsets.logits", n, source);
+            for (int i = 0; i < n; i++) {
+                if (sizes[i] <= 0 || (i > 0 && sizes[i] <= sizes[i - 1])) {
+                    throw corrupt(source, "\"severity_offsets.sizes\" must be positive and strictly ascending");
+                }
+            }
+        }
+        double[] gate = new double[0];
+        Object g = Json.get(root, "noise_gate");
+        if (g != null) {
+            Object fi = Json.get(g, "feature");
+            Object lv = Json.get(g, "level");
+            Object sl = Json.get(g, "slope");
+            if (!(fi instanceof Number) || !(lv instanceof Number) || !(sl instanceof Number)
+                    || ((Number) fi).doubleValue() < 1 || ((Number) fi).doubleValue() >= BlurEstimator.FEATURES
+                    || ((Number) fi).doubleValue() != Math.rint(((Number) fi).doubleValue())
+                    || !Double.isFinite(((Number) lv).doubleValue()) || !(((Number) sl).doubleValue() >= 0)
+                    || !Double.isFinite(((Number) sl).doubleValue())) {
+                throw corrupt(source, "\"noise_gate\" must be {\"feature\": an index 1.." + (BlurEstimator.FEATURES - 1)
+                        + ", \"level\": a number, \"slope\": a number >= 0}");
+            }
+            gate = new double[] {((Number) fi).doubleValue(), ((Number) lv).doubleValue(), ((Number) sl).doubleValue()};
+        }
         Object fitted = Json.get(root, "fitted");
-        return new BlurCalibration(extent, severity, source + (fitted instanceof String ? " (" + fitted + ")" : ""));
+        return new BlurCalibration(extent, severity, region, sizes, logits, gate,
+                source + (fitted instanceof String ? " (" + fitted + ")" : ""));
     }
 
     private static double[] weights(Object root, String name, String source) {
-        Object v = Json.get(root, name);
-        if (!(v instanceof List) || ((List<?>) v).size() != BlurEstimator.FEATURES) {
-            throw corrupt(source, "\"" + name + "\" must be an array of " + BlurEstimator.FEATURES + " numbers");
+        return numbers(Json.get(root, name), name, BlurEstimator.FEATURES, source);
+    }
+
+    private static double[] numbers(Object v, String name, int count, String source) {
+        if (!(v instanceof List) || ((List<?>) v).size() != count || count < 0) {
+            throw corrupt(source, "\"" + name + "\" must be an array of " + Math.max(count, 1) + " numbers");
         }
         List<?> list = (List<?>) v;
         double[] w = new double[list.size()];
@@ -163,15 +294,16 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, String 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BlurCalibration && java.util.Arrays.equals(extentWeights, ((BlurCalibration) o).extentWeights)
-                && java.util.Arrays.equals(severityWeights, ((BlurCalibration) o).severityWeights)
-                && source.equals(((BlurCalibration) o).source);
+        return o instanceof BlurCalibration c && java.util.Arrays.equals(extentWeights, c.extentWeights)
+                && java.util.Arrays.equals(severityWeights, c.severityWeights) && java.util.Arrays.equals(region, c.region)
+                && java.util.Arrays.equals(offsetSizes, c.offsetSizes) && java.util.Arrays.equals(offsetLogits, c.offsetLogits)
+                && java.util.Arrays.equals(gate, c.gate) && source.equals(c.source);
     }
 
     @Override
     public int hashCode() {
-        return (31 * java.util.Arrays.hashCode(extentWeights) + java.util.Arrays.hashCode(severityWeights)) * 31
-                + source.hashCode();
+        return ((31 * java.util.Arrays.hashCode(extentWeights) + java.util.Arrays.hashCode(severityWeights)) * 31
+                + java.util.Arrays.hashCode(offsetLogits)) * 31 + source.hashCode();
     }
 
     @Override

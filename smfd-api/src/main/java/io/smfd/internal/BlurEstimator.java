@@ -9,9 +9,11 @@ import java.util.Objects;
  * luminance inside the central face area of an aligned crop, mapped by two fitted models to a calibrated
  * severity and a blur extent. No network, no FFT: a few passes over about 20,000 pixels for a 256x256 crop.
  *
- * <p><b>Features</b> ({@link #features(FaceImage)}), on BT.601 luma (0..255) inside the central face area
- * (x in [{@value #REGION_X0}, {@value #REGION_X1}) and y in [{@value #REGION_Y0}, {@value #REGION_Y1}) of the
- * width and height: eyes, brows, nose, mouth and cheeks of an aligned crop):
+ * <p><b>Features</b> ({@link #features(FaceImage, double[])}), on BT.601 luma (0..255) inside a central face
+ * area given by the calibration ({@link BlurCalibration#region()}; the legacy area, used by the fallback, is x in
+ * [{@value #REGION_X0}, {@value #REGION_X1}) and y in [{@value #REGION_Y0}, {@value #REGION_Y1}) of the width and
+ * height: eyes, brows, nose, mouth and cheeks of an aligned crop; the bundled calibration's is x 0.20-0.80,
+ * y 0.20-0.85, which keeps the eyes inside on a 112 px ArcFace-style crop):
  * <ul>
  *   <li>the structure function {@code D_d(s) = mean (Y(p) - Y(p + s d))^2} for the lags {@link #LAGS} along
  *       four directions {@code d} (horizontal, vertical, both diagonals): {@code ln D(s)/D(1)} grows towards
@@ -23,14 +25,19 @@ import java.util.Objects;
  *       and JPEG blockiness (mean step across the 8x8 grid over the mean step inside blocks);</li>
  *   <li>the anisotropy ({@link #anisotropy}: how directional the loss of detail is) and the crop size
  *       {@code ln(width / 256)}, because the same lags mean a different blur on a 112 px crop than at 256 px;</li>
- *   <li>the pairwise products of twelve key features ({@link #KEY}), because noise and size change what the
+ *   <li>the colour noise: {@code ln} of the mean MAD estimate of {@code R - G} and {@code B - G} (+ 0.1): noise
+ *       added after blur is largely independent per channel, while the chroma of a sharp JPEG-sourced face is
+ *       smooth, so this separates "blurred, then noisy" from sharp texture;</li>
+ *   <li>the pairwise products of thirteen key features ({@link #KEY}), because noise and size change what the
  *       short-lag ratios mean.</li>
  * </ul>
  *
  * <p><b>Models.</b> Extent (radius of gyration of the blur kernel, px) is
  * {@code min(16, max(0, exp(w . f) - 1))} with {@code w} fitted by least squares on {@code ln(1 + r_g)}; severity
- * is the logistic {@code 1 / (1 + exp(-(v . f)))}, fitted by ridge logistic regression to "the model gains at
- * least 0.5 dB PSNR on this face". Both are fitted on training faces only by
+ * is the logistic {@code 1 / (1 + exp(-(v . f + o(width) + g(f))))}: {@code v} fitted by ridge logistic
+ * regression (the bundled calibration: "degraded" against "sharp"; the fallback: "the model gains at least
+ * 0.5 dB"), {@code o} the calibration's size offset ({@link BlurCalibration#severityOffset}) and {@code g} its
+ * noise gate ({@link BlurCalibration#gateLogit}). All are fitted on training faces only by
  * {@code io.smfd.eval.AssessmentCalibration} (command, data and measured accuracy in {@code docs/assessment.md}),
  * which writes them to the model's calibration file ({@link BlurCalibration}); the constants below are the
  * built-in fallback for models without one.
@@ -41,7 +48,7 @@ import java.util.Objects;
  * {@link BlurAssessment.Kind#UNMEASURABLE}; the anisotropy ({@link #anisotropy}) and the noise sigma (the MAD
  * estimate) are reported with every assessment.
  *
- * <p>Stateless and thread-safe; allocates one luma buffer of the region per call.
+ * <p>Stateless and thread-safe; allocates a luma and two chroma buffers of the region per call.
  */
 final class BlurEstimator {
 
@@ -50,6 +57,8 @@ final class BlurEstimator {
     static final double REGION_X1 = 0.75;
     static final double REGION_Y0 = 0.30;
     static final double REGION_Y1 = 0.85;
+    /** The central area above as {@code {x0, x1, y0, y1}}: the region of calibrations that name none. */
+    static final double[] LEGACY_REGION = {REGION_X0, REGION_X1, REGION_Y0, REGION_Y1};
 
     /** Lags of the structure function, in pixels. */
     static final int[] LAGS = {1, 2, 3, 4, 6, 8};
@@ -60,9 +69,9 @@ final class BlurEstimator {
     static final double EDGE_SHARE = 0.05;
 
     /** Number of features, including the leading constant 1. */
-    static final int BASE_FEATURES = 27;
+    static final int BASE_FEATURES = 28;
     /** Features whose pairwise products (squares included) are appended. */
-    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24, 25, 26};
+    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24, 25, 26, 27};
     static final int FEATURES = BASE_FEATURES + KEY.length * (KEY.length + 1) / 2;
 
     /** The 25 base features and 10 key features of the layout that {@link #EXTENT_WEIGHTS} were fitted in. */
@@ -162,11 +171,12 @@ final class BlurEstimator {
         if (image.width() < BlurAssessment.MIN_MEASURABLE_SIZE || image.height() < BlurAssessment.MIN_MEASURABLE_SIZE) {
             return BlurAssessment.of(0, 0, BlurAssessment.Kind.UNMEASURABLE, 0, 0);
         }
-        Measurement m = measure(image);
+        Measurement m = measure(image, calibration.region());
         if (!m.measurable()) {
             return BlurAssessment.of(0, 0, BlurAssessment.Kind.UNMEASURABLE, 0, m.noiseSigma);
         }
-        BlurAssessment a = assess(m.features, calibration.extentWeights(), calibration.severityWeights());
+        BlurAssessment a = assess(m.features, calibration.extentWeights(), calibration.severityWeights(),
+                calibration.severityOffset(image.width()) + calibration.gateLogit(m.features));
         BlurAssessment.Kind kind = m.anisotropy >= BlurAssessment.DIRECTIONAL_ANISOTROPY
                 ? BlurAssessment.Kind.DIRECTIONAL : BlurAssessment.Kind.ISOTROPIC;
         return BlurAssessment.of(a.severity(), a.extentPixels(), kind, m.anisotropy, m.noiseSigma);
@@ -181,10 +191,24 @@ final class BlurEstimator {
      * @return the assessment; the extent is capped at {@link BlurAssessment#MAX_EXTENT_PIXELS}
      */
     static BlurAssessment assess(double[] f, double[] extentW, double[] severityW) {
+        return assess(f, extentW, severityW, 0);
+    }
+
+    /**
+     * Applies the two models to a feature vector, with an offset added to the severity's logit (the
+     * calibration's size-dependent decision offset, {@link BlurCalibration#severityOffset}).
+     *
+     * @param f         features
+     * @param extentW   extent weights
+     * @param severityW severity weights
+     * @param offset    added to {@code severityW . f}
+     * @return the assessment
+     */
+    static BlurAssessment assess(double[] f, double[] extentW, double[] severityW, double offset) {
         double logExtent = dot(f, extentW);
         double extent = Math.max(0.0, Math.expm1(Math.min(logExtent, Math.log1p(BlurAssessment.MAX_EXTENT_PIXELS))));
         extent = Math.min(extent, BlurAssessment.MAX_EXTENT_PIXELS);
-        double z = dot(f, severityW);
+        double z = dot(f, severityW) + offset;
         double severity = 1.0 / (1.0 + Math.exp(-z));
         if (Double.isNaN(severity) || Double.isNaN(extent)) { // NaN features cannot come from an 8-bit image
             throw new IllegalStateException("blur features are not finite");
@@ -207,8 +231,19 @@ final class BlurEstimator {
      * @return {@value #FEATURES} features, the first being the constant 1
      */
     static double[] features(FaceImage image) {
+        return features(image, LEGACY_REGION);
+    }
+
+    /**
+     * Computes the feature vector of a face over a given area.
+     *
+     * @param image  the face
+     * @param region {@code {x0, x1, y0, y1}} as fractions of the width and height
+     * @return {@value #FEATURES} features, the first being the constant 1
+     */
+    static double[] features(FaceImage image, double[] region) {
         Objects.requireNonNull(image, "image");
-        return measure(image).features;
+        return measure(image, region).features;
     }
 
     /** The features and what the unmeasurable check, kind and noise need from the same pass. */
@@ -232,24 +267,28 @@ final class BlurEstimator {
     /** Share of pure noise's structure function that real structure must exceed to be measurable. */
     static final double NOISE_MARGIN = 0.25;
 
-    private static Measurement measure(FaceImage image) {
+    private static Measurement measure(FaceImage image, double[] region) {
         int w = image.width();
         int h = image.height();
-        int x0 = (int) Math.floor(w * REGION_X0);
-        int x1 = (int) Math.ceil(w * REGION_X1);
-        int y0 = (int) Math.floor(h * REGION_Y0);
-        int y1 = (int) Math.ceil(h * REGION_Y1);
+        int x0 = (int) Math.floor(w * region[0]);
+        int x1 = (int) Math.ceil(w * region[1]);
+        int y0 = (int) Math.floor(h * region[2]);
+        int y1 = (int) Math.ceil(h * region[3]);
         int rw = x1 - x0;
         int rh = y1 - y0;
         float[] p = image.toPlanarFloat();
         int n = w * h;
         float[] y = new float[rw * rh];
+        float[] cu = new float[rw * rh];
+        float[] cv = new float[rw * rh];
         for (int j = 0; j < rh; j++) {
             int src = (y0 + j) * w + x0;
             int dst = j * rw;
             for (int i = 0; i < rw; i++) {
                 int k = src + i;
                 y[dst + i] = 255f * (0.299f * p[k] + 0.587f * p[n + k] + 0.114f * p[2 * n + k]);
+                cu[dst + i] = 255f * (p[k] - p[n + k]);
+                cv[dst + i] = 255f * (p[2 * n + k] - p[n + k]);
             }
         }
         int maxLag = LAGS[LAGS.length - 1];
@@ -350,6 +389,9 @@ final class BlurEstimator {
         // directional blur and the crop size: the same lags mean a different blur on a 112 px crop than at 256 px
         f[25] = anisotropy(d, w, mad);
         f[26] = Math.log(w / 256.0);
+        // colour noise: the MAD estimate of R - G and B - G (sensor and added noise is partly independent per
+        // channel, while the chroma of a JPEG-sourced face is smooth)
+        f[27] = Math.log((madNoise(cu, rw, rh) + madNoise(cv, rw, rh)) / 2 + 0.1);
         // pairwise products of the key features: noise changes what the short-lag ratios mean
         int k = BASE_FEATURES;
         for (int i = 0; i < KEY.length; i++) {
@@ -410,7 +452,7 @@ final class BlurEstimator {
 
     /** For calibration: the {@link #directionalLoss} of a face. */
     static double[] directionalLoss(FaceImage image) {
-        Measurement m = measure(image);
+        Measurement m = measure(image, LEGACY_REGION);
         return directionalLoss(m.d, image.width(), m.noiseSigma);
     }
 

@@ -145,4 +145,61 @@ class BlurCalibrationTest {
         assertThat(c.severityWeights()[0]).isEqualTo(1.0);
         assertThat(Arrays.stream(c.extentWeights()).allMatch(v -> v == 0)).isTrue();
     }
+
+    /** {@link #json} with extra members spliced in before the weights. */
+    private static String jsonWith(double bias, String extra) {
+        return json(bias, 0, BlurEstimator.FEATURES).replace("\"extent_weights\"", extra + ", \"extent_weights\"");
+    }
+
+    @Test
+    void sizeOffsetsAreInterpolatedInLogWidthAndHeldBeyondTheEnds() {
+        BlurCalibration c = BlurCalibration.parse(jsonWith(0,
+                "\"severity_offsets\": {\"sizes\": [100, 400], \"logits\": [-2, 2]}"), "test");
+        assertThat(c.severityOffset(50)).isEqualTo(-2.0);
+        assertThat(c.severityOffset(100)).isEqualTo(-2.0);
+        assertThat(c.severityOffset(200)).isCloseTo(0.0, org.assertj.core.api.Assertions.within(1e-12)); // ln midpoint
+        assertThat(c.severityOffset(400)).isEqualTo(2.0);
+        assertThat(c.severityOffset(4000)).isEqualTo(2.0);
+        assertThat(BlurCalibration.parse(json(0, 0, BlurEstimator.FEATURES), "test").severityOffset(256)).isZero();
+        // the offset moves the decision: bias 0 is severity 0.5 (needs deblurring); -2 at 100 px passes it through
+        FaceImage card = BlurEstimatorTest.card(100, 100, 2);
+        assertThat(BlurEstimator.assess(card, c).severity()).isCloseTo(1 / (1 + Math.exp(2)),
+                org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(BlurEstimator.assess(BlurEstimatorTest.card(400, 400, 2), c).needsDeblurring()).isTrue();
+    }
+
+    @Test
+    void theRegionChoosesTheMeasuredAreaAndTheNoiseGateRaisesNoisyFaces() {
+        FaceImage card = BlurEstimatorTest.card(128, 128, 2);
+        double[] wide = {0.1, 0.9, 0.1, 0.9};
+        BlurCalibration c = BlurCalibration.parse(jsonWith(-3, "\"region\": [0.1, 0.9, 0.1, 0.9]"), "test");
+        assertThat(c.region()).containsExactly(wide);
+        assertThat(BlurEstimator.features(card, wide)).isNotEqualTo(BlurEstimator.features(card));
+        // a gate at a level below this card's feature 27 adds slope * excess to the logit
+        double f27 = BlurEstimator.features(card, BlurEstimator.LEGACY_REGION)[27];
+        BlurCalibration gated = BlurCalibration.parse(jsonWith(-3, "\"noise_gate\": {\"feature\": 27, \"level\": "
+                + (f27 - 0.5) + ", \"slope\": 10}"), "test");
+        assertThat(BlurEstimator.assess(card, BlurCalibration.parse(jsonWith(-3, "\"region\": [0.25, 0.75, 0.3, 0.85]"),
+                "test")).severity()).isCloseTo(1 / (1 + Math.exp(3)), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(BlurEstimator.assess(card, gated).severity()).isCloseTo(1 / (1 + Math.exp(3 - 5)),
+                org.assertj.core.api.Assertions.within(1e-9));
+        double[] below = new double[BlurEstimator.FEATURES];
+        below[27] = f27 - 1;
+        assertThat(gated.gateLogit(below)).isZero(); // below the level: nothing added
+    }
+
+    @Test
+    void malformedRegionOffsetsOrGateFailWithCorruptModel() {
+        for (String extra : new String[] {"\"region\": [0.5, 0.4, 0, 1]", "\"region\": [0, 1, 0]",
+                "\"severity_offsets\": {\"sizes\": [160, 112], \"logits\": [0, 0]}",
+                "\"severity_offsets\": {\"sizes\": [112, 160], \"logits\": [0]}", "\"severity_offsets\": [1, 2]",
+                "\"noise_gate\": {\"feature\": 0, \"level\": 0, \"slope\": 1}",
+                "\"noise_gate\": {\"feature\": 27, \"level\": 0, \"slope\": -1}",
+                "\"noise_gate\": {\"feature\": 27.5, \"level\": 0, \"slope\": 1}"}) {
+            assertThatThrownBy(() -> BlurCalibration.parse(jsonWith(0, extra), "calibration file x.assess.json"))
+                    .as(extra).isInstanceOfSatisfying(ModelException.class,
+                            e -> assertThat(e.reason()).isEqualTo(SmfdException.Reason.CORRUPT_MODEL))
+                    .hasMessageContaining("x.assess.json");
+        }
+    }
 }

@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class BlurFeaturesGoldenTest {
 
+    /**
+     * The measured areas pinned: the legacy one (the fallback's) and the bundled calibration's
+     * ({@code AssessmentCalibration.FIT_REGION}); copied into smfd-eval's {@code AssessmentFeaturesTest}.
+     */
+    static final double[][] REGIONS = {BlurEstimator.LEGACY_REGION, {0.20, 0.80, 0.20, 0.85}};
+
     /** The golden file, relative to this module. */
     static final String GOLDEN = "src/test/resources/io/smfd/internal/blur-features.golden";
 
@@ -71,16 +77,18 @@ class BlurFeaturesGoldenTest {
     void featuresMatchTheGoldenFile() throws IOException {
         Path golden = Path.of(GOLDEN);
         List<String> lines = new ArrayList<>();
-        for (int variant = 0; variant < 3; variant++) {
-            for (double f : BlurEstimator.features(image(variant))) {
-                lines.add(Double.toString(f));
+        for (double[] region : REGIONS) {
+            for (int variant = 0; variant < 3; variant++) {
+                for (double f : BlurEstimator.features(image(variant), region)) {
+                    lines.add(Double.toString(f));
+                }
             }
         }
         if (Boolean.getBoolean("smfd.golden.write")) {
             Files.write(golden, lines, StandardCharsets.UTF_8);
         }
         List<String> expected = Files.readAllLines(golden, StandardCharsets.UTF_8);
-        assertThat(expected).hasSize(3 * BlurEstimator.FEATURES);
+        assertThat(expected).hasSize(3 * REGIONS.length * BlurEstimator.FEATURES);
         for (int i = 0; i < expected.size(); i++) {
             double e = Double.parseDouble(expected.get(i));
             assertThat(Double.parseDouble(lines.get(i))).as("feature %d of image %d", i % BlurEstimator.FEATURES,

@@ -22,6 +22,8 @@ final class AssessmentFeatures {
     static final double REGION_X1 = 0.75;
     static final double REGION_Y0 = 0.30;
     static final double REGION_Y1 = 0.85;
+    /** The central area above as {@code {x0, x1, y0, y1}}: the region of calibrations that name none. */
+    static final double[] LEGACY_REGION = {REGION_X0, REGION_X1, REGION_Y0, REGION_Y1};
 
     /** Lags of the structure function, in pixels. */
     static final int[] LAGS = {1, 2, 3, 4, 6, 8};
@@ -32,9 +34,9 @@ final class AssessmentFeatures {
     static final double EDGE_SHARE = 0.05;
 
     /** Number of features, including the leading constant 1. */
-    static final int BASE_FEATURES = 27;
+    static final int BASE_FEATURES = 28;
     /** Features whose pairwise products (squares included) are appended. */
-    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24, 25, 26};
+    static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24, 25, 26, 27};
     static final int FEATURES = BASE_FEATURES + KEY.length * (KEY.length + 1) / 2;
 
     private AssessmentFeatures() {
@@ -49,10 +51,23 @@ final class AssessmentFeatures {
      * @return the assessment
      */
     static BlurAssessment assess(double[] f, double[] extentW, double[] severityW) {
+        return assess(f, extentW, severityW, 0);
+    }
+
+    /**
+     * Applies the two models with an offset added to the severity's logit (the calibration's size offset).
+     *
+     * @param f         features
+     * @param extentW   extent weights
+     * @param severityW severity weights
+     * @param offset    added to {@code severityW . f}
+     * @return the assessment
+     */
+    static BlurAssessment assess(double[] f, double[] extentW, double[] severityW, double offset) {
         double logExtent = dot(f, extentW);
         double extent = Math.min(BlurAssessment.MAX_EXTENT_PIXELS,
                 Math.max(0.0, Math.expm1(Math.min(logExtent, Math.log1p(BlurAssessment.MAX_EXTENT_PIXELS)))));
-        double z = dot(f, severityW);
+        double z = dot(f, severityW) + offset;
         double severity = 1.0 / (1.0 + Math.exp(-z));
         return BlurAssessment.of(severity, extent);
     }
@@ -72,24 +87,39 @@ final class AssessmentFeatures {
      * @return {@value #FEATURES} features, the first being the constant 1
      */
     static double[] features(FaceImage image) {
+        return features(image, LEGACY_REGION);
+    }
+
+    /**
+     * Computes the feature vector of a face over a given area ({@code BlurEstimator.features(image, region)}).
+     *
+     * @param image  the face
+     * @param region {@code {x0, x1, y0, y1}} as fractions of the width and height
+     * @return {@value #FEATURES} features, the first being the constant 1
+     */
+    static double[] features(FaceImage image, double[] region) {
         Objects.requireNonNull(image, "image");
         int w = image.width();
         int h = image.height();
-        int x0 = (int) Math.floor(w * REGION_X0);
-        int x1 = (int) Math.ceil(w * REGION_X1);
-        int y0 = (int) Math.floor(h * REGION_Y0);
-        int y1 = (int) Math.ceil(h * REGION_Y1);
+        int x0 = (int) Math.floor(w * region[0]);
+        int x1 = (int) Math.ceil(w * region[1]);
+        int y0 = (int) Math.floor(h * region[2]);
+        int y1 = (int) Math.ceil(h * region[3]);
         int rw = x1 - x0;
         int rh = y1 - y0;
         float[] p = image.toPlanarFloat();
         int n = w * h;
         float[] y = new float[rw * rh];
+        float[] cu = new float[rw * rh];
+        float[] cv = new float[rw * rh];
         for (int j = 0; j < rh; j++) {
             int src = (y0 + j) * w + x0;
             int dst = j * rw;
             for (int i = 0; i < rw; i++) {
                 int k = src + i;
                 y[dst + i] = 255f * (0.299f * p[k] + 0.587f * p[n + k] + 0.114f * p[2 * n + k]);
+                cu[dst + i] = 255f * (p[k] - p[n + k]);
+                cv[dst + i] = 255f * (p[2 * n + k] - p[n + k]);
             }
         }
         int maxLag = LAGS[LAGS.length - 1];
@@ -190,6 +220,9 @@ final class AssessmentFeatures {
         // directional blur and the crop size: the same lags mean a different blur on a 112 px crop than at 256 px
         f[25] = anisotropy(d, w, mad);
         f[26] = Math.log(w / 256.0);
+        // colour noise: the MAD estimate of R - G and B - G (sensor and added noise is partly independent per
+        // channel, while the chroma of a JPEG-sourced face is smooth)
+        f[27] = Math.log((madNoise(cu, rw, rh) + madNoise(cv, rw, rh)) / 2 + 0.1);
         // pairwise products of the key features: noise changes what the short-lag ratios mean
         int k = BASE_FEATURES;
         for (int i = 0; i < KEY.length; i++) {

@@ -65,13 +65,16 @@ class AssessmentFeaturesTest {
     @Test
     void featuresMatchSmfdApiGoldenFile() throws IOException {
         List<String> expected = Files.readAllLines(GOLDEN, StandardCharsets.UTF_8);
-        assertThat(expected).hasSize(3 * AssessmentFeatures.FEATURES);
-        for (int variant = 0; variant < 3; variant++) {
-            double[] f = AssessmentFeatures.features(image(variant));
-            for (int i = 0; i < f.length; i++) {
-                double e = Double.parseDouble(expected.get(variant * f.length + i));
-                assertThat(f[i]).as("feature %d of image %d (update AssessmentFeatures from smfd-api's BlurEstimator)",
-                        i, variant).isCloseTo(e, within(1e-9 * Math.max(1, Math.abs(e))));
+        double[][] regions = {AssessmentFeatures.LEGACY_REGION, AssessmentCalibration.FIT_REGION};
+        assertThat(expected).hasSize(3 * regions.length * AssessmentFeatures.FEATURES);
+        for (int r = 0; r < regions.length; r++) {
+            for (int variant = 0; variant < 3; variant++) {
+                double[] f = AssessmentFeatures.features(image(variant), regions[r]);
+                for (int i = 0; i < f.length; i++) {
+                    double e = Double.parseDouble(expected.get((r * 3 + variant) * f.length + i));
+                    assertThat(f[i]).as("feature %d of image %d, region %d (update AssessmentFeatures from smfd-api's"
+                            + " BlurEstimator)", i, variant, r).isCloseTo(e, within(1e-9 * Math.max(1, Math.abs(e))));
+                }
             }
         }
     }

@@ -55,7 +55,7 @@ class BundledModelTest {
     void theProviderServesTheAssessmentCalibrationFittedToThisModel() {
         String json = new BundledModelProvider().assessmentCalibrationJson().orElseThrow();
         assertThat(json).isEqualTo(BundledModel.assessmentCalibrationJson());
-        assertThat(json).contains("\"format\": \"smfd-assess/1\"").contains("\"features\": 105")
+        assertThat(json).contains("\"format\": \"smfd-assess/1\"").contains("\"features\": 119").contains("\"region\"").contains("\"severity_offsets\"").contains("\"noise_gate\"")
                 .contains("\"extent_weights\"").contains("\"severity_weights\"").contains("training faces");
     }
 
