@@ -1,0 +1,40 @@
+package io.smfd;
+
+/**
+ * Which model(s) a {@link Deblurrer} deblurs with, chosen with {@link Deblurrer.Builder#modelChoice(ModelChoice)}.
+ * Whatever the choice, faces that do not need deblurring still pass through under
+ * {@link SharpFacePolicy#PASS_THROUGH}, the blur assessment and its calibration are SMFD's, and the masks of
+ * {@link Deblurrer#deblurWithMasks(FaceImage)} come from SMFD's mask generator.
+ */
+public enum ModelChoice {
+    /** SMFD-UNet only (the default): every backend, no extra artifact. */
+    SMFD,
+    /**
+     * MAXIM only, for every face that is deblurred. Needs {@code io.smfd:smfd-model-maxim} and a backend that
+     * runs it ({@code onnx}).
+     */
+    MAXIM,
+    /**
+     * Per face, by the blur assessment: clean motion-dominated blur goes to MAXIM, everything else to SMFD. A face
+     * goes to MAXIM when its {@link BlurAssessment#kind()} is not {@link BlurAssessment.Kind#UNMEASURABLE UNMEASURABLE},
+     * its {@link BlurAssessment#anisotropy()} is at least the motion threshold
+     * ({@link Deblurrer.Builder#autoMotionThreshold(double)}, default {@value #DEFAULT_MOTION_THRESHOLD}) and its
+     * {@link BlurAssessment#noiseSigma()} at most {@value #MAX_NOISE_SIGMA} (MAXIM turns sensor noise and JPEG
+     * artefacts into texture, where SMFD removes them). Needs what {@link #MAXIM} needs.
+     */
+    AUTO;
+
+    /** Default anisotropy from which {@link #AUTO} sends a face to MAXIM: {@value}. */
+    public static final double DEFAULT_MOTION_THRESHOLD = 0.45;
+    /** Largest noise estimate (8-bit luma levels) with which {@link #AUTO} sends a face to MAXIM: {@value}. */
+    public static final double MAX_NOISE_SIGMA = 2.0;
+
+    /**
+     * Says whether this choice needs MAXIM.
+     *
+     * @return true for {@link #MAXIM} and {@link #AUTO}
+     */
+    public boolean usesMaxim() {
+        return this != SMFD;
+    }
+}

@@ -1,0 +1,50 @@
+package io.smfd.internal;
+
+import io.smfd.BlurAssessment;
+import io.smfd.DeblurModel;
+import io.smfd.ModelChoice;
+import java.util.Objects;
+
+/**
+ * Which model deblurs a face: the builder's {@link ModelChoice} and, for {@link ModelChoice#AUTO}, the motion
+ * threshold. Immutable.
+ *
+ * @param choice          the choice
+ * @param motionThreshold anisotropy from which AUTO sends a face to MAXIM (finite or +infinity, {@code >= 0})
+ */
+public record Routing(ModelChoice choice, double motionThreshold) {
+
+    /** SMFD only, the default. */
+    public static final Routing SMFD = new Routing(ModelChoice.SMFD, ModelChoice.DEFAULT_MOTION_THRESHOLD);
+
+    /**
+     * Validates.
+     *
+     * @throws NullPointerException     if {@code choice} is null
+     * @throws IllegalArgumentException if {@code motionThreshold} is NaN or negative
+     */
+    public Routing {
+        Objects.requireNonNull(choice, "choice");
+        if (Double.isNaN(motionThreshold) || motionThreshold < 0) {
+            throw new IllegalArgumentException("motion threshold must be >= 0 (or +infinity), got " + motionThreshold);
+        }
+    }
+
+    /**
+     * Returns the model for a face that is to be deblurred.
+     *
+     * @param a the face's assessment
+     * @return the model
+     */
+    public DeblurModel modelFor(BlurAssessment a) {
+        switch (choice) {
+            case SMFD:
+                return DeblurModel.SMFD;
+            case MAXIM:
+                return DeblurModel.MAXIM;
+            default:
+                return a.kind() != BlurAssessment.Kind.UNMEASURABLE && a.anisotropy() >= motionThreshold
+                        && a.noiseSigma() <= ModelChoice.MAX_NOISE_SIGMA ? DeblurModel.MAXIM : DeblurModel.SMFD;
+        }
+    }
+}
