@@ -412,7 +412,7 @@ public final class DeploymentMatrix {
      * the output of the SMFD or MAXIM row it routes the face to (bit for bit what it would compute itself: the same
      * backend, model and input), so MAXIM does not run twice.
      */
-    private static FaceImage[] forcedOutputs(List<Model> models, FaceImage blurry, DeblurModel[] routed) {
+    static FaceImage[] forcedOutputs(List<Model> models, FaceImage blurry, DeblurModel[] routed) {
         FaceImage[] out = new FaceImage[models.size()];
         int smfd = -1;
         int maxim = -1;

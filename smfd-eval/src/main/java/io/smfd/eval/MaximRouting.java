@@ -28,6 +28,11 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp smfd-cli/target/smfd-cli.jar io.smfd.eval.MaximRouting ../shared/data/celebamask-hq-mini FACES THREADS OUT.csv
  * </pre>
+ *
+ * <p>With {@code --mixture DATA_ROOT [THRESHOLD]} it instead prints where {@link ModelChoice#AUTO} (default policy)
+ * sends the held-out faces of the main evaluation ({@code DegradationPipeline.defaults()}, seed
+ * {@link Evaluation#SEED_BASE}{@code  + id}, 256 px): passed through / SMFD / MAXIM, from the assessment alone (no
+ * network runs), for the cost per face relative to SMFD alone.
  */
 public final class MaximRouting {
 
@@ -41,6 +46,10 @@ public final class MaximRouting {
      * @throws Exception if the data cannot be read or a model fails
      */
     public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("--mixture")) {
+            mixture(Path.of(args[1]), args.length > 2 ? Double.parseDouble(args[2]) : ModelChoice.DEFAULT_MOTION_THRESHOLD);
+            return;
+        }
         if (args.length != 4) {
             System.err.println("usage: MaximRouting DATA_ROOT FACES THREADS OUT.csv");
             System.exit(2);
@@ -58,24 +67,59 @@ public final class MaximRouting {
         try (Deblurrer smfd = Deblurrer.builder().backend("onnx").threads(1).sharpFaces(SharpFacePolicy.DEBLUR).build();
              Deblurrer maxim = Deblurrer.builder().backend("onnx").threads(1).sharpFaces(SharpFacePolicy.DEBLUR)
                      .modelChoice(ModelChoice.MAXIM).build()) {
+            Path out = Path.of(args[3]);
+            Files.writeString(out, "geometry,family,strength,noisy,id,kind,anisotropy,noise,severity,"
+                    + "blurry_psnr,smfd_psnr,maxim_psnr\n", StandardCharsets.UTF_8);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
-            List<Future<String>> fs = new ArrayList<>();
-            for (int id : ids) {
-                fs.add(pool.submit(() -> face(ds, id, blurs, smfd, maxim)));
+            List<Future<?>> fs = new ArrayList<>();
+            // cheap geometries first, so that a partial run already covers them; one task per face and geometry
+            for (Geometry g : List.of(Geometry.CROP_112, Geometry.WHOLE_160, Geometry.WHOLE_256)) {
+                for (int id : ids) {
+                    fs.add(pool.submit(() -> {
+                        String lines = face(ds, id, blurs, g, smfd, maxim);
+                        synchronized (MaximRouting.class) {
+                            Files.writeString(out, lines, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+                        }
+                        System.err.printf(Locale.ROOT, "[routing] face %d, %s done%n", id, g.key());
+                        return null;
+                    }));
+                }
             }
-            StringBuilder sb = new StringBuilder("geometry,family,strength,noisy,id,kind,anisotropy,noise,severity,"
-                    + "blurry_psnr,smfd_psnr,maxim_psnr\n");
-            int n = 0;
-            for (Future<String> f : fs) {
-                sb.append(f.get());
-                System.err.printf(Locale.ROOT, "[routing] %d/%d faces%n", ++n, ids.size());
+            for (Future<?> f : fs) {
+                f.get();
             }
             pool.shutdown();
-            Files.writeString(Path.of(args[3]), sb.toString(), StandardCharsets.UTF_8);
         }
     }
 
-    private static String face(FaceDataset ds, int id, List<Blur> blurs, Deblurrer smfd, Deblurrer maxim)
+    private static void mixture(Path data, double threshold) throws IOException {
+        FaceDataset ds = new FaceDataset(data, "eval");
+        io.smfd.degrade.DegradationPipeline p = io.smfd.degrade.DegradationPipeline.defaults();
+        int passed = 0;
+        int smfd = 0;
+        int maxim = 0;
+        try (Deblurrer auto = Deblurrer.builder().backend("onnx").threads(1).modelChoice(ModelChoice.AUTO)
+                .autoMotionThreshold(threshold).build()) {
+            for (int id : ds.ids()) {
+                FaceImage blurry = Evaluation.quantise8(p.sample(Evaluation.SEED_BASE + id).applyTo(
+                        Evaluation.quantise8(ds.image(id))));
+                java.util.Optional<io.smfd.DeblurModel> m = auto.modelFor(blurry);
+                if (m.isEmpty()) {
+                    passed++;
+                } else if (m.get() == io.smfd.DeblurModel.MAXIM) {
+                    maxim++;
+                } else {
+                    smfd++;
+                }
+            }
+        }
+        int n = passed + smfd + maxim;
+        System.out.printf(Locale.ROOT, "threshold %.2f: %d faces: passed through %d (%.1f%%), SMFD %d (%.1f%%),"
+                + " MAXIM %d (%.1f%%)%n", threshold, n, passed, 100.0 * passed / n, smfd, 100.0 * smfd / n, maxim,
+                100.0 * maxim / n);
+    }
+
+    private static String face(FaceDataset ds, int id, List<Blur> blurs, Geometry g, Deblurrer smfd, Deblurrer maxim)
             throws IOException {
         FaceImage sharp256 = Evaluation.quantise8(ds.image(id));
         StringBuilder sb = new StringBuilder();
@@ -84,7 +128,7 @@ public final class MaximRouting {
             for (int noisy = 0; noisy < 2; noisy++) {
                 Degradation d = (noisy == 1 ? b.noisy() : b.clean()).sample(seed);
                 FaceImage degraded = Evaluation.quantise8(d.applyTo(sharp256));
-                for (Geometry g : Geometry.values()) {
+                {
                     FaceImage ref = g.frame(sharp256);
                     FaceImage blurry = g.frame(degraded);
                     BlurAssessment a = smfd.assess(blurry);
