@@ -278,10 +278,11 @@ public interface Deblurrer extends AutoCloseable {
 
         /**
          * Sets the knob of {@link ModelChoice#AUTO} that trades quality for cost: the
-         * {@linkplain BlurAssessment#anisotropy() anisotropy} from which a (clean) face goes to MAXIM, about 30
-         * times as costly as SMFD. Default {@value ModelChoice#DEFAULT_MOTION_THRESHOLD}; higher sends fewer faces to
-         * MAXIM (cheaper, less gain on motion blur), lower sends more (0: every clean measurable face),
-         * {@code Double.POSITIVE_INFINITY} none. Only with {@code modelChoice(AUTO)}.
+         * {@linkplain BlurAssessment#anisotropy() anisotropy} at 256 px from which a (clean) face goes to MAXIM, about
+         * 30 times as costly as SMFD (scaled for smaller faces as {@link ModelChoice#AUTO} says). Default
+         * {@value ModelChoice#DEFAULT_MOTION_THRESHOLD}; higher sends fewer faces to MAXIM (cheaper, less gain on
+         * motion blur), lower sends more (0: every clean measurable face), {@code Double.POSITIVE_INFINITY} none.
+         * Only with {@code modelChoice(AUTO)}.
          *
          * @param anisotropy the threshold, {@code >= 0}
          * @return this builder

@@ -17,17 +17,24 @@ public enum ModelChoice {
     /**
      * Per face, by the blur assessment: clean motion-dominated blur goes to MAXIM, everything else to SMFD. A face
      * goes to MAXIM when its {@link BlurAssessment#kind()} is not {@link BlurAssessment.Kind#UNMEASURABLE UNMEASURABLE},
-     * its {@link BlurAssessment#anisotropy()} is at least the motion threshold
-     * ({@link Deblurrer.Builder#autoMotionThreshold(double)}, default {@value #DEFAULT_MOTION_THRESHOLD}) and its
-     * {@link BlurAssessment#noiseSigma()} at most {@value #MAX_NOISE_SIGMA} (MAXIM turns sensor noise and JPEG
-     * artefacts into texture, where SMFD removes them). Needs what {@link #MAXIM} needs.
+     * its {@link BlurAssessment#noiseSigma()} is at most {@value #MAX_NOISE_SIGMA} (MAXIM turns visible sensor noise
+     * into texture, where SMFD removes it) and its {@link BlurAssessment#anisotropy()} is at least the motion
+     * threshold ({@link Deblurrer.Builder#autoMotionThreshold(double)}, default {@value #DEFAULT_MOTION_THRESHOLD})
+     * scaled by {@code min(1, shorter side / 256)}, but not below {@value #MIN_MOTION_THRESHOLD} (or the threshold,
+     * if lower): the same motion blur measures less anisotropic on a smaller crop, while Gaussian and defocus blur
+     * stay near 0.15 (90th percentile about 0.22 at 112 and 160 px, 0.3 at 256 px, on training faces). Known limits:
+     * on 112 px crops anisotropy separates motion from isotropic blur poorly, so some motion-blurred crops stay with
+     * SMFD; noise that JPEG has smoothed does not show in {@code noiseSigma}. Measured: {@code docs/maxim.md}.
+     * Needs what {@link #MAXIM} needs.
      */
     AUTO;
 
-    /** Default anisotropy from which {@link #AUTO} sends a face to MAXIM: {@value}. */
-    public static final double DEFAULT_MOTION_THRESHOLD = 0.45;
+    /** Default anisotropy (at 256 px) from which {@link #AUTO} sends a face to MAXIM: {@value}. */
+    public static final double DEFAULT_MOTION_THRESHOLD = 0.36;
+    /** Floor of {@link #AUTO}'s size-scaled motion threshold: {@value}. */
+    public static final double MIN_MOTION_THRESHOLD = 0.25;
     /** Largest noise estimate (8-bit luma levels) with which {@link #AUTO} sends a face to MAXIM: {@value}. */
-    public static final double MAX_NOISE_SIGMA = 2.0;
+    public static final double MAX_NOISE_SIGMA = 2.5;
 
     /**
      * Says whether this choice needs MAXIM.

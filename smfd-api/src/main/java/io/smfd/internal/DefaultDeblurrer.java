@@ -153,8 +153,9 @@ public final class DefaultDeblurrer implements Deblurrer {
         boolean assessAll = sharpFaces == SharpFacePolicy.PASS_THROUGH || routing.choice() == ModelChoice.AUTO;
         DeblurModel[] models = new DeblurModel[images.size()];
         for (int i = 0; i < models.length; i++) {
-            BlurAssessment a = assessAll ? BlurEstimator.assess(images.get(i), calibration) : null;
-            models[i] = a == null ? routing.modelFor(BlurAssessment.of(1, 0)) : route(a);
+            FaceImage img = images.get(i);
+            BlurAssessment a = assessAll ? BlurEstimator.assess(img, calibration) : null;
+            models[i] = a == null ? routing.modelFor(BlurAssessment.of(1, 0), side(img)) : route(a, img);
         }
         FaceImage[] out = routed(images, models);
         for (int i = 0; i < out.length; i++) {
@@ -166,8 +167,12 @@ public final class DefaultDeblurrer implements Deblurrer {
     }
 
     /** The model for a face with this assessment, or null if it is passed through. */
-    private DeblurModel route(BlurAssessment a) {
-        return deblurs(a) ? routing.modelFor(a) : null;
+    private DeblurModel route(BlurAssessment a, FaceImage image) {
+        return deblurs(a) ? routing.modelFor(a, side(image)) : null;
+    }
+
+    private static int side(FaceImage image) {
+        return Math.min(image.width(), image.height());
     }
 
     /** Runs each face on its model (null: none); returns the outputs, null where no model ran. */
@@ -196,7 +201,7 @@ public final class DefaultDeblurrer implements Deblurrer {
     public Optional<DeblurModel> modelFor(FaceImage image) {
         Objects.requireNonNull(image, "image");
         ensureOpen();
-        return Optional.ofNullable(route(BlurEstimator.assess(image, calibration)));
+        return Optional.ofNullable(route(BlurEstimator.assess(image, calibration), image));
     }
 
     @Override
@@ -210,7 +215,7 @@ public final class DefaultDeblurrer implements Deblurrer {
         DeblurModel[] models = new DeblurModel[images.size()];
         for (int i = 0; i < assessed.length; i++) {
             assessed[i] = BlurEstimator.assess(images.get(i), calibration);
-            models[i] = route(assessed[i]);
+            models[i] = route(assessed[i], images.get(i));
         }
         FaceImage[] images2 = routed(images, models);
         DeblurResult[] out = new DeblurResult[assessed.length];
@@ -232,7 +237,7 @@ public final class DefaultDeblurrer implements Deblurrer {
         ensureOpen();
         BlurAssessment a = BlurEstimator.assess(image, calibration);
         Result r = run(DeblurModel.SMFD, List.of(image), true).get(0); // SMFD's masks are wanted either way
-        DeblurModel m = route(a);
+        DeblurModel m = route(a, image);
         FaceImage out = m == null ? image
                 : m == DeblurModel.SMFD ? r.image() : run(m, List.of(image), false).get(0).image();
         return new DeblurResult(out, Optional.of(r.masks()), a, Optional.ofNullable(m));

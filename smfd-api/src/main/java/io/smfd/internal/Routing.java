@@ -33,18 +33,31 @@ public record Routing(ModelChoice choice, double motionThreshold) {
     /**
      * Returns the model for a face that is to be deblurred.
      *
-     * @param a the face's assessment
+     * @param a    the face's assessment
+     * @param side the face's shorter side, pixels
      * @return the model
      */
-    public DeblurModel modelFor(BlurAssessment a) {
+    public DeblurModel modelFor(BlurAssessment a, int side) {
         switch (choice) {
             case SMFD:
                 return DeblurModel.SMFD;
             case MAXIM:
                 return DeblurModel.MAXIM;
             default:
-                return a.kind() != BlurAssessment.Kind.UNMEASURABLE && a.anisotropy() >= motionThreshold
+                return a.kind() != BlurAssessment.Kind.UNMEASURABLE && a.anisotropy() >= threshold(side)
                         && a.noiseSigma() <= ModelChoice.MAX_NOISE_SIGMA ? DeblurModel.MAXIM : DeblurModel.SMFD;
         }
+    }
+
+    /**
+     * The anisotropy from which AUTO sends a face of this size to MAXIM: the motion threshold scaled by
+     * {@code min(1, side / 256)}, but not below {@code min(threshold, }{@value ModelChoice#MIN_MOTION_THRESHOLD}{@code )}.
+     *
+     * @param side the face's shorter side, pixels
+     * @return the threshold
+     */
+    public double threshold(int side) {
+        double scaled = motionThreshold * Math.min(1.0, side / 256.0);
+        return Math.max(Math.min(ModelChoice.MIN_MOTION_THRESHOLD, motionThreshold), scaled);
     }
 }

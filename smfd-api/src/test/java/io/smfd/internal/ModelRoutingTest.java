@@ -83,20 +83,35 @@ class ModelRoutingTest {
     @Test
     void autoRuleSendsOnlyCleanDirectionalBlurToMaxim() {
         BlurAssessment cleanMotion = BlurAssessment.of(0.9, 5, Kind.DIRECTIONAL, 0.6, 1.0);
-        assertThat(AUTO.modelFor(cleanMotion)).isEqualTo(DeblurModel.MAXIM);
-        assertThat(AUTO.modelFor(BlurAssessment.of(0.9, 5, Kind.DIRECTIONAL, 0.6, ModelChoice.MAX_NOISE_SIGMA + 0.5)))
-                .as("noisy or compressed: MAXIM would amplify the noise").isEqualTo(DeblurModel.SMFD);
-        assertThat(AUTO.modelFor(BlurAssessment.of(0.9, 3, Kind.ISOTROPIC, 0.2, 1.0))).isEqualTo(DeblurModel.SMFD);
+        assertThat(AUTO.modelFor(cleanMotion, 256)).isEqualTo(DeblurModel.MAXIM);
+        assertThat(AUTO.modelFor(BlurAssessment.of(0.9, 5, Kind.DIRECTIONAL, 0.6, ModelChoice.MAX_NOISE_SIGMA + 0.5), 256))
+                .as("visibly noisy: MAXIM would amplify the noise").isEqualTo(DeblurModel.SMFD);
+        assertThat(AUTO.modelFor(BlurAssessment.of(0.9, 3, Kind.ISOTROPIC, 0.2, 1.0), 256)).isEqualTo(DeblurModel.SMFD);
         assertThat(AUTO.modelFor(BlurAssessment.of(0.9, 5, Kind.DIRECTIONAL,
-                ModelChoice.DEFAULT_MOTION_THRESHOLD - 0.01, 1.0))).isEqualTo(DeblurModel.SMFD);
-        assertThat(AUTO.modelFor(BlurAssessment.of(0.9, 0, Kind.UNMEASURABLE, 0, 0))).isEqualTo(DeblurModel.SMFD);
-        assertThat(new Routing(ModelChoice.AUTO, Double.POSITIVE_INFINITY).modelFor(cleanMotion))
+                ModelChoice.DEFAULT_MOTION_THRESHOLD - 0.01, 1.0), 256)).isEqualTo(DeblurModel.SMFD);
+        assertThat(AUTO.modelFor(BlurAssessment.of(0.9, 0, Kind.UNMEASURABLE, 0, 0), 256)).isEqualTo(DeblurModel.SMFD);
+        assertThat(new Routing(ModelChoice.AUTO, Double.POSITIVE_INFINITY).modelFor(cleanMotion, 112))
                 .as("the knob at +infinity: never MAXIM").isEqualTo(DeblurModel.SMFD);
-        assertThat(new Routing(ModelChoice.AUTO, 0.7).modelFor(cleanMotion)).isEqualTo(DeblurModel.SMFD);
-        assertThat(new Routing(ModelChoice.MAXIM, 0.45).modelFor(BlurAssessment.of(0.9, 3))).isEqualTo(DeblurModel.MAXIM);
-        assertThat(Routing.SMFD.modelFor(cleanMotion)).isEqualTo(DeblurModel.SMFD);
+        assertThat(new Routing(ModelChoice.AUTO, 0.7).modelFor(cleanMotion, 256)).isEqualTo(DeblurModel.SMFD);
+        assertThat(new Routing(ModelChoice.MAXIM, 0.45).modelFor(BlurAssessment.of(0.9, 3), 256))
+                .isEqualTo(DeblurModel.MAXIM);
+        assertThat(Routing.SMFD.modelFor(cleanMotion, 256)).isEqualTo(DeblurModel.SMFD);
         assertThatThrownBy(() -> new Routing(ModelChoice.AUTO, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Routing(ModelChoice.AUTO, -0.1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theMotionThresholdScalesWithTheFaceSizeDownToItsFloor() {
+        assertThat(AUTO.threshold(256)).isEqualTo(ModelChoice.DEFAULT_MOTION_THRESHOLD);
+        assertThat(AUTO.threshold(512)).isEqualTo(ModelChoice.DEFAULT_MOTION_THRESHOLD);
+        assertThat(AUTO.threshold(224)).isCloseTo(ModelChoice.DEFAULT_MOTION_THRESHOLD * 224 / 256,
+                org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(AUTO.threshold(112)).isEqualTo(ModelChoice.MIN_MOTION_THRESHOLD);
+        assertThat(new Routing(ModelChoice.AUTO, 0.1).threshold(112)).as("a knob below the floor wins").isEqualTo(0.1);
+        assertThat(new Routing(ModelChoice.AUTO, 0).threshold(64)).isZero();
+        BlurAssessment mild = BlurAssessment.of(0.9, 3, Kind.ISOTROPIC, 0.3, 1.0);
+        assertThat(AUTO.modelFor(mild, 112)).as("0.30 >= floor 0.25 at 112 px").isEqualTo(DeblurModel.MAXIM);
+        assertThat(AUTO.modelFor(mild, 256)).as("0.30 < 0.36 at 256 px").isEqualTo(DeblurModel.SMFD);
     }
 
     @Test
