@@ -235,8 +235,9 @@ class MaximOnnxTest {
     private static FaceImage degrade(FaceImage face, java.util.function.UnaryOperator<DegradationPipeline.Builder> k,
                                      boolean noisy) {
         DegradationPipeline.Builder b = k.apply(DegradationPipeline.builder()).scaleProbability(0);
-        b = noisy ? b.noiseProbability(1).gaussianNoiseProbability(1).range(Parameter.GAUSSIAN_NOISE_SIGMA, Range.fixed(5))
-                .jpegProbability(1).range(Parameter.JPEG_QUALITY, Range.fixed(75))
+        // visible sensor noise (no JPEG: JPEG 75 smooths 5/255 noise below what noiseSigma() sees, see docs/maxim.md)
+        b = noisy ? b.noiseProbability(1).gaussianNoiseProbability(1).range(Parameter.GAUSSIAN_NOISE_SIGMA, Range.fixed(8))
+                .jpegProbability(0)
                 : b.noiseProbability(0).jpegProbability(0);
         return b.build().sample(7).applyTo(face);
     }
