@@ -44,6 +44,8 @@ public final class DefaultDeblurrer implements Deblurrer {
     static final long MAX_BATCH_PIXELS = 4L * 1024 * 1024;
     /** Upper bound of images per backend call. */
     static final int MAX_BATCH = 16;
+    /** {@link ModelInfo#assessmentCalibration()} of MAXIM: faces are assessed (and routed) with SMFD's calibration. */
+    static final String MAXIM_CALIBRATION = "none of its own: faces are assessed with SMFD-UNet's calibration";
     /** The policy of {@code Deblurrer.builder()}: {@link SharpFacePolicy#PASS_THROUGH}. */
     public static final SharpFacePolicy DEFAULT_POLICY = SharpFacePolicy.PASS_THROUGH;
 
@@ -114,8 +116,10 @@ public final class DefaultDeblurrer implements Deblurrer {
                 throw new IllegalArgumentException("the MAXIM backend must describe an image-only model, got "
                         + maximMetadata);
             }
-            this.maximInfo = ModelInfos.describe(maximMetadata, ModelSource.bundled(DeblurModel.MAXIM),
+            ModelInfo m = ModelInfos.describe(maximMetadata, ModelSource.bundled(DeblurModel.MAXIM),
                     BlurCalibration.FALLBACK);
+            this.maximInfo = new ModelInfo(m.name(), m.version(), m.sha256(), m.source(), m.classNames(),
+                    m.sizeMultiple(), m.modelCard(), MAXIM_CALIBRATION);
         } else {
             this.maximMetadata = null;
             this.maximInfo = null;

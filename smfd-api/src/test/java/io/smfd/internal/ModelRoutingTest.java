@@ -220,6 +220,7 @@ class ModelRoutingTest {
             assertThat(maxim.source()).contains("io.smfd:smfd-model-maxim");
             assertThat(maxim.sha256()).isEqualTo(new FakeMaxim.Model().sha256());
             assertThat(maxim.summary()).contains("no masks");
+            assertThat(maxim.assessmentCalibration()).contains("SMFD-UNet's calibration");
             assertThat(d.toString()).contains("AUTO");
         }
         try (DefaultDeblurrer d = new DefaultDeblurrer("fake", darkening(), DefaultDeblurrerTest.MODEL)) {
