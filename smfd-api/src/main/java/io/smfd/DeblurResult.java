@@ -10,7 +10,8 @@ import java.util.Optional;
  * network ran and masks were asked for (at the input size). Under {@link SharpFacePolicy#PASS_THROUGH} a face
  * that does not {@linkplain BlurAssessment#needsDeblurring() need deblurring} comes back unchanged
  * ({@link #deblurred()} false, {@link #image()} the input itself, bit-exact): the same rule, reported the same way,
- * for every call that can pass a face through. Immutable and thread-safe.
+ * for every call that can pass a face through. {@link #model()} names the network that produced the image
+ * (SMFD or MAXIM, see {@link ModelChoice}). Immutable and thread-safe.
  */
 public final class DeblurResult {
 
@@ -18,6 +19,7 @@ public final class DeblurResult {
     private final FaceMasks masks; // null = none
     private final BlurAssessment assessment;
     private final boolean deblurred;
+    private final DeblurModel model; // null = passed through
 
     /**
      * Creates a result.
@@ -44,10 +46,26 @@ public final class DeblurResult {
      * @throws IllegalArgumentException if the sizes differ
      */
     public DeblurResult(FaceImage image, Optional<FaceMasks> masks, BlurAssessment assessment, boolean deblurred) {
+        this(image, masks, assessment, deblurred ? Optional.of(DeblurModel.SMFD) : Optional.empty());
+    }
+
+    /**
+     * Creates a result naming the model that produced the image.
+     *
+     * @param image      the output image: the model's output, or the input if {@code model} is empty
+     * @param masks      the predicted masks, same size as {@code image}, or empty if none were computed
+     * @param assessment the assessment of the input
+     * @param model      the model whose output {@code image} is, or empty if the face was passed through
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the sizes differ
+     */
+    public DeblurResult(FaceImage image, Optional<FaceMasks> masks, BlurAssessment assessment,
+                        Optional<DeblurModel> model) {
         this.image = Objects.requireNonNull(image, "image");
         this.masks = Objects.requireNonNull(masks, "masks").orElse(null);
         this.assessment = Objects.requireNonNull(assessment, "assessment");
-        this.deblurred = deblurred;
+        this.model = Objects.requireNonNull(model, "model").orElse(null);
+        this.deblurred = this.model != null;
         if (this.masks != null && (image.width() != this.masks.width() || image.height() != this.masks.height())) {
             throw new IllegalArgumentException("image is " + image.width() + "x" + image.height()
                     + " but masks are " + this.masks.width() + "x" + this.masks.height());
@@ -83,6 +101,16 @@ public final class DeblurResult {
     }
 
     /**
+     * Returns which network produced {@link #image()}.
+     *
+     * @return {@link DeblurModel#SMFD} or {@link DeblurModel#MAXIM}; empty when the face was passed through
+     *         ({@link #deblurred()} false)
+     */
+    public Optional<DeblurModel> model() {
+        return Optional.ofNullable(model);
+    }
+
+    /**
      * Returns the predicted semantic masks.
      *
      * @return the masks the network predicted for the input: always present from
@@ -98,17 +126,17 @@ public final class DeblurResult {
             return false;
         }
         DeblurResult r = (DeblurResult) o;
-        return deblurred == r.deblurred && image.equals(r.image) && Objects.equals(masks, r.masks)
+        return deblurred == r.deblurred && model == r.model && image.equals(r.image) && Objects.equals(masks, r.masks)
                 && assessment.equals(r.assessment);
     }
 
     @Override
     public int hashCode() {
-        return ((31 * image.hashCode() + Objects.hashCode(masks)) * 31 + assessment.hashCode()) * 31 + Boolean.hashCode(deblurred);
+        return ((31 * image.hashCode() + Objects.hashCode(masks)) * 31 + assessment.hashCode()) * 31 + Objects.hashCode(model);
     }
 
     @Override
     public String toString() {
-        return "DeblurResult[" + image + ", " + (masks == null ? "no masks" : masks) + ", " + assessment + ", deblurred=" + deblurred + "]";
+        return "DeblurResult[" + image + ", " + (masks == null ? "no masks" : masks) + ", " + assessment + ", " + (model == null ? "passed through" : "deblurred by " + model) + "]";
     }
 }

@@ -3,6 +3,7 @@ package io.smfd;
 import io.smfd.SmfdException.Reason;
 import io.smfd.internal.BackendSelector;
 import io.smfd.internal.DefaultDeblurrer;
+import io.smfd.internal.Routing;
 import io.smfd.spi.BackendConfig;
 import io.smfd.spi.ModelSource;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Deblurs aligned face crops with SMFD-UNet.
@@ -38,6 +40,11 @@ import java.util.Objects;
  * {@linkplain BlurAssessment#needsDeblurring() need deblurring} is returned unchanged, bit-exact, by
  * {@link #deblur(FaceImage)} and {@link #deblurAll(List)}; {@link Builder#sharpFaces(SharpFacePolicy)
  * sharpFaces(DEBLUR)} runs the network on every face.
+ *
+ * <p><b>Models.</b> By default every face is deblurred by SMFD-UNet. With {@code io.smfd:smfd-model-maxim} on the
+ * class path, {@link Builder#modelChoice(ModelChoice)} can choose MAXIM for every face, or {@link ModelChoice#AUTO}
+ * per face by the blur assessment (clean motion blur to MAXIM, the rest to SMFD); {@link #modelChoice()},
+ * {@link #models()} and {@link DeblurResult#model()} say what was chosen and what produced a face.
  *
  * <p><b>Threading.</b> Implementations are thread-safe: share one instance between threads; calls may
  * run concurrently. A deblurrer uses at most {@link Builder#threads(int) threads} CPU threads of its own per
@@ -161,6 +168,41 @@ public interface Deblurrer extends AutoCloseable {
     DeblurResult deblurWithMasks(FaceImage image);
 
     /**
+     * Returns which model {@link #deblur(FaceImage)} would run on this face, without running it: the same
+     * assessment, policy and {@link #modelChoice()} decide. Cheap (the assessment only). The default
+     * implementation, for deblurrers that run SMFD only under {@link SharpFacePolicy#PASS_THROUGH}, says SMFD
+     * when the face needs deblurring.
+     *
+     * @param image the face crop
+     * @return the model, or empty if the face would be passed through
+     * @throws NullPointerException if {@code image} is null
+     * @throws SmfdException       {@link SmfdException.Reason#CLOSED CLOSED} if this deblurrer is closed
+     */
+    default Optional<DeblurModel> modelFor(FaceImage image) {
+        return assess(image).needsDeblurring() ? Optional.of(DeblurModel.SMFD) : Optional.empty();
+    }
+
+    /**
+     * Returns the model choice this deblurrer was built with.
+     *
+     * @return {@link ModelChoice#SMFD} unless {@link Builder#modelChoice(ModelChoice)} said otherwise
+     */
+    default ModelChoice modelChoice() {
+        return ModelChoice.SMFD;
+    }
+
+    /**
+     * Returns every model this deblurrer has loaded: SMFD first (it assesses faces and gives the masks, and
+     * {@link #modelInfo()} describes it), then MAXIM when the choice {@linkplain ModelChoice#usesMaxim() uses it}
+     * (name {@code MAXIM-3S}, no mask classes, size multiple 64, source {@code io.smfd:smfd-model-maxim}).
+     *
+     * @return an unmodifiable list of one or two descriptions; available also after {@link #close()}
+     */
+    default List<ModelInfo> models() {
+        return List.of(modelInfo());
+    }
+
+    /**
      * Returns the name of the backend in use.
      *
      * @return e.g. {@code "onnx"} or {@code "cpu"}
@@ -200,6 +242,8 @@ public interface Deblurrer extends AutoCloseable {
         private int threads = BackendConfig.defaultThreads();
         private ModelSource model = ModelSource.bundled();
         private SharpFacePolicy sharpFaces = DefaultDeblurrer.DEFAULT_POLICY;
+        private ModelChoice modelChoice = ModelChoice.SMFD;
+        private Double motionThreshold; // null = default
 
         Builder() {
         }
@@ -215,6 +259,40 @@ public interface Deblurrer extends AutoCloseable {
          */
         public Builder sharpFaces(SharpFacePolicy policy) {
             this.sharpFaces = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Chooses the model(s) that deblur: {@link ModelChoice#SMFD} (the default), {@link ModelChoice#MAXIM} or
+         * {@link ModelChoice#AUTO} (per face). MAXIM and AUTO need {@code io.smfd:smfd-model-maxim} on the class path
+         * and a backend that runs MAXIM ({@code onnx}); {@link #build()} checks both.
+         *
+         * @param choice the choice
+         * @return this builder
+         * @throws NullPointerException if {@code choice} is null
+         */
+        public Builder modelChoice(ModelChoice choice) {
+            this.modelChoice = Objects.requireNonNull(choice, "choice");
+            return this;
+        }
+
+        /**
+         * Sets the knob of {@link ModelChoice#AUTO} that trades quality for cost: the
+         * {@linkplain BlurAssessment#anisotropy() anisotropy} at 256 px from which a (clean) face goes to MAXIM, about
+         * 30 times as costly as SMFD (scaled for smaller faces as {@link ModelChoice#AUTO} says). Default
+         * {@value ModelChoice#DEFAULT_MOTION_THRESHOLD}; higher sends fewer faces to MAXIM (cheaper, less gain on
+         * motion blur), lower sends more (0: every clean measurable face), {@code Double.POSITIVE_INFINITY} none.
+         * Only with {@code modelChoice(AUTO)}.
+         *
+         * @param anisotropy the threshold, {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code anisotropy} is NaN or negative
+         */
+        public Builder autoMotionThreshold(double anisotropy) {
+            if (Double.isNaN(anisotropy) || anisotropy < 0) {
+                throw new IllegalArgumentException("autoMotionThreshold must be >= 0, got " + anisotropy);
+            }
+            this.motionThreshold = anisotropy;
             return this;
         }
 
@@ -292,10 +370,24 @@ public interface Deblurrer extends AutoCloseable {
          * @return a new deblurrer the caller must close
          * @throws BackendUnavailableException if the requested backend is missing or unavailable, or no
          *                                     backend is usable (the message lists what was found and why)
-         * @throws ModelException              if the model is missing, corrupt or incompatible
+         * @throws ModelException              if the model is missing, corrupt or incompatible; with
+         *                                     {@link ModelChoice#MAXIM} or {@link ModelChoice#AUTO}, reason
+         *                                     {@link SmfdException.Reason#MODEL_NOT_FOUND MODEL_NOT_FOUND} naming
+         *                                     {@code io.smfd:smfd-model-maxim} when that artifact is absent
+         * @throws BackendUnavailableException also if MAXIM or AUTO is chosen and the backend named cannot run
+         *                                     MAXIM (the pure-Java {@code cpu} backend); automatic selection then
+         *                                     picks one that can
+         * @throws IllegalStateException       if {@link #autoMotionThreshold(double)} was set but the choice is not
+         *                                     {@link ModelChoice#AUTO}
          */
         public Deblurrer build() {
-            return BackendSelector.open(backend, BackendConfig.of(device, threads, model), sharpFaces);
+            if (motionThreshold != null && modelChoice != ModelChoice.AUTO) {
+                throw new IllegalStateException("autoMotionThreshold(" + motionThreshold + ") applies to"
+                        + " modelChoice(AUTO) only, but the choice is " + modelChoice);
+            }
+            Routing routing = new Routing(modelChoice,
+                    motionThreshold == null ? ModelChoice.DEFAULT_MOTION_THRESHOLD : motionThreshold);
+            return BackendSelector.open(backend, BackendConfig.of(device, threads, model), sharpFaces, routing);
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param sha256       lower-case hex SHA-256 of the ONNX file that was loaded (64 characters)
  * @param source       where the model came from, e.g. {@code "bundled model (io.smfd:smfd-model)"} or
  *                     {@code "model file /models/smfd.onnx"}
- * @param classNames   the mask classes in output-channel order, e.g. {@code background, skin, ...}
+ * @param classNames   the mask classes in output-channel order, e.g. {@code background, skin, ...}; empty for a model
+ *                     that predicts no masks (MAXIM)
  * @param sizeMultiple images are padded internally to a multiple of this
  * @param modelCard    the model card as JSON text (for the bundled model, the card shipped beside it, which also
  *                     holds measured metrics); empty if the model has none
@@ -56,8 +57,7 @@ public record ModelInfo(String name, String version, String sha256, String sourc
      * Validates and copies.
      *
      * @throws NullPointerException     if an argument is null
-     * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits, {@code classNames} is empty
-     *                                  or {@code sizeMultiple < 1}
+     * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits or {@code sizeMultiple < 1}
      */
     public ModelInfo {
         Objects.requireNonNull(name, "name");
@@ -70,9 +70,6 @@ public record ModelInfo(String name, String version, String sha256, String sourc
         if (!sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits, got '" + sha256 + "'");
         }
-        if (classNames.isEmpty()) {
-            throw new IllegalArgumentException("classNames must not be empty");
-        }
         if (sizeMultiple < 1) {
             throw new IllegalArgumentException("sizeMultiple must be >= 1, got " + sizeMultiple);
         }
@@ -84,8 +81,8 @@ public record ModelInfo(String name, String version, String sha256, String sourc
      * @return e.g. {@code SMFD-UNet 0.1.0, sha256 1a2b3c4d5e6f, 8 classes, bundled model (io.smfd:smfd-model)}
      */
     public String summary() {
-        return name + " " + version + ", sha256 " + sha256.substring(0, 12) + ", " + classNames.size() + " classes, "
-                + source;
+        return name + " " + version + ", sha256 " + sha256.substring(0, 12) + ", "
+                + (classNames.isEmpty() ? "no masks" : classNames.size() + " classes") + ", " + source;
     }
 
     /**

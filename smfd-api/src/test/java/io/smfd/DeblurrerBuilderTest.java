@@ -88,4 +88,52 @@ class DeblurrerBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("carried by ModelException");
         assertThatThrownBy(() -> new SmfdException(null, "x")).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void modelChoiceAndTheAutoKnobFailFast() {
+        Deblurrer.Builder b = Deblurrer.builder();
+        assertThatThrownBy(() -> b.modelChoice(null)).isInstanceOf(NullPointerException.class).hasMessage("choice");
+        assertThatThrownBy(() -> b.autoMotionThreshold(-0.1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> b.autoMotionThreshold(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        // the knob without AUTO is a mistake: refused before any backend or model is looked up
+        assertThatThrownBy(() -> Deblurrer.builder().autoMotionThreshold(0.6).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("AUTO").hasMessageContaining("SMFD");
+        assertThatThrownBy(() -> Deblurrer.builder().modelChoice(ModelChoice.MAXIM).autoMotionThreshold(0.6).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("MAXIM");
+    }
+
+    @Test
+    void modelChoiceDefaultsAndMeanings() {
+        assertThat(ModelChoice.SMFD.usesMaxim()).isFalse();
+        assertThat(ModelChoice.MAXIM.usesMaxim()).isTrue();
+        assertThat(ModelChoice.AUTO.usesMaxim()).isTrue();
+        assertThat(DeblurModel.MAXIM.artifact()).isEqualTo("io.smfd:smfd-model-maxim");
+        assertThat(DeblurModel.SMFD.artifact()).isEqualTo("io.smfd:smfd-model");
+        assertThat(ModelSource.bundled(DeblurModel.MAXIM).model()).isEqualTo(DeblurModel.MAXIM);
+        assertThat(ModelSource.bundled(DeblurModel.SMFD)).isEqualTo(ModelSource.bundled());
+        assertThat(ModelSource.bundled(DeblurModel.MAXIM)).isNotEqualTo(ModelSource.bundled());
+        assertThat(ModelSource.bundled(DeblurModel.MAXIM).description()).contains("io.smfd:smfd-model-maxim");
+        ModelMetadata m = ModelMetadata.imageOnly("1", 64);
+        assertThat(m.classNames()).isEmpty();
+        assertThat(m.sizeMultiple()).isEqualTo(64);
+        assertThatThrownBy(() -> ModelMetadata.imageOnly("1", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deblurResultNamesTheModel() {
+        FaceImage img = FaceImage.fromPlanarFloat(16, 16, new float[3 * 16 * 16]);
+        BlurAssessment a = BlurAssessment.of(0.9, 3);
+        DeblurResult smfd = new DeblurResult(img, java.util.Optional.empty(), a, true);
+        DeblurResult maxim = new DeblurResult(img, java.util.Optional.empty(), a, java.util.Optional.of(DeblurModel.MAXIM));
+        DeblurResult passed = new DeblurResult(img, java.util.Optional.empty(), a, java.util.Optional.empty());
+        assertThat(smfd.model()).contains(DeblurModel.SMFD);
+        assertThat(maxim.model()).contains(DeblurModel.MAXIM);
+        assertThat(maxim.deblurred()).isTrue();
+        assertThat(passed.deblurred()).isFalse();
+        assertThat(passed.model()).isEmpty();
+        assertThat(new DeblurResult(img, java.util.Optional.empty(), a, false).model()).isEmpty();
+        assertThat(maxim).isNotEqualTo(smfd);
+        assertThat(maxim.toString()).contains("MAXIM");
+    }
 }

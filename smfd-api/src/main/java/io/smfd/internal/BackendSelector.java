@@ -2,6 +2,7 @@ package io.smfd.internal;
 
 import io.smfd.BackendStatus;
 import io.smfd.BackendUnavailableException;
+import io.smfd.DeblurModel;
 import io.smfd.Deblurrer;
 import io.smfd.ModelException;
 import io.smfd.SharpFacePolicy;
@@ -10,6 +11,7 @@ import io.smfd.spi.Availability;
 import io.smfd.spi.BackendConfig;
 import io.smfd.spi.DeblurBackendProvider;
 import io.smfd.spi.InferenceBackend;
+import io.smfd.spi.ModelSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -83,8 +85,24 @@ public final class BackendSelector {
      * @return a new deblurrer
      */
     public static Deblurrer open(String builderBackend, BackendConfig config, SharpFacePolicy sharpFaces) {
+        return open(builderBackend, config, sharpFaces, Routing.SMFD);
+    }
+
+    /**
+     * Selects a backend and opens a deblurrer on it with a policy for sharp faces and a model choice.
+     *
+     * @param builderBackend name from the builder, or null
+     * @param config         configuration (its model is SMFD's)
+     * @param sharpFaces     what to do with faces that do not need deblurring
+     * @param routing        which model deblurs which face
+     * @return a new deblurrer
+     * @throws io.smfd.ModelException     {@code MODEL_NOT_FOUND} if the routing uses MAXIM and its artifact is absent
+     * @throws BackendUnavailableException if the backend named cannot run MAXIM, or none can
+     */
+    public static Deblurrer open(String builderBackend, BackendConfig config, SharpFacePolicy sharpFaces,
+                                 Routing routing) {
         return open(builderBackend, System.getProperty(Deblurrer.BACKEND_PROPERTY), config, defaultLoaders(),
-                sharpFaces);
+                sharpFaces, routing);
     }
 
     static Deblurrer open(String builderBackend, String propertyValue, BackendConfig config,
@@ -94,7 +112,16 @@ public final class BackendSelector {
 
     static Deblurrer open(String builderBackend, String propertyValue, BackendConfig config,
                           List<ClassLoader> loaders, SharpFacePolicy sharpFaces) {
+        return open(builderBackend, propertyValue, config, loaders, sharpFaces, Routing.SMFD);
+    }
+
+    static Deblurrer open(String builderBackend, String propertyValue, BackendConfig config,
+                          List<ClassLoader> loaders, SharpFacePolicy sharpFaces, Routing routing) {
         Objects.requireNonNull(sharpFaces, "sharpFaces");
+        Objects.requireNonNull(routing, "routing");
+        if (routing.choice().usesMaxim()) {
+            BundledModelAccess.requirePresent(DeblurModel.MAXIM, loaders); // the artifact first: the most actionable error
+        }
         String requested;
         String source;
         if (builderBackend != null) {
@@ -113,21 +140,31 @@ public final class BackendSelector {
                     + NO_BACKEND_HINT + ".");
         }
         if (!"auto".equals(requested)) {
-            return openNamed(requested, source, candidates, config, sharpFaces);
+            return openNamed(requested, source, candidates, config, sharpFaces, routing);
         }
         List<String> failures = new ArrayList<>();
+        List<String> noMaxim = new ArrayList<>();
         for (Candidate c : candidates) {
             if (!c.usable()) {
                 continue;
             }
+            if (routing.choice().usesMaxim() && !runsMaxim(c)) {
+                noMaxim.add(c.name());
+                continue;
+            }
             try {
-                return started(c, config, candidates, source, sharpFaces);
+                return started(c, config, candidates, source, sharpFaces, routing);
             } catch (ModelException e) {
                 throw e; // every backend would fail the same way
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("SMFD backend '{}' is available but failed to start, trying the next one: {}", c.name(), e.toString());
                 failures.add(c.name() + ": failed to start: " + e);
             }
+        }
+        if (failures.isEmpty() && !noMaxim.isEmpty()) {
+            throw new BackendUnavailableException("No available SMFD backend runs MAXIM (ModelChoice."
+                    + routing.choice() + "): " + String.join(", ", noMaxim) + " cannot. Add io.smfd:smfd-runtime-onnx,"
+                    + " or choose ModelChoice.SMFD. Found: " + describe(candidates) + ".");
         }
         if (failures.isEmpty()) {
             throw new BackendUnavailableException("No available SMFD backend. Found: " + describe(candidates)
@@ -138,7 +175,7 @@ public final class BackendSelector {
     }
 
     private static Deblurrer openNamed(String requested, String source, List<Candidate> candidates,
-                                       BackendConfig config, SharpFacePolicy sharpFaces) {
+                                       BackendConfig config, SharpFacePolicy sharpFaces, Routing routing) {
         Candidate match = null;
         for (Candidate c : candidates) {
             if (c.provider() != null && c.name().equalsIgnoreCase(requested)) {
@@ -157,8 +194,14 @@ public final class BackendSelector {
                     + ") is unavailable: " + match.availability().reason() + ". Found: " + describe(candidates)
                     + ". Fix the reason, or select another backend (or remove the request to choose automatically).");
         }
+        if (routing.choice().usesMaxim() && !runsMaxim(match)) {
+            throw new BackendUnavailableException("SMFD backend '" + requested + "' (requested by " + source
+                    + ") cannot run MAXIM, which ModelChoice." + routing.choice() + " needs"
+                    + ("cpu".equals(requested) ? " (the pure-Java engine has no kernels for MAXIM's operators)" : "")
+                    + ". Use the onnx backend (io.smfd:smfd-runtime-onnx), or ModelChoice.SMFD.");
+        }
         try {
-            return started(match, config, candidates, source, sharpFaces);
+            return started(match, config, candidates, source, sharpFaces, routing);
         } catch (SmfdException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
@@ -166,17 +209,38 @@ public final class BackendSelector {
         }
     }
 
+    private static boolean runsMaxim(Candidate c) {
+        try {
+            return c.provider().runs(DeblurModel.MAXIM);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("SMFD backend '{}' failed to say whether it runs MAXIM", c.name(), e);
+            return false;
+        }
+    }
+
     private static Deblurrer started(Candidate c, BackendConfig config, List<Candidate> all, String source,
-                                     SharpFacePolicy sharpFaces) {
+                                     SharpFacePolicy sharpFaces, Routing routing) {
         InferenceBackend backend = c.provider().create(config);
         if (backend == null) {
             throw new IllegalStateException("provider " + c.provider().getClass().getName() + " returned null from create()");
         }
         DefaultDeblurrer deblurrer;
+        InferenceBackend maxim = null;
         try {
-            deblurrer = new DefaultDeblurrer(c.name(), backend, config.model(), sharpFaces);
+            if (routing.choice().usesMaxim()) {
+                maxim = c.provider().create(BackendConfig.of(config.device(), config.threads(),
+                        ModelSource.bundled(DeblurModel.MAXIM)));
+                if (maxim == null) {
+                    throw new IllegalStateException("provider " + c.provider().getClass().getName()
+                            + " returned null from create() for MAXIM");
+                }
+            }
+            deblurrer = new DefaultDeblurrer(c.name(), backend, config.model(), sharpFaces, maxim, routing);
         } catch (RuntimeException | Error e) {
             backend.close();
+            if (maxim != null) {
+                maxim.close();
+            }
             throw e;
         }
         if (logOnce(c.name(), deblurrer.device())) {

@@ -1,5 +1,6 @@
 package io.smfd.internal;
 
+import io.smfd.DeblurModel;
 import io.smfd.ModelException;
 import io.smfd.SmfdException.Reason;
 import io.smfd.spi.ModelProvider;
@@ -41,9 +42,79 @@ public final class BundledModelAccess {
         return onnxBytes(loaders());
     }
 
+    /**
+     * Reads the model of a model artifact, verified against its SHA-256 by its provider.
+     *
+     * @param model which model
+     * @return the ONNX bytes (a new array)
+     * @throws ModelException as {@link #onnxBytes()}; for {@link DeblurModel#MAXIM} {@code MODEL_NOT_FOUND} names
+     *                        {@code io.smfd:smfd-model-maxim}
+     */
+    public static byte[] onnxBytes(DeblurModel model) {
+        ModelProvider p = require(loaders(), model);
+        return call(p, () -> p.onnxBytes());
+    }
+
     static byte[] onnxBytes(List<ClassLoader> loaders) {
         ModelProvider p = require(loaders);
         return call(p, () -> p.onnxBytes());
+    }
+
+    /**
+     * As {@link #sha256()} for the model of a model artifact.
+     *
+     * @param model which model
+     * @return the lower-case hex SHA-256
+     * @throws ModelException as {@link #onnxBytes(DeblurModel)}
+     */
+    public static String sha256(DeblurModel model) {
+        ModelProvider p = require(loaders(), model);
+        return call(p, () -> p.sha256());
+    }
+
+    /**
+     * As {@link #modelCardJson()} for the model of a model artifact.
+     *
+     * @param model which model
+     * @return the card JSON, or empty
+     */
+    public static Optional<String> modelCardJson(DeblurModel model) {
+        try {
+            ModelProvider p = find(loaders(), model);
+            Optional<String> card = p == null ? null : p.modelCardJson();
+            return card == null ? Optional.empty() : card;
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Says whether a model artifact is present and complete, without reading its model.
+     *
+     * @param model which model
+     * @return true if its provider is found and available
+     */
+    public static boolean isPresent(DeblurModel model) {
+        try {
+            require(loaders(), model);
+            return true;
+        } catch (ModelException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Fails unless a model artifact is present and complete.
+     *
+     * @param model which model
+     * @throws ModelException {@code MODEL_NOT_FOUND} naming the artifact to add, or as {@link #onnxBytes()}
+     */
+    public static void requirePresent(DeblurModel model) {
+        require(loaders(), model);
+    }
+
+    static void requirePresent(DeblurModel model, List<ClassLoader> loaders) {
+        require(loaders, model);
     }
 
     /**
@@ -94,15 +165,24 @@ public final class BundledModelAccess {
     }
 
     private static ModelProvider require(List<ClassLoader> loaders) {
-        ModelProvider p = find(loaders);
+        return require(loaders, DeblurModel.SMFD);
+    }
+
+    private static ModelProvider require(List<ClassLoader> loaders, DeblurModel model) {
+        ModelProvider p = find(loaders, model);
         if (p == null) {
-            throw new ModelException(Reason.MODEL_NOT_FOUND, NO_PROVIDER);
+            throw new ModelException(Reason.MODEL_NOT_FOUND, model == DeblurModel.SMFD ? NO_PROVIDER : noProvider(model));
         }
         boolean available;
         try {
             available = p.isAvailable();
         } catch (RuntimeException | LinkageError e) {
             throw incompatible(p.getClass().getName(), e);
+        }
+        if (!available && model != DeblurModel.SMFD) {
+            throw new ModelException(Reason.MODEL_NOT_FOUND, "The " + model.displayName() + " model resource is missing"
+                    + " from " + model.artifact() + " (this jar is incomplete: it was built without its generated"
+                    + " model); rebuild it as docs/maxim.md says.");
         }
         if (!available) {
             throw new ModelException(Reason.MODEL_NOT_FOUND, "The bundled SMFD model resource is missing from"
@@ -135,6 +215,13 @@ public final class BundledModelAccess {
                 + provider + " cannot be used (" + e + "); use the smfd-model version matching smfd-api.", e);
     }
 
+    /** Message of {@code MODEL_NOT_FOUND} when no provider of an optional model is present. */
+    static String noProvider(DeblurModel model) {
+        return "The " + model.displayName() + " model is not available: add " + model.artifact() + " to your"
+                + " dependencies (on the module path: to the module path), or choose ModelChoice.SMFD"
+                + " (Deblurrer.builder().modelChoice(...)).";
+    }
+
     static List<ClassLoader> loaders() {
         return BackendSelector.defaultLoaders();
     }
@@ -149,6 +236,11 @@ public final class BundledModelAccess {
      *                        provider loads and one failed to
      */
     static ModelProvider find(List<ClassLoader> loaders) {
+        return find(loaders, DeblurModel.SMFD);
+    }
+
+    /** As {@link #find(List)}, among the providers of {@code model} (see {@link ModelProvider#model()}). */
+    static ModelProvider find(List<ClassLoader> loaders, DeblurModel model) {
         Throwable failure = null;
         for (ClassLoader loader : loaders) {
             List<ModelProvider> found = new ArrayList<>(1);
@@ -160,7 +252,7 @@ public final class BundledModelAccess {
                         break;
                     }
                     ModelProvider p = it.next();
-                    if (seen.add(p.getClass())) {
+                    if (seen.add(p.getClass()) && modelOf(p) == model) {
                         found.add(p);
                     }
                 } catch (ServiceConfigurationError | LinkageError e) {
@@ -171,9 +263,10 @@ public final class BundledModelAccess {
                 }
             }
             if (found.size() > 1) {
-                throw new ModelException(Reason.INCOMPATIBLE_MODEL, "Several bundled SMFD models are on the class or"
+                throw new ModelException(Reason.INCOMPATIBLE_MODEL, "Several bundled " + (model == DeblurModel.SMFD ? "SMFD" : model.displayName())
+                        + " models are on the class or"
                         + " module path (" + found.stream().map(p -> p.getClass().getName())
-                        .collect(Collectors.joining(", ")) + "); keep one io.smfd:smfd-model, or pass a model file"
+                        .collect(Collectors.joining(", ")) + "); keep one " + model.artifact() + ", or pass a model file"
                         + " with Deblurrer.builder().model(path).");
             }
             if (found.size() == 1) {
@@ -184,5 +277,11 @@ public final class BundledModelAccess {
             throw incompatible("(failed to load)", failure);
         }
         return null;
+    }
+
+    /** The provider's model; a provider compiled against an older smfd-api serves SMFD. */
+    private static DeblurModel modelOf(ModelProvider p) {
+        DeblurModel m = p.model();
+        return m == null ? DeblurModel.SMFD : m;
     }
 }

@@ -1,11 +1,13 @@
 package io.smfd.internal;
 
 import io.smfd.BlurAssessment;
+import io.smfd.DeblurModel;
 import io.smfd.DeblurResult;
 import io.smfd.Deblurrer;
 import io.smfd.Device;
 import io.smfd.FaceImage;
 import io.smfd.FaceMasks;
+import io.smfd.ModelChoice;
 import io.smfd.ModelInfo;
 import io.smfd.SharpFacePolicy;
 import io.smfd.SmfdException.Reason;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * The shared pipeline around an {@link InferenceBackend}: assesses blur ({@link BlurEstimator}) and, under
  * {@link SharpFacePolicy#PASS_THROUGH}, returns faces that do not need deblurring unchanged; reflect-pads the
  * rest to the model's size multiple, batches same-size images, runs the backend, crops back, clamps to
- * [0, 1] and builds {@link FaceImage}/{@link FaceMasks}. Thread-safe; close waits for running calls.
+ * [0, 1] and builds {@link FaceImage}/{@link FaceMasks}. With a second, image-only backend (MAXIM) it routes each
+ * face to SMFD or MAXIM by its {@link Routing}; SMFD still assesses faces and gives the masks. Thread-safe; close
+ * waits for running calls.
  */
 public final class DefaultDeblurrer implements Deblurrer {
 
@@ -40,6 +44,8 @@ public final class DefaultDeblurrer implements Deblurrer {
     static final long MAX_BATCH_PIXELS = 4L * 1024 * 1024;
     /** Upper bound of images per backend call. */
     static final int MAX_BATCH = 16;
+    /** {@link ModelInfo#assessmentCalibration()} of MAXIM: faces are assessed (and routed) with SMFD's calibration. */
+    static final String MAXIM_CALIBRATION = "none of its own: faces are assessed with SMFD-UNet's calibration";
     /** The policy of {@code Deblurrer.builder()}: {@link SharpFacePolicy#PASS_THROUGH}. */
     public static final SharpFacePolicy DEFAULT_POLICY = SharpFacePolicy.PASS_THROUGH;
 
@@ -50,6 +56,10 @@ public final class DefaultDeblurrer implements Deblurrer {
     private final Device device;
     private final SharpFacePolicy sharpFaces;
     private final BlurCalibration calibration;
+    private final InferenceBackend maxim; // null unless the routing uses MAXIM
+    private final ModelMetadata maximMetadata;
+    private final ModelInfo maximInfo;
+    private final Routing routing;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lock
 
@@ -75,6 +85,45 @@ public final class DefaultDeblurrer implements Deblurrer {
      * @throws io.smfd.ModelException if the model can no longer be read
      */
     public DefaultDeblurrer(String name, InferenceBackend backend, ModelSource source, SharpFacePolicy sharpFaces) {
+        this(name, backend, source, sharpFaces, null, Routing.SMFD);
+    }
+
+    /**
+     * Wraps an SMFD backend and, for a routing that uses MAXIM, a MAXIM backend; the deblurrer owns both.
+     *
+     * @param name       backend name
+     * @param backend    the SMFD backend
+     * @param source     where the SMFD backend loaded the model from
+     * @param sharpFaces what to do with faces that do not need deblurring
+     * @param maxim      the MAXIM backend (an image-only model, {@link ModelMetadata#imageOnly}); null iff the
+     *                   routing does not use MAXIM
+     * @param routing    which model deblurs which face
+     * @throws IllegalArgumentException if {@code maxim} is null but the routing uses MAXIM (or the reverse), or the
+     *                                  MAXIM backend declares mask classes
+     * @throws io.smfd.ModelException   if a model can no longer be read
+     */
+    public DefaultDeblurrer(String name, InferenceBackend backend, ModelSource source, SharpFacePolicy sharpFaces,
+                            InferenceBackend maxim, Routing routing) {
+        this.routing = Objects.requireNonNull(routing, "routing");
+        if ((maxim != null) != routing.choice().usesMaxim()) {
+            throw new IllegalArgumentException("a MAXIM backend is needed exactly when the routing uses MAXIM: "
+                    + routing + ", maxim=" + maxim);
+        }
+        this.maxim = maxim;
+        if (maxim != null) {
+            this.maximMetadata = Objects.requireNonNull(maxim.modelInfo(), "maxim.modelInfo()");
+            if (!maximMetadata.classNames().isEmpty()) {
+                throw new IllegalArgumentException("the MAXIM backend must describe an image-only model, got "
+                        + maximMetadata);
+            }
+            ModelInfo m = ModelInfos.describe(maximMetadata, ModelSource.bundled(DeblurModel.MAXIM),
+                    BlurCalibration.FALLBACK);
+            this.maximInfo = new ModelInfo(m.name(), m.version(), m.sha256(), m.source(), m.classNames(),
+                    m.sizeMultiple(), m.modelCard(), MAXIM_CALIBRATION);
+        } else {
+            this.maximMetadata = null;
+            this.maximInfo = null;
+        }
         this.sharpFaces = Objects.requireNonNull(sharpFaces, "sharpFaces");
         this.name = Objects.requireNonNull(name, "name");
         this.backend = Objects.requireNonNull(backend, "backend");
@@ -105,25 +154,58 @@ public final class DefaultDeblurrer implements Deblurrer {
             Objects.requireNonNull(images.get(i), "images[" + i + "]");
         }
         ensureOpen();
-        FaceImage[] out = new FaceImage[images.size()];
-        List<FaceImage> blurred = new ArrayList<>();
-        List<Integer> where = new ArrayList<>();
-        for (int i = 0; i < out.length; i++) {
+        boolean assessAll = sharpFaces == SharpFacePolicy.PASS_THROUGH || routing.choice() == ModelChoice.AUTO;
+        DeblurModel[] models = new DeblurModel[images.size()];
+        for (int i = 0; i < models.length; i++) {
             FaceImage img = images.get(i);
-            if (sharpFaces == SharpFacePolicy.DEBLUR || BlurEstimator.assess(img, calibration).needsDeblurring()) {
-                blurred.add(img);
-                where.add(i);
-            } else {
-                out[i] = img; // passed through: the very instance, bit-exact
-            }
+            BlurAssessment a = assessAll ? BlurEstimator.assess(img, calibration) : null;
+            models[i] = a == null ? routing.modelFor(BlurAssessment.of(1, 0), side(img)) : route(a, img);
         }
-        if (!blurred.isEmpty()) {
-            List<Result> results = run(blurred, false);
-            for (int j = 0; j < results.size(); j++) {
-                out[where.get(j)] = results.get(j).image();
+        FaceImage[] out = routed(images, models);
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) {
+                out[i] = images.get(i); // passed through: the very instance, bit-exact
             }
         }
         return List.of(out);
+    }
+
+    /** The model for a face with this assessment, or null if it is passed through. */
+    private DeblurModel route(BlurAssessment a, FaceImage image) {
+        return deblurs(a) ? routing.modelFor(a, side(image)) : null;
+    }
+
+    private static int side(FaceImage image) {
+        return Math.min(image.width(), image.height());
+    }
+
+    /** Runs each face on its model (null: none); returns the outputs, null where no model ran. */
+    private FaceImage[] routed(List<FaceImage> images, DeblurModel[] models) {
+        FaceImage[] out = new FaceImage[images.size()];
+        for (DeblurModel m : DeblurModel.values()) {
+            List<FaceImage> part = new ArrayList<>();
+            List<Integer> where = new ArrayList<>();
+            for (int i = 0; i < models.length; i++) {
+                if (models[i] == m) {
+                    part.add(images.get(i));
+                    where.add(i);
+                }
+            }
+            if (!part.isEmpty()) {
+                List<Result> results = run(m, part, false);
+                for (int j = 0; j < results.size(); j++) {
+                    out[where.get(j)] = results.get(j).image();
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<DeblurModel> modelFor(FaceImage image) {
+        Objects.requireNonNull(image, "image");
+        ensureOpen();
+        return Optional.ofNullable(route(BlurEstimator.assess(image, calibration), image));
     }
 
     @Override
@@ -134,25 +216,17 @@ public final class DefaultDeblurrer implements Deblurrer {
         }
         ensureOpen();
         BlurAssessment[] assessed = new BlurAssessment[images.size()];
-        List<FaceImage> blurred = new ArrayList<>();
-        List<Integer> where = new ArrayList<>();
+        DeblurModel[] models = new DeblurModel[images.size()];
         for (int i = 0; i < assessed.length; i++) {
             assessed[i] = BlurEstimator.assess(images.get(i), calibration);
-            if (deblurs(assessed[i])) {
-                blurred.add(images.get(i));
-                where.add(i);
-            }
+            models[i] = route(assessed[i], images.get(i));
         }
+        FaceImage[] images2 = routed(images, models);
         DeblurResult[] out = new DeblurResult[assessed.length];
-        List<Result> results = blurred.isEmpty() ? List.of() : run(blurred, false);
-        for (int j = 0; j < results.size(); j++) {
-            int i = where.get(j);
-            out[i] = new DeblurResult(results.get(j).image(), Optional.empty(), assessed[i], true);
-        }
         for (int i = 0; i < out.length; i++) {
-            if (out[i] == null) {
-                out[i] = new DeblurResult(images.get(i), Optional.empty(), assessed[i], false);
-            }
+            out[i] = models[i] == null
+                    ? new DeblurResult(images.get(i), Optional.empty(), assessed[i], Optional.empty())
+                    : new DeblurResult(images2[i], Optional.empty(), assessed[i], Optional.of(models[i]));
         }
         return List.of(out);
     }
@@ -166,9 +240,30 @@ public final class DefaultDeblurrer implements Deblurrer {
         Objects.requireNonNull(image, "image");
         ensureOpen();
         BlurAssessment a = BlurEstimator.assess(image, calibration);
-        Result r = run(List.of(image), true).get(0); // masks are wanted either way
-        boolean deblur = deblurs(a);
-        return new DeblurResult(deblur ? r.image() : image, r.masks(), a, deblur);
+        Result r = run(DeblurModel.SMFD, List.of(image), true).get(0); // SMFD's masks are wanted either way
+        DeblurModel m = route(a, image);
+        FaceImage out = m == null ? image
+                : m == DeblurModel.SMFD ? r.image() : run(m, List.of(image), false).get(0).image();
+        return new DeblurResult(out, Optional.of(r.masks()), a, Optional.ofNullable(m));
+    }
+
+    @Override
+    public ModelChoice modelChoice() {
+        return routing.choice();
+    }
+
+    @Override
+    public List<ModelInfo> models() {
+        return maximInfo == null ? List.of(model) : List.of(model, maximInfo);
+    }
+
+    /**
+     * Returns the motion threshold of {@link ModelChoice#AUTO} (tests, reports).
+     *
+     * @return the anisotropy from which AUTO sends a clean face to MAXIM
+     */
+    public double autoMotionThreshold() {
+        return routing.motionThreshold();
     }
 
     /**
@@ -223,6 +318,13 @@ public final class DefaultDeblurrer implements Deblurrer {
             } catch (RuntimeException e) {
                 LOG.warn("SMFD backend '{}' failed to close cleanly", name, e);
             }
+            if (maxim != null) {
+                try {
+                    maxim.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("SMFD backend '{}' failed to close its MAXIM session(s) cleanly", name, e);
+                }
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -231,13 +333,15 @@ public final class DefaultDeblurrer implements Deblurrer {
     @Override
     public String toString() {
         return "Deblurrer[backend=" + name + ", device=" + device + ", model=" + model.name() + " " + model.version()
-                + ", sharpFaces=" + sharpFaces + "]";
+                + ", sharpFaces=" + sharpFaces + ", models=" + routing.choice() + "]";
     }
 
     private record Result(FaceImage image, FaceMasks masks) {
     }
 
-    private List<Result> run(List<FaceImage> images, boolean withMasks) {
+    private List<Result> run(DeblurModel m, List<FaceImage> images, boolean withMasks) {
+        InferenceBackend be = m == DeblurModel.SMFD ? backend : maxim;
+        ModelMetadata md = m == DeblurModel.SMFD ? info : maximMetadata;
         lock.readLock().lock();
         try {
             if (closed) {
@@ -251,10 +355,10 @@ public final class DefaultDeblurrer implements Deblurrer {
             }
             for (List<Integer> group : bySize.values()) {
                 FaceImage first = images.get(group.get(0));
-                int chunk = batchSize(padded(first.height()), padded(first.width()));
+                int chunk = batchSize(padded(first.height(), md), padded(first.width(), md));
                 for (int from = 0; from < group.size(); from += chunk) {
                     List<Integer> part = group.subList(from, Math.min(group.size(), from + chunk));
-                    runBatch(images, part, withMasks, results);
+                    runBatch(be, md, m, images, part, withMasks, results);
                 }
             }
             return Arrays.asList(results);
@@ -263,8 +367,8 @@ public final class DefaultDeblurrer implements Deblurrer {
         }
     }
 
-    private int padded(int size) {
-        int m = info.sizeMultiple();
+    private static int padded(int size, ModelMetadata md) {
+        int m = md.sizeMultiple();
         return (size + m - 1) / m * m;
     }
 
@@ -273,11 +377,13 @@ public final class DefaultDeblurrer implements Deblurrer {
         return (int) Math.max(1, Math.min(MAX_BATCH, MAX_BATCH_PIXELS / perImage));
     }
 
-    private void runBatch(List<FaceImage> images, List<Integer> indices, boolean withMasks, Result[] results) {
+    private void runBatch(InferenceBackend backend, ModelMetadata info, DeblurModel model, List<FaceImage> images,
+                          List<Integer> indices, boolean withMasks, Result[] results) {
+        String name = model == DeblurModel.SMFD ? this.name : this.name + "/" + model.displayName();
         int h = images.get(indices.get(0)).height();
         int w = images.get(indices.get(0)).width();
-        int ph = padded(h);
-        int pw = padded(w);
+        int ph = padded(h, info);
+        int pw = padded(w, info);
         int n = indices.size();
         int paddedPlane = ph * pw;
         float[] input = new float[n * 3 * paddedPlane];

@@ -51,12 +51,13 @@ final class ModelInfos {
      * @return the public description
      */
     static ModelInfo describe(ModelMetadata metadata, ModelSource source, BlurCalibration calibration) {
-        String sha256 = source.isBundled() ? BundledModelAccess.sha256() : sha256(source.readBytes());
+        String sha256 = source.isBundled() ? BundledModelAccess.sha256(source.model()) : sha256(source.readBytes());
         String card = metadata.modelCard();
         if (source.isBundled()) {
-            card = BundledModelAccess.modelCardJson().map(String::trim).orElse(card);
+            card = BundledModelAccess.modelCardJson(source.model()).map(String::trim).orElse(card);
         }
-        return new ModelInfo(cardName(card), metadata.version(), sha256, source.description(),
+        String name = source.model() == io.smfd.DeblurModel.SMFD ? cardName(card) : source.model().displayName();
+        return new ModelInfo(name, metadata.version(), sha256, source.description(),
                 metadata.classNames(), metadata.sizeMultiple(), card, calibration.source());
     }
 

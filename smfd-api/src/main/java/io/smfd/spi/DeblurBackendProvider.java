@@ -1,5 +1,7 @@
 package io.smfd.spi;
 
+import io.smfd.DeblurModel;
+
 /**
  * Plugs an inference backend into SMFD. Found with {@link java.util.ServiceLoader}; register it with
  * {@code provides io.smfd.spi.DeblurBackendProvider with your.Provider;} in {@code module-info.java}
@@ -37,6 +39,19 @@ public interface DeblurBackendProvider {
      * @return availability with a detail or an actionable reason, e.g. {@code "CUDA driver not found"}
      */
     Availability probe(BackendConfig config);
+
+    /**
+     * Says whether this backend can run a model. smfd-api calls {@link #create(BackendConfig)} with a
+     * {@link BackendConfig#model()} of {@link ModelSource#model()} {@code model} only if this returns true. The
+     * default runs {@link DeblurModel#SMFD} only; the {@code onnx} backend also runs {@link DeblurModel#MAXIM}, an
+     * image-only model (see {@link ModelSource}).
+     *
+     * @param model the model
+     * @return whether {@link #create(BackendConfig)} can load it
+     */
+    default boolean runs(DeblurModel model) {
+        return model == DeblurModel.SMFD;
+    }
 
     /**
      * Loads the model and creates a backend.

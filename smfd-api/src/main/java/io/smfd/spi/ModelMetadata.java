@@ -84,6 +84,25 @@ public final class ModelMetadata {
     }
 
     /**
+     * Describes an image-only model: one that maps an RGB image to a deblurred RGB image and predicts no masks
+     * ({@link #classNames()} empty), such as MAXIM ({@link io.smfd.DeblurModel#MAXIM}). A backend running it returns
+     * {@link ModelOutputs} with {@code K = 0}.
+     *
+     * @param version      model version
+     * @param sizeMultiple input height and width must be multiples of this; 1 to 256
+     * @return model info
+     * @throws NullPointerException     if {@code version} is null
+     * @throws IllegalArgumentException if {@code sizeMultiple} is out of range
+     */
+    public static ModelMetadata imageOnly(String version, int sizeMultiple) {
+        Objects.requireNonNull(version, "version");
+        if (sizeMultiple < 1 || sizeMultiple > 256) {
+            throw new IllegalArgumentException("sizeMultiple must be within [1, 256], got " + sizeMultiple);
+        }
+        return new ModelMetadata(version, List.of(), sizeMultiple, "");
+    }
+
+    /**
      * Parses and validates the {@code smfd.*} metadata of an ONNX model, including the consistency of the
      * optional {@value #KEY_MODEL_CARD} with the other keys.
      *
@@ -191,7 +210,7 @@ public final class ModelMetadata {
     /**
      * Returns the mask class names.
      *
-     * @return unmodifiable list of class names in output-channel order
+     * @return unmodifiable list of class names in output-channel order; empty for an {@link #imageOnly} model
      */
     public List<String> classNames() {
         return classNames;

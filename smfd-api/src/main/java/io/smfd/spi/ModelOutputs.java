@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Raw network outputs for one batch: {@code image} as NCHW {@code [N,3,H,W]} and {@code masks} as
- * {@code [N,K,H,W]} softmax probabilities.
+ * {@code [N,K,H,W]} softmax probabilities ({@code K = 0} and no masks for an image-only model such as MAXIM).
  *
  * <p>A transfer object on the hot path: the arrays are <em>not</em> copied. The backend hands them
  * over and must not touch them afterwards; {@link #image()} and {@link #masks()} return the same
@@ -25,7 +25,7 @@ public final class ModelOutputs {
      * @param image   {@code batch * 3 * height * width} values
      * @param masks   {@code batch * classes * height * width} values
      * @param batch   N, at least 1
-     * @param classes K, at least 1
+     * @param classes K, at least 0 (0: an image-only model, {@code masks} empty)
      * @param height  H, at least 1
      * @param width   W, at least 1
      * @throws NullPointerException     if an array is null
@@ -34,8 +34,8 @@ public final class ModelOutputs {
     public ModelOutputs(float[] image, float[] masks, int batch, int classes, int height, int width) {
         this.image = Objects.requireNonNull(image, "image");
         this.masks = Objects.requireNonNull(masks, "masks");
-        if (batch < 1 || classes < 1 || height < 1 || width < 1) {
-            throw new IllegalArgumentException("dimensions must be >= 1: batch=" + batch + ", classes=" + classes
+        if (batch < 1 || classes < 0 || height < 1 || width < 1) {
+            throw new IllegalArgumentException("dimensions must be >= 1 (classes >= 0): batch=" + batch + ", classes=" + classes
                     + ", height=" + height + ", width=" + width);
         }
         long plane = (long) height * width;

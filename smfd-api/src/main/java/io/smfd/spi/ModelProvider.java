@@ -1,5 +1,6 @@
 package io.smfd.spi;
 
+import io.smfd.DeblurModel;
 import java.util.Optional;
 
 /**
@@ -7,8 +8,11 @@ import java.util.Optional;
  * describes itself through this service, so that {@code Deblurrer.create()} finds the model without naming a
  * class. Found with {@link java.util.ServiceLoader}; register it with
  * {@code provides io.smfd.spi.ModelProvider with your.Provider;} in {@code module-info.java} and in
- * {@code META-INF/services/io.smfd.spi.ModelProvider}. smfd-api uses exactly one provider: none gives
- * {@code ModelException(MODEL_NOT_FOUND)}, several give {@code ModelException(INCOMPATIBLE_MODEL)}.
+ * {@code META-INF/services/io.smfd.spi.ModelProvider}. Each provider serves one {@link #model()}; smfd-api uses
+ * exactly one provider per model: none gives {@code ModelException(MODEL_NOT_FOUND)}, several give
+ * {@code ModelException(INCOMPATIBLE_MODEL)}. The optional MAXIM model ({@code io.smfd:smfd-model-maxim}) is found
+ * the same way, with {@link #model()} {@link DeblurModel#MAXIM}: an image-only ONNX model, NHWC
+ * {@code [batch, height, width, 3]} RGB in [0, 1] in and out, sides multiples of 64 (see {@code docs/maxim.md}).
  *
  * <p>Implementations need a public no-argument constructor, must be thread-safe and cheap to create (read the
  * model only when {@link #onnxBytes()} is called). An exception thrown by a method other than
@@ -16,6 +20,16 @@ import java.util.Optional;
  * message.
  */
 public interface ModelProvider {
+
+    /**
+     * Returns which model this provider serves. The default is {@link DeblurModel#SMFD} (an SMFD-UNet
+     * {@code smfd-unet/1} export); {@code io.smfd:smfd-model-maxim} returns {@link DeblurModel#MAXIM}.
+     *
+     * @return the model
+     */
+    default DeblurModel model() {
+        return DeblurModel.SMFD;
+    }
 
     /**
      * Returns whether the artifact actually contains its model (a repackaged jar may have lost it).

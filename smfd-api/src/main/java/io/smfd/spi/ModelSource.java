@@ -1,5 +1,6 @@
 package io.smfd.spi;
 
+import io.smfd.DeblurModel;
 import io.smfd.ModelException;
 import io.smfd.SmfdException.Reason;
 import io.smfd.internal.BundledModelAccess;
@@ -11,20 +12,27 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the ONNX model comes from: the model bundled in {@code io.smfd:smfd-model}, or a user file.
- * Immutable and thread-safe.
+ * Where the ONNX model comes from: the model bundled in {@code io.smfd:smfd-model}, a user file, or the optional
+ * MAXIM model of {@code io.smfd:smfd-model-maxim} ({@link #bundled(DeblurModel)}). Immutable and thread-safe.
  *
- * <p>The bundled model is loaded reflectively through {@code io.smfd.model.BundledModel#onnxBytes()},
- * so smfd-api does not depend on smfd-model; the runtime artifacts do.
+ * <p>Bundled models are found through the {@link ModelProvider} service, so smfd-api depends on neither model
+ * artifact; the runtime artifacts depend on smfd-model, and integrators add smfd-model-maxim when they want it.
+ * A backend that gets a source whose {@link #model()} is {@link DeblurModel#MAXIM} loads an image-only model
+ * (NHWC {@code [batch, height, width, 3]} in and out, sides multiples of 64, see {@link ModelProvider}) and
+ * describes it with {@link ModelMetadata#imageOnly}; smfd-api asks only backends whose
+ * {@link DeblurBackendProvider#runs(DeblurModel)} says so.
  */
 public final class ModelSource {
 
-    private static final ModelSource BUNDLED = new ModelSource(null);
+    private static final ModelSource BUNDLED = new ModelSource(null, DeblurModel.SMFD);
+    private static final ModelSource MAXIM = new ModelSource(null, DeblurModel.MAXIM);
 
     private final Path file; // null = bundled
+    private final DeblurModel model;
 
-    private ModelSource(Path file) {
+    private ModelSource(Path file, DeblurModel model) {
         this.file = file;
+        this.model = model;
     }
 
     /**
@@ -37,6 +45,18 @@ public final class ModelSource {
     }
 
     /**
+     * The model of a model artifact found through {@link ModelProvider}: {@link DeblurModel#SMFD} is
+     * {@link #bundled()}, {@link DeblurModel#MAXIM} the optional model of {@code io.smfd:smfd-model-maxim}.
+     *
+     * @param model the model
+     * @return its source
+     * @throws NullPointerException if {@code model} is null
+     */
+    public static ModelSource bundled(DeblurModel model) {
+        return Objects.requireNonNull(model, "model") == DeblurModel.SMFD ? BUNDLED : MAXIM;
+    }
+
+    /**
      * A model file (SMFD-UNet exported to ONNX). Existence is checked when reading.
      *
      * @param onnxFile path to the {@code .onnx} file
@@ -44,16 +64,25 @@ public final class ModelSource {
      * @throws NullPointerException if {@code onnxFile} is null
      */
     public static ModelSource file(Path onnxFile) {
-        return new ModelSource(Objects.requireNonNull(onnxFile, "onnxFile"));
+        return new ModelSource(Objects.requireNonNull(onnxFile, "onnxFile"), DeblurModel.SMFD);
     }
 
     /**
-     * Returns whether this is the bundled model.
+     * Returns whether this is a bundled model (served by a model artifact rather than a file).
      *
-     * @return {@code true} for {@link #bundled()}
+     * @return {@code true} for {@link #bundled()} and {@link #bundled(DeblurModel)}
      */
     public boolean isBundled() {
         return file == null;
+    }
+
+    /**
+     * Returns which model this is.
+     *
+     * @return {@link DeblurModel#MAXIM} for {@code bundled(MAXIM)}, else {@link DeblurModel#SMFD}
+     */
+    public DeblurModel model() {
+        return model;
     }
 
     /**
@@ -70,12 +99,12 @@ public final class ModelSource {
      *
      * @return the ONNX bytes (a new array)
      * @throws ModelException {@link io.smfd.SmfdException.Reason#MODEL_NOT_FOUND MODEL_NOT_FOUND} if the file does not
-     *                        exist, or smfd-model is not on the class/module path ("add io.smfd:smfd-model"), or its
-     *                        model resource is missing; {@link io.smfd.SmfdException.Reason#CORRUPT_MODEL CORRUPT_MODEL}
+     *                        exist, or the model's artifact is not on the class/module path ("add io.smfd:smfd-model",
+     *                        "add io.smfd:smfd-model-maxim"), or its model resource is missing; {@link io.smfd.SmfdException.Reason#CORRUPT_MODEL CORRUPT_MODEL}
      *                        if the bundled model fails its SHA-256 check or the file cannot be read
      */
     public byte[] readBytes() {
-        return file == null ? BundledModelAccess.onnxBytes() : readFile(file);
+        return file == null ? BundledModelAccess.onnxBytes(model) : readFile(file);
     }
 
     /**
@@ -84,7 +113,11 @@ public final class ModelSource {
      * @return e.g. {@code "bundled model (io.smfd:smfd-model)"} or {@code "model file /models/smfd.onnx"}
      */
     public String description() {
-        return file == null ? "bundled model (io.smfd:smfd-model)" : "model file " + file.toAbsolutePath();
+        if (file != null) {
+            return "model file " + file.toAbsolutePath();
+        }
+        return model == DeblurModel.SMFD ? "bundled model (io.smfd:smfd-model)"
+                : "optional model (" + model.artifact() + ")";
     }
 
     private static byte[] readFile(Path file) {
@@ -102,12 +135,13 @@ public final class ModelSource {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelSource && Objects.equals(file, ((ModelSource) o).file);
+        return o instanceof ModelSource && Objects.equals(file, ((ModelSource) o).file)
+                && model == ((ModelSource) o).model;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hashCode(file);
+        return Objects.hash(file, model);
     }
 
     @Override

@@ -191,6 +191,7 @@ public final class Cli {
         }
         out.println("Model: " + model.summary() + " (loaded and checked by backend '" + loadedBy + "')");
         out.println("Model SHA-256: " + model.sha256());
+        out.println("Optional model MAXIM-3S (--model maxim|auto): " + maximStatus());
         if (model.modelCard().isEmpty()) {
             out.println("Model card: none");
             return EXIT_OK;
@@ -200,6 +201,22 @@ public final class Cli {
             out.println("  " + line);
         }
         return EXIT_OK;
+    }
+
+    /** Whether io.smfd:smfd-model-maxim is on the class path, from its model provider (the model is not read). */
+    static String maximStatus() {
+        try {
+            for (io.smfd.spi.ModelProvider p : java.util.ServiceLoader.load(io.smfd.spi.ModelProvider.class)) {
+                if (p.model() == io.smfd.DeblurModel.MAXIM) {
+                    return p.isAvailable() ? "present (" + io.smfd.DeblurModel.MAXIM.artifact() + ", sha256 "
+                            + p.sha256().substring(0, 12) + ")" : "incomplete jar (model resource missing)";
+                }
+            }
+        } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+            return "cannot be checked: " + e;
+        }
+        return "absent (add " + io.smfd.DeblurModel.MAXIM.artifact() + "; this jar was built without it:"
+                + " build with the tests or -Pmaxim)";
     }
 
     static String version() {

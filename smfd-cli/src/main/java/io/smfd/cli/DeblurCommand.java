@@ -69,6 +69,8 @@ final class DeblurCommand {
         boolean recursive;
         int batch = DEFAULT_BATCH;
         Path model;
+        /** {@code --model smfd|maxim|auto}. */
+        io.smfd.ModelChoice choice = io.smfd.ModelChoice.SMFD;
         /** {@code --deblur-sharp}: run the network on faces the assessment finds sharp, too. */
         boolean deblurSharp;
     }
@@ -138,6 +140,7 @@ final class DeblurCommand {
         if (o.model != null) {
             b.model(o.model);
         }
+        b.modelChoice(o.choice);
         b.sharpFaces(o.deblurSharp ? SharpFacePolicy.DEBLUR : SharpFacePolicy.PASS_THROUGH);
         int[] passed = {0}; // faces returned unchanged because they did not need deblurring
         int failed = skipped.size();
@@ -198,9 +201,11 @@ final class DeblurCommand {
                     out.println("  " + f + " -> " + t);
                 }
             }
-            out.printf(Locale.ROOT, "deblurred %d of %d face(s) in %.1f s with backend %s (%s) -> %s%n",
+            out.printf(Locale.ROOT, "deblurred %d of %d face(s) in %.1f s with backend %s (%s)%s -> %s%n",
                     written - passed[0], files.size() + skipped.size(), secs, deblurrer.backendName(),
-                    deblurrer.device(), o.out.toAbsolutePath());
+                    deblurrer.device(), deblurrer.modelChoice() == io.smfd.ModelChoice.SMFD ? ""
+                            : ", models " + deblurrer.modelChoice().name().toLowerCase(Locale.ROOT),
+                    o.out.toAbsolutePath());
             if (passed[0] > 0) {
                 if (lossless(o.format)) {
                     out.printf(Locale.ROOT, "passed through %d of %d face(s) unchanged: sharp enough (smfd assess shows"
@@ -392,7 +397,15 @@ final class DeblurCommand {
                 case "--masks" -> o.masks = true;
                 case "--recursive", "-r" -> o.recursive = true;
                 case "--format" -> o.format = format(Cli.value(args, ++i, a));
-                case "--model" -> o.model = Path.of(Cli.value(args, ++i, a));
+                case "--model" -> {
+                    String v = Cli.value(args, ++i, a);
+                    java.util.Optional<io.smfd.ModelChoice> c = choice(v);
+                    if (c.isPresent()) {
+                        o.choice = c.get();
+                    } else {
+                        o.model = Path.of(v);
+                    }
+                }
                 case "--deblur-sharp" -> o.deblurSharp = true;
                 case "--help", "-h" -> {
                     return null;
@@ -446,6 +459,34 @@ final class DeblurCommand {
         return f;
     }
 
+    /** {@code smfd}, {@code maxim} or {@code auto} (any case) as a model choice; empty for anything else (a file). */
+    static java.util.Optional<io.smfd.ModelChoice> choice(String v) {
+        for (io.smfd.ModelChoice c : io.smfd.ModelChoice.values()) {
+            if (c.name().equalsIgnoreCase(v.trim())) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Parses a comma-separated list of model choices ({@code smfd,maxim,auto}).
+     *
+     * @throws IllegalArgumentException naming the option if an entry is not a choice or one repeats
+     */
+    static List<io.smfd.ModelChoice> parseModels(String v, String opt) {
+        List<io.smfd.ModelChoice> out = new ArrayList<>();
+        for (String part : v.split(",", -1)) {
+            io.smfd.ModelChoice c = choice(part).orElseThrow(() -> new IllegalArgumentException(opt
+                    + " takes a comma-separated list of smfd, maxim and auto, got '" + v + "'"));
+            if (out.contains(c)) {
+                throw new IllegalArgumentException(opt + " lists " + part.trim() + " twice");
+            }
+            out.add(c);
+        }
+        return List.copyOf(out);
+    }
+
     static void usage(PrintStream s) {
         s.println("Usage: " + SYNOPSIS);
         s.println("Deblurs aligned face crops (16..2048 px per side) with SMFD-UNet.");
@@ -458,7 +499,10 @@ final class DeblurCommand {
         s.println("  --format F        output format that stores RGB (default png; e.g. jpg, bmp)");
         s.println("  --recursive       include sub-folders");
         s.println("  --batch N         faces per inference call (default " + DEFAULT_BATCH + ")");
-        s.println("  --model FILE      an SMFD-UNet .onnx file instead of the bundled model");
+        s.println("  --model M         smfd (default), maxim or auto: which model deblurs (maxim and auto need");
+        s.println("                    io.smfd:smfd-model-maxim and the onnx backend; auto = MAXIM for clean motion");
+        s.println("                    blur, SMFD for the rest; docs/maxim.md); or FILE, an SMFD-UNet .onnx file");
+        s.println("                    instead of the bundled model");
         s.println("  --deblur-sharp    also run the network on faces the blur assessment finds sharp (default: they are");
         s.println("                    written unchanged, bit-exact in png/bmp/tiff, re-encoded in jpg/gif; the summary");
         s.println("                    counts them; see smfd assess)");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,7 @@ public final class EvalCommand {
         int grid = 6;
         Evaluation.MatrixMode matrix = Evaluation.MatrixMode.WITH;
         int matrixFaces = DeploymentMatrix.DEFAULT_FACES;
+        List<io.smfd.ModelChoice> matrixModels = List.of(io.smfd.ModelChoice.SMFD);
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -60,6 +62,7 @@ public final class EvalCommand {
                     case "--matrix" -> matrix = Evaluation.MatrixMode.ONLY;
                     case "--no-matrix" -> matrix = Evaluation.MatrixMode.NONE;
                     case "--matrix-faces" -> matrixFaces = positive(value(args, ++i, a), a);
+                    case "--models" -> matrixModels = DeblurCommand.parseModels(value(args, ++i, a), a);
                     case "-h", "--help" -> {
                         usage(out);
                         return 0;
@@ -90,7 +93,7 @@ public final class EvalCommand {
             cmd.append(' ').append(a);
         }
         Evaluation.Options o = new Evaluation.Options(data, limit, backend, threads, outDir, model, grid,
-                cmd.toString(), err, matrix, matrixFaces);
+                cmd.toString(), err, matrix, matrixFaces, matrixModels);
         try {
             Path report = Evaluation.run(o).reportMarkdown();
             out.println("Report: " + report.toAbsolutePath());
@@ -103,6 +106,7 @@ public final class EvalCommand {
             return 1;
         }
     }
+
 
     private static String value(String[] args, int i, String opt) {
         if (i >= args.length) {
@@ -147,5 +151,7 @@ public final class EvalCommand {
         s.println("  --matrix-faces N  faces per matrix cell (default " + DeploymentMatrix.DEFAULT_FACES
                 + "; --limit caps it; hard verification uses");
         s.println("                  all faces up to --limit)");
+        s.println("  --models LIST   model rows of the matrix and hard verification: smfd (default), maxim, auto,");
+        s.println("                  comma-separated, e.g. smfd,maxim,auto (maxim and auto need io.smfd:smfd-model-maxim)");
     }
 }

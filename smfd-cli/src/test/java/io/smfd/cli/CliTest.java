@@ -63,6 +63,8 @@ class CliTest {
                 .containsPattern("Model: SMFD-UNet \\S+, sha256 [0-9a-f]{12}, 8 classes, bundled model \\(io.smfd:smfd-model\\)"
                         + " \\(loaded and checked by backend '(onnx|cpu)'\\)")
                 .containsPattern("Model SHA-256: [0-9a-f]{64}").contains("Model card:")
+                .containsPattern("Optional model MAXIM-3S \\(--model maxim\\|auto\\): present \\(io.smfd:smfd-model-maxim,"
+                        + " sha256 [0-9a-f]{12}\\)")
                 .contains("name: SMFD-UNet").contains("classes: 8 (background, skin, brows, eyes, nose, mouth,"
                         + " hair, accessories)")
                 .contains("size multiple: 8").contains("metrics: ").contains("licence: ");

@@ -135,4 +135,46 @@ class DeblurCommandTest {
         assertThat(line).contains("10/50").contains("2.0 faces/s").contains("ETA 0:20").startsWith("[######");
         assertThat(p.line(50, 25.0)).contains("50/50").contains("done in 0:25");
     }
+
+    @Test
+    void modelMaximRunsMaximAndCropsBackToTheInputSize() throws Exception {
+        Path in = writeFace(tmp.resolve("in/face.png"), 40, 33, "png");
+        Path out = tmp.resolve("out");
+        Run r = CliTest.cli("deblur", in.toString(), "--out", out.toString(), "--model", "maxim", "--threads", "1",
+                "--deblur-sharp");
+        assertThat(r.code()).as(r.err()).isZero();
+        BufferedImage result = ImageIO.read(out.resolve("face.png").toFile());
+        assertThat(result.getWidth()).isEqualTo(40);
+        assertThat(result.getHeight()).isEqualTo(33);
+        assertThat(r.out()).contains("backend onnx").contains("models maxim");
+    }
+
+    @Test
+    void modelAutoOnTheCpuBackendIsAOneLineErrorAndWritesNothing() throws Exception {
+        Path in = writeFace(tmp.resolve("in/face.png"), 32, 32, "png");
+        Path out = tmp.resolve("out");
+        for (String m : List.of("auto", "MAXIM")) {
+            Run r = CliTest.cli("deblur", in.toString(), "--out", out.toString(), "--model", m, "--backend", "cpu");
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err().strip()).startsWith("smfd: ").contains("cannot run MAXIM").contains("onnx")
+                    .doesNotContain("\n");
+            assertThat(out.resolve("face.png")).doesNotExist();
+        }
+    }
+
+    @Test
+    void modelSmfdIsTheDefaultAndAFileIsStillAModel() throws Exception {
+        Path in = writeFace(tmp.resolve("in/face.png"), 32, 32, "png");
+        Run smfd = CliTest.cli("deblur", in.toString(), "--out", tmp.resolve("a").toString(), "--model", "smfd",
+                "--deblur-sharp");
+        Run byDefault = CliTest.cli("deblur", in.toString(), "--out", tmp.resolve("b").toString(), "--deblur-sharp");
+        assertThat(smfd.code()).as(smfd.err()).isZero();
+        assertThat(byDefault.code()).as(byDefault.err()).isZero();
+        assertThat(smfd.out()).doesNotContain("models ");
+        assertThat(Files.readAllBytes(tmp.resolve("a/face.png"))).isEqualTo(Files.readAllBytes(tmp.resolve("b/face.png")));
+        Run missing = CliTest.cli("deblur", in.toString(), "--out", tmp.resolve("c").toString(), "--model",
+                tmp.resolve("nope.onnx").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("nope.onnx");
+    }
 }

@@ -19,6 +19,10 @@ class EvalCommandTest {
         assertThat(EvalCommand.run(new String[] {"--threads"}, ps, ps)).isEqualTo(2);
         assertThat(EvalCommand.run(new String[] {"--matrix-faces", "0"}, ps, ps)).isEqualTo(2);
         assertThat(EvalCommand.run(new String[] {"--matrix-faces"}, ps, ps)).isEqualTo(2);
+        assertThat(EvalCommand.run(new String[] {"--models", "smfd,foo"}, ps, ps)).isEqualTo(2);
+        assertThat(EvalCommand.run(new String[] {"--models", "auto,AUTO"}, ps, ps)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--models takes a comma-separated list")
+                .contains("--models lists AUTO twice");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: smfd eval", "--matrix-faces must be >= 1");
     }
 

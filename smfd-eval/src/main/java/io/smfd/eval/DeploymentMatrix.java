@@ -1,6 +1,8 @@
 package io.smfd.eval;
 
+import io.smfd.DeblurModel;
 import io.smfd.Deblurrer;
+import io.smfd.ModelChoice;
 import io.smfd.FaceImage;
 import io.smfd.SharpFacePolicy;
 import io.smfd.degrade.Degradation;
@@ -222,11 +224,23 @@ public final class DeploymentMatrix {
      * @param model     ONNX file instead of the bundled model, or null
      * @param threads   faces processed in parallel
      * @param progress  where progress goes
+     * @param choices   one row per model choice (SMFD, MAXIM, AUTO; AUTO reuses the SMFD and MAXIM rows' outputs
+     *                  when both are present, choosing per face with {@link Deblurrer#modelFor})
      */
     public record Options(Path data, int faces, int hardFaces, String backend, Path model, int threads,
-                          PrintStream progress) {
+                          PrintStream progress, List<ModelChoice> choices) {
+        /** Options with the SMFD row only. */
+        public Options(Path data, int faces, int hardFaces, String backend, Path model, int threads,
+                       PrintStream progress) {
+            this(data, faces, hardFaces, backend, model, threads, progress, List.of(ModelChoice.SMFD));
+        }
+
         /** Validates. */
         public Options {
+            choices = List.copyOf(choices);
+            if (choices.isEmpty() || choices.stream().distinct().count() != choices.size()) {
+                throw new IllegalArgumentException("choices must be distinct and not empty: " + choices);
+            }
             Objects.requireNonNull(data, "data");
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(progress, "progress");
@@ -254,8 +268,19 @@ public final class DeploymentMatrix {
      * @param passedThrough the default policy returned the input unchanged
      * @param forced        the model run on the face
      * @param policy        the default policy's output (the input when passed through)
+     * @param model         the network that produced {@code forced} (for AUTO: where it routed the face)
      */
-    public record ModelOutcome(boolean passedThrough, Score forced, Score policy) {
+    public record ModelOutcome(boolean passedThrough, Score forced, Score policy, DeblurModel model) {
+        /** Validates. */
+        public ModelOutcome {
+            Objects.requireNonNull(model, "model");
+        }
+
+        /** An SMFD outcome. */
+        public ModelOutcome(boolean passedThrough, Score forced, Score policy) {
+            this(passedThrough, forced, policy, DeblurModel.SMFD);
+        }
+
         /** Passed through although forcing would gain at least {@link #MISSED_GAIN_DB} dB. */
         boolean missed(Score blurry) {
             return passedThrough && forced.psnr() - blurry.psnr() >= MISSED_GAIN_DB;
@@ -292,9 +317,10 @@ public final class DeploymentMatrix {
      * @param methods     per {@link Result#hardMethods()} entry: {dlib, mobileface} embeddings
      * @param psnr        per method, RGB PSNR of the 112 crop against the sharp crop
      * @param passed      per model, whether the default policy passed the probe through
+     * @param routed      per model, the network that produced its forced output
      */
     public record HardProbe(int id, String degradation, float[][] sharp, List<float[][]> methods, double[] psnr,
-                            boolean[] passed) {
+                            boolean[] passed, List<DeblurModel> routed) {
     }
 
     /**
@@ -346,19 +372,74 @@ public final class DeploymentMatrix {
      * backend {@code none}. Each with {@link SharpFacePolicy#DEBLUR}. Close them.
      */
     static List<Model> models(String backend, Path model, int threads) {
+        return models(backend, model, threads, List.of(ModelChoice.SMFD));
+    }
+
+    static List<Model> models(String backend, Path model, int threads, List<ModelChoice> choices) {
         if (backend.equalsIgnoreCase("none")) {
             return List.of();
         }
-        Deblurrer.Builder b = Deblurrer.builder().threads(threads).sharpFaces(SharpFacePolicy.DEBLUR);
-        if (!backend.equalsIgnoreCase("auto")) {
-            b.backend(backend);
+        List<Model> out = new ArrayList<>();
+        try {
+            for (ModelChoice c : choices) {
+                Deblurrer.Builder b = Deblurrer.builder().threads(threads).sharpFaces(SharpFacePolicy.DEBLUR)
+                        .modelChoice(c);
+                if (!backend.equalsIgnoreCase("auto")) {
+                    b.backend(backend);
+                }
+                if (model != null) {
+                    b.model(model);
+                }
+                Deblurrer d = b.build();
+                String smfd = "SMFD " + d.modelInfo().version();
+                String desc = switch (c) {
+                    case SMFD -> smfd;
+                    case MAXIM -> "MAXIM-3S " + d.models().get(1).version();
+                    case AUTO -> "AUTO (" + smfd + " / MAXIM-3S by the blur assessment, motion threshold "
+                            + fmt("%.2f", ModelChoice.DEFAULT_MOTION_THRESHOLD) + ")";
+                };
+                out.add(new Model(c.name().toLowerCase(Locale.ROOT), desc + " (" + d.backendName() + ")", d));
+            }
+        } catch (RuntimeException e) {
+            out.forEach(m -> m.deblurrer().close());
+            throw e;
         }
-        if (model != null) {
-            b.model(model);
+        return List.copyOf(out);
+    }
+
+    /**
+     * The forced outputs of one face: per model, its output and the network that produced it. An AUTO model reuses
+     * the output of the SMFD or MAXIM row it routes the face to (bit for bit what it would compute itself: the same
+     * backend, model and input), so MAXIM does not run twice.
+     */
+    static FaceImage[] forcedOutputs(List<Model> models, FaceImage blurry, DeblurModel[] routed) {
+        FaceImage[] out = new FaceImage[models.size()];
+        int smfd = -1;
+        int maxim = -1;
+        for (int m = 0; m < models.size(); m++) {
+            ModelChoice c = models.get(m).deblurrer().modelChoice();
+            if (c == ModelChoice.SMFD) {
+                smfd = m;
+            } else if (c == ModelChoice.MAXIM) {
+                maxim = m;
+            }
         }
-        Deblurrer d = b.build();
-        return List.of(new Model("smfd", "SMFD " + d.modelInfo().version() + " (" + d.backendName() + ")", d));
-        // MAXIM (its own issue): List.of(smfd, new Model("maxim", ..., maximDeblurrer))
+        for (int m = 0; m < models.size(); m++) {
+            Deblurrer db = models.get(m).deblurrer();
+            if (db.modelChoice() != ModelChoice.AUTO) {
+                routed[m] = db.modelChoice() == ModelChoice.MAXIM ? DeblurModel.MAXIM : DeblurModel.SMFD;
+                out[m] = Evaluation.quantise8(db.deblur(blurry));
+            }
+        }
+        for (int m = 0; m < models.size(); m++) {
+            Deblurrer db = models.get(m).deblurrer();
+            if (db.modelChoice() == ModelChoice.AUTO) {
+                routed[m] = db.modelFor(blurry).orElseThrow(); // DEBLUR policy: always a model
+                int reuse = routed[m] == DeblurModel.MAXIM ? maxim : smfd;
+                out[m] = reuse >= 0 ? out[reuse] : Evaluation.quantise8(db.deblur(blurry));
+            }
+        }
+        return out;
     }
 
     /**
@@ -378,7 +459,7 @@ public final class DeploymentMatrix {
         List<Integer> hardIds = all.subList(0, Math.min(o.hardFaces(), all.size()));
         int cores = Runtime.getRuntime().availableProcessors();
         int inner = Math.max(1, cores / o.threads());
-        List<Model> models = models(o.backend(), o.model(), inner);
+        List<Model> models = models(o.backend(), o.model(), inner, o.choices());
         try (FaceDescriptor dlib = FaceDescriptor.create(inner); MobileFace mobile = MobileFace.create(inner)) {
             List<FaceMatcher> matchers = List.of(dlib, mobile);
             List<Blur> blurs = blurs();
@@ -512,10 +593,12 @@ public final class DeploymentMatrix {
                     FaceImage blurry = g.frame(degraded);
                     List<FaceImage> images = new ArrayList<>(List.of(blurry));
                     boolean[] passed = new boolean[models.size()];
+                    DeblurModel[] routed = new DeblurModel[models.size()];
+                    FaceImage[] forcedImages = forcedOutputs(models, blurry, routed);
                     for (int m = 0; m < models.size(); m++) {
                         Deblurrer db = models.get(m).deblurrer();
                         passed[m] = !db.assess(blurry).needsDeblurring();
-                        images.add(Evaluation.quantise8(db.deblur(blurry)));
+                        images.add(forcedImages[m]);
                     }
                     float[][][] emb = new float[matchers.size()][][];
                     for (int m = 0; m < matchers.size(); m++) {
@@ -531,7 +614,7 @@ public final class DeploymentMatrix {
                     List<ModelOutcome> mo = new ArrayList<>();
                     for (int m = 0; m < models.size(); m++) {
                         Score forced = scores[m + 1];
-                        mo.add(new ModelOutcome(passed[m], forced, passed[m] ? scores[0] : forced));
+                        mo.add(new ModelOutcome(passed[m], forced, passed[m] ? scores[0] : forced, routed[m]));
                     }
                     out[(g.ordinal() * blurs.size() + b.index()) * 2 + noisy] = new FaceOutcome(id, scores[0],
                             List.copyOf(mo));
@@ -556,10 +639,12 @@ public final class DeploymentMatrix {
         FaceImage best = ImageMetrics.psnrRgb(wiener, sharp) > ImageMetrics.psnrRgb(unsharp, sharp) ? wiener : unsharp;
         List<FaceImage> images = new ArrayList<>(List.of(sharp, blurry, best));
         boolean[] passed = new boolean[models.size()];
+        DeblurModel[] routed = new DeblurModel[models.size()];
+        FaceImage[] forcedImages = forcedOutputs(models, blurry, routed);
         for (int m = 0; m < models.size(); m++) {
             Deblurrer db = models.get(m).deblurrer();
             passed[m] = !db.assess(blurry).needsDeblurring();
-            FaceImage forced = Evaluation.quantise8(db.deblur(blurry));
+            FaceImage forced = forcedImages[m];
             images.add(passed[m] ? blurry : forced);
             images.add(forced);
         }
@@ -574,7 +659,7 @@ public final class DeploymentMatrix {
             psnr[k - 1] = ImageMetrics.psnrRgb(images.get(k), sharp);
         }
         return new HardProbe(id, d.describe(), new float[][] {emb[0][0], emb[1][0]}, List.copyOf(methods), psnr,
-                passed);
+                passed, List.of(routed));
     }
 
     /** Mean eye / mouth centroids of the ground-truth masks, at 256 px and in the 112 crop, and the ArcFace box. */

@@ -182,11 +182,21 @@ public final class Evaluation {
      * @param progress    where progress goes (stderr)
      * @param matrix      whether the deployment matrix and hard-verification sections run ({@link DeploymentMatrix})
      * @param matrixFaces faces per matrix cell (the hard-verification set uses all faces up to {@code limit})
+     * @param matrixModels the model rows of the matrix and hard verification (SMFD, MAXIM, AUTO)
      */
     public record Options(Path data, int limit, String backend, int threads, Path out, Path model, int gridFaces,
-                          String commandLine, PrintStream progress, MatrixMode matrix, int matrixFaces) {
+                          String commandLine, PrintStream progress, MatrixMode matrix, int matrixFaces,
+                          List<io.smfd.ModelChoice> matrixModels) {
+        /** Options whose matrix has the SMFD row only. */
+        public Options(Path data, int limit, String backend, int threads, Path out, Path model, int gridFaces,
+                       String commandLine, PrintStream progress, MatrixMode matrix, int matrixFaces) {
+            this(data, limit, backend, threads, out, model, gridFaces, commandLine, progress, matrix, matrixFaces,
+                    List.of(io.smfd.ModelChoice.SMFD));
+        }
+
         /** Validates. */
         public Options {
+            matrixModels = List.copyOf(matrixModels);
             Objects.requireNonNull(data, "data");
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(out, "out");
@@ -394,7 +404,7 @@ public final class Evaluation {
     private static DeploymentMatrix.Options matrixOptions(Options o) {
         int limit = o.limit() > 0 ? o.limit() : Integer.MAX_VALUE;
         return new DeploymentMatrix.Options(o.data(), Math.min(o.matrixFaces(), limit), Math.max(2, limit),
-                o.backend(), o.model(), o.threads(), o.progress());
+                o.backend(), o.model(), o.threads(), o.progress(), o.matrixModels());
     }
 
     /** {@code --matrix}: report.md / report.json with the matrix and hard-verification sections only. */

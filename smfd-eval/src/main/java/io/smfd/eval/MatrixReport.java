@@ -33,8 +33,9 @@ final class MatrixReport {
      * @param forced        means of the forced outputs
      * @param passedThrough share passed through
      * @param missed        share passed through although forcing gains >= 0.5 dB (of all faces of the cell)
+     * @param maximShare    share whose forced output MAXIM produced (AUTO: routed to MAXIM)
      */
-    record ModelCell(Score policy, Score forced, double passedThrough, double missed) {
+    record ModelCell(Score policy, Score forced, double passedThrough, double missed, double maximShare) {
     }
 
     static Score mean(List<FaceOutcome> faces, java.util.function.Function<FaceOutcome, Score> f) {
@@ -47,7 +48,14 @@ final class MatrixReport {
         List<FaceOutcome> fs = c.faces();
         return new ModelCell(mean(fs, f -> f.models().get(m).policy()), mean(fs, f -> f.models().get(m).forced()),
                 avg(fs, f -> f.models().get(m).passedThrough() ? 1 : 0),
-                avg(fs, f -> f.models().get(m).missed(f.blurry()) ? 1 : 0));
+                avg(fs, f -> f.models().get(m).missed(f.blurry()) ? 1 : 0),
+                avg(fs, f -> f.models().get(m).model() == io.smfd.DeblurModel.MAXIM ? 1 : 0));
+    }
+
+    /** Share of the hard probes whose forced output of model {@code m} MAXIM produced. */
+    static double hardMaximShare(Result r, int m) {
+        return r.probes().stream().filter(p -> p.routed().get(m) == io.smfd.DeblurModel.MAXIM).count()
+                / (double) Math.max(1, r.probes().size());
     }
 
     private static double avg(List<FaceOutcome> fs, ToDoubleFunction<FaceOutcome> f) {
@@ -137,7 +145,11 @@ final class MatrixReport {
             if (model >= 0 && method.endsWith("Default")) {
                 passed = pct(r.probes().stream().filter(p -> p.passed()[model]).count() / (double) n);
             }
-            sb.append("| ").append(methodLabel(r, method)).append(" | ").append(fmt("%.2f", psnr)).append(" | ")
+            String label = methodLabel(r, method);
+            if (model >= 0 && method.startsWith("auto")) {
+                label += fmt(" (%.0f%% to MAXIM)", 100 * hardMaximShare(r, model));
+            }
+            sb.append("| ").append(label).append(" | ").append(fmt("%.2f", psnr)).append(" | ")
                     .append(passed);
             for (int m = 1; m >= 0; m--) {
                 IdentityStats.Matching x = hm[m][k];
@@ -198,10 +210,12 @@ final class MatrixReport {
         for (Geometry g : Geometry.values()) {
             for (int m = 0; m < Math.max(1, r.models().size()); m++) {
                 boolean model = !r.models().isEmpty();
+                boolean routes = model && r.models().get(m).name().equals("auto");
                 sb.append("### ").append(g.label).append(model ? ": " + r.models().get(m).description() : "").append("\n\n");
                 sb.append("| Blur (256 px) | noise + JPEG | n | PSNR b / d / f | SSIM b / d / f | mobileface b / d / f"
-                        + " | dlib b / d / f | passed | missed |\n");
-                sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                        + " | dlib b / d / f | passed | missed |").append(routes ? " to MAXIM |" : "").append("\n");
+                sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |").append(routes ? " ---: |" : "")
+                        .append("\n");
                 for (Cell c : r.cells()) {
                     if (c.geometry() != g) {
                         continue;
@@ -217,7 +231,7 @@ final class MatrixReport {
                                         mc.forced().mobileface())).append(" | ")
                                 .append(fmt("%.3f / %.3f / %.3f", b.dlib(), mc.policy().dlib(), mc.forced().dlib()))
                                 .append(" | ").append(pct(mc.passedThrough())).append(" | ").append(pct(mc.missed()))
-                                .append(" |\n");
+                                .append(routes ? " | " + pct(mc.maximShare()) : "").append(" |\n");
                     } else {
                         sb.append(fmt("%.2f", b.psnr())).append(" | ").append(fmt("%.3f", b.ssim())).append(" | ")
                                 .append(fmt("%.3f", b.mobileface())).append(" | ").append(fmt("%.3f", b.dlib()))
@@ -271,6 +285,9 @@ final class MatrixReport {
                     ? Report.jnum(r.probes().stream().filter(p -> p.passed()[model]).count() / (double) n) : "null";
             sb.append("      ").append(Report.str(method)).append(": {\"label\": ").append(Report.str(methodLabel(r, method)))
                     .append(", \"psnr\": ").append(Report.jnum(psnr)).append(", \"passedThrough\": ").append(passed);
+            if (model >= 0 && method.endsWith("Forced")) {
+                sb.append(", \"maximShare\": ").append(Report.jnum(hardMaximShare(r, model)));
+            }
             for (int m = 0; m < MATCHERS.size(); m++) {
                 IdentityStats.Matching x = hm[m][k];
                 IdentityStats.Verification v = x.verification();
@@ -320,7 +337,8 @@ final class MatrixReport {
                 sb.append(m == 0 ? "" : ", ").append(Report.str(r.models().get(m).name())).append(": {\"default\": ")
                         .append(score(mc.policy())).append(", \"forced\": ").append(score(mc.forced()))
                         .append(", \"passedThrough\": ").append(Report.jnum(mc.passedThrough())).append(", \"missed\": ")
-                        .append(Report.jnum(mc.missed())).append("}");
+                        .append(Report.jnum(mc.missed())).append(", \"maximShare\": ").append(Report.jnum(mc.maximShare()))
+                        .append("}");
             }
             sb.append("}}").append(i < r.cells().size() - 1 ? ",\n" : "\n");
         }
@@ -340,7 +358,7 @@ final class MatrixReport {
         StringBuilder sb = new StringBuilder("geometry,family,strength,noisy,id,blurry_psnr,blurry_ssim,blurry_dlib,"
                 + "blurry_mobileface");
         for (DeploymentMatrix.ModelName m : r.models()) {
-            for (String k : List.of("passed", "forced_psnr", "forced_ssim", "forced_dlib", "forced_mobileface")) {
+            for (String k : List.of("passed", "model", "forced_psnr", "forced_ssim", "forced_dlib", "forced_mobileface")) {
                 sb.append(',').append(m.name()).append('_').append(k);
             }
         }
@@ -350,7 +368,8 @@ final class MatrixReport {
                 sb.append(c.geometry().key()).append(',').append(c.blur().family()).append(",\"").append(c.blur().strength())
                         .append("\",").append(c.noisy()).append(',').append(f.id()).append(',').append(row(f.blurry()));
                 for (ModelOutcome mo : f.models()) {
-                    sb.append(',').append(mo.passedThrough()).append(',').append(row(mo.forced()));
+                    sb.append(',').append(mo.passedThrough()).append(',').append(mo.model().name().toLowerCase(Locale.ROOT))
+                            .append(',').append(row(mo.forced()));
                 }
                 sb.append('\n');
             }

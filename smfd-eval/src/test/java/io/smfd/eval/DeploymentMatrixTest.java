@@ -176,4 +176,39 @@ class DeploymentMatrixTest {
         assertThat(json.chars().filter(c -> c == '{').count()).isEqualTo(json.chars().filter(c -> c == '}').count());
         assertThat(Files.readAllLines(out.resolve("matrix.csv"))).hasSize(1 + 72);
     }
+
+    @Test
+    void autoRowReusesTheOutputOfTheModelItRoutesTo() throws IOException {
+        try {
+            io.smfd.spi.ModelSource.bundled(io.smfd.DeblurModel.MAXIM).readBytes();
+        } catch (io.smfd.ModelException e) {
+            assumeTrue(false, "io.smfd:smfd-model-maxim not on the test class path: " + e.getMessage());
+        }
+        Optional<Path> data = FaceDataset.locate();
+        assumeTrue(data.isPresent(), "CelebAMask-HQ mini not found under ../shared/data");
+        FaceImage sharp = Evaluation.quantise8(new FaceDataset(data.get(), "eval").image(4500));
+        Blur linear = DeploymentMatrix.blurs().get(2); // linear 13 px
+        Blur gaussian = DeploymentMatrix.blurs().get(7); // gaussian sigma 2
+        List<FaceImage> faces = List.of(
+                Geometry.CROP_112.frame(Evaluation.quantise8(linear.clean().sample(1).applyTo(sharp))),
+                Geometry.CROP_112.frame(Evaluation.quantise8(gaussian.clean().sample(1).applyTo(sharp))));
+        List<DeploymentMatrix.Model> models = DeploymentMatrix.models("onnx", null, 1,
+                List.of(io.smfd.ModelChoice.SMFD, io.smfd.ModelChoice.MAXIM, io.smfd.ModelChoice.AUTO));
+        try {
+            assertThat(models).extracting(DeploymentMatrix.Model::name).containsExactly("smfd", "maxim", "auto");
+            for (FaceImage face : faces) {
+                io.smfd.DeblurModel[] routed = new io.smfd.DeblurModel[3];
+                FaceImage[] out = DeploymentMatrix.forcedOutputs(models, face, routed);
+                Deblurrer auto = models.get(2).deblurrer();
+                assertThat(routed[0]).isEqualTo(io.smfd.DeblurModel.SMFD);
+                assertThat(routed[1]).isEqualTo(io.smfd.DeblurModel.MAXIM);
+                assertThat(routed[2]).isEqualTo(auto.modelFor(face).orElseThrow());
+                assertThat(out[2]).as("reused row = what AUTO computes itself")
+                        .isEqualTo(Evaluation.quantise8(auto.deblur(face)));
+                assertThat(out[2]).isEqualTo(out[routed[2] == io.smfd.DeblurModel.MAXIM ? 1 : 0]);
+            }
+        } finally {
+            models.forEach(m -> m.deblurrer().close());
+        }
+    }
 }

@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  * <p>{@code java -cp <test class path> io.smfd.model.maxim.MaximCost <smfd-unet.onnx> <reps> <threads,...> <sizes,...>}
  * prints, per thread count and size, the session creation time and the median / min wall time and the median
  * process CPU time of {@code reps} runs of each model on a random face-sized input (one warm-up run first), the
- * two models' runs interleaved. On a shared machine the CPU times and the ratios are the stable numbers.
+ * two models' runs interleaved. On a shared machine the CPU times and the ratios are the stable numbers. A size that
+ * is not a multiple of {@value MaximModel#SIZE_MULTIPLE} runs MAXIM at the next multiple (as {@code Deblurrer} pads
+ * it: 112 -> 128, 160 -> 192) and SMFD-UNet at the size itself.
  */
 public final class MaximCost {
 
@@ -34,18 +36,24 @@ public final class MaximCost {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         for (int t : threads) {
             for (int size : sizes) {
+                int padded = (size + MaximModel.SIZE_MULTIPLE - 1) / MaximModel.SIZE_MULTIPLE * MaximModel.SIZE_MULTIPLE;
                 float[] face = new float[size * size * 3];
+                float[] paddedFace = new float[padded * padded * 3];
                 SplittableRandom random = new SplittableRandom(size);
                 for (int i = 0; i < face.length; i++) {
                     face[i] = (float) random.nextDouble();
                 }
-                try (OrtSession.SessionOptions mo = options(t, size, true);
+                for (int i = 0; i < paddedFace.length; i++) {
+                    paddedFace[i] = (float) random.nextDouble();
+                }
+                try (OrtSession.SessionOptions mo = options(t, padded, true);
                      OrtSession.SessionOptions so = options(t, size, false)) {
                     long l0 = System.nanoTime();
                     try (OrtSession m = env.createSession(maxim, mo)) {
                         long load = System.nanoTime() - l0;
                         try (OrtSession s = env.createSession(smfd, so);
-                             OnnxTensor nhwc = OnnxTensor.createTensor(env, FloatBuffer.wrap(face), new long[] {1, size, size, 3});
+                             OnnxTensor nhwc = OnnxTensor.createTensor(env, FloatBuffer.wrap(paddedFace),
+                                     new long[] {1, padded, padded, 3});
                              OnnxTensor nchw = OnnxTensor.createTensor(env, FloatBuffer.wrap(face), new long[] {1, 3, size, size})) {
                             List<Long> mt = new ArrayList<>();
                             List<Long> st = new ArrayList<>();
@@ -69,7 +77,7 @@ public final class MaximCost {
                                     }
                                 }
                             }
-                            System.out.printf("threads %d size %d: MAXIM load %.2f s, wall median %.3f s (min %.3f), "
+                            System.out.printf("threads %d size %d (MAXIM at " + padded + "): MAXIM load %.2f s, wall median %.3f s (min %.3f), "
                                             + "process CPU median %.3f s; SMFD wall median %.3f s (min %.3f), CPU %.3f s; "
                                             + "ratio of wall medians %.1f, of CPU medians %.1f%n",
                                     t, size, load / 1e9, median(mt), min(mt), median(mc), median(st), min(st), median(sc),

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.smfd.BackendUnavailableException;
+import io.smfd.DeblurModel;
 import io.smfd.Device;
 import io.smfd.ModelException;
 import io.smfd.SmfdException.Reason;
@@ -110,6 +111,12 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
                         + " (io.smfd:smfd-model)."));
     }
 
+    /** Runs SMFD and MAXIM (see {@link MaximOnnxBackend}). */
+    @Override
+    public boolean runs(DeblurModel model) {
+        return model == DeblurModel.SMFD || model == DeblurModel.MAXIM;
+    }
+
     @Override
     public InferenceBackend create(BackendConfig config) {
         OrtEnvironment env;
@@ -117,6 +124,9 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
             env = OrtRuntime.environment();
         } catch (RuntimeException e) {
             throw new BackendUnavailableException("SMFD backend 'onnx' cannot start: " + e.getMessage(), e);
+        }
+        if (config.model().model() == DeblurModel.MAXIM) {
+            return createMaxim(env, config);
         }
         // Read first: model problems are reported the same way whatever the device.
         byte[] model = config.model().readBytes();
@@ -151,6 +161,54 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
         InferenceBackend b = open(env, model, description, config.threads(), Device.CPU, null);
         logAutoOnce("SMFD backend 'onnx': device AUTO -> CPU ({})", g.detail());
         return b;
+    }
+
+    /** Version reported for MAXIM: that of the npm package its ONNX file is converted from. */
+    static final String MAXIM_VERSION = "0.1.0";
+
+    /**
+     * MAXIM: its sessions (one per padded size) open lazily; on the device the SMFD session would use (GPU when
+     * requested, or under AUTO when the probe passes; else the CPU).
+     */
+    private InferenceBackend createMaxim(OrtEnvironment env, BackendConfig config) {
+        byte[] model = config.model().readBytes();
+        if (model.length == 0) {
+            throw new ModelException(Reason.CORRUPT_MODEL, "The " + config.model().description() + " is empty (0"
+                    + " bytes): rebuild or re-download io.smfd:smfd-model-maxim.");
+        }
+        Device device = Device.CPU;
+        GpuProbe.Result g = null;
+        if (config.device() != Device.CPU) {
+            g = gpu().probe();
+            if (g.available()) {
+                device = Device.GPU;
+            } else if (config.device() == Device.GPU) {
+                throw new BackendUnavailableException("SMFD backend 'onnx': GPU requested but unavailable: "
+                        + g.detail() + ". Use device(Device.CPU) or Device.AUTO to run on the CPU.");
+            }
+        }
+        Device d = device;
+        GpuProbe.Result gpuResult = g;
+        int threads = config.threads();
+        return new MaximOnnxBackend(env, model, config.model().description(), device, MAXIM_VERSION, () -> {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            try {
+                options.setIntraOpNumThreads(threads);
+                options.setInterOpNumThreads(1);
+                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                if ("false".equalsIgnoreCase(System.getProperty(SPINNING_PROPERTY, "").trim())) {
+                    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                }
+                if (d == Device.GPU) {
+                    addGpuProviders(options, gpuResult);
+                }
+                return options;
+            } catch (OrtException | RuntimeException e) {
+                options.close();
+                throw e;
+            }
+        });
     }
 
     private static void logAutoOnce(String format, String arg) {
