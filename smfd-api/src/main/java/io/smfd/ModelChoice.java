@@ -22,7 +22,7 @@ public enum ModelChoice {
      * threshold ({@link Deblurrer.Builder#autoMotionThreshold(double)}, default {@value #DEFAULT_MOTION_THRESHOLD})
      * scaled by {@code min(1, shorter side / 256)}, but not below {@value #MIN_MOTION_THRESHOLD} (or the threshold,
      * if lower): the same motion blur measures less anisotropic on a smaller crop, while Gaussian and defocus blur
-     * stay near 0.15 (90th percentile about 0.22 at 112 and 160 px, 0.3 at 256 px, on training faces). Known limits:
+     * stay low (the constants are read off training faces by {@code MaximRouting} in smfd-eval). Known limits:
      * on 112 px crops anisotropy separates motion from isotropic blur poorly, so some motion-blurred crops stay with
      * SMFD; noise that JPEG has smoothed does not show in {@code noiseSigma}. Measured: {@code docs/maxim.md}.
      * Needs what {@link #MAXIM} needs.
