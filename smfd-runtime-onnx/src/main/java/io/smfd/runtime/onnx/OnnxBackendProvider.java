@@ -193,22 +193,28 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
         return new MaximOnnxBackend(env, model, config.model().description(), device, MAXIM_VERSION, () -> {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             try {
-                options.setIntraOpNumThreads(threads);
-                options.setInterOpNumThreads(1);
-                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                if ("false".equalsIgnoreCase(System.getProperty(SPINNING_PROPERTY, "").trim())) {
-                    options.addConfigEntry("session.intra_op.allow_spinning", "0");
-                }
-                if (d == Device.GPU) {
-                    addGpuProviders(options, gpuResult);
-                }
+                configure(options, threads, d, gpuResult);
                 return options;
             } catch (OrtException | RuntimeException e) {
                 options.close();
                 throw e;
             }
         });
+    }
+
+    /** The session options both models share: threads, sequential execution, full graph optimisation, GPU. */
+    private static void configure(OrtSession.SessionOptions options, int threads, Device device, GpuProbe.Result gpu)
+            throws OrtException {
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if ("false".equalsIgnoreCase(System.getProperty(SPINNING_PROPERTY, "").trim())) {
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+        if (device == Device.GPU) {
+            addGpuProviders(options, gpu);
+        }
     }
 
     private static void logAutoOnce(String format, String arg) {
@@ -229,16 +235,7 @@ public final class OnnxBackendProvider implements DeblurBackendProvider {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtSession session = null;
         try {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if ("false".equalsIgnoreCase(System.getProperty(SPINNING_PROPERTY, "").trim())) {
-                options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            }
-            if (device == Device.GPU) {
-                addGpuProviders(options, gpu);
-            }
+            configure(options, threads, device, gpu);
             try {
                 session = env.createSession(model, options);
             } catch (OrtException e) {
