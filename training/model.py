@@ -50,6 +50,25 @@ class RDC(nn.Module):
         return x + self.fuse(torch.cat([x, a, b, c], 1))
 
 
+class Strip(nn.Module):
+    """Long, cheap receptive field for motion blur: depthwise 1xk and kx1 convolutions and their composition
+    (a kxk box), fused by a 1x1 projection into a residual. The projection starts at zero, so a new block is the
+    identity and a network given one computes what it computed without it."""
+
+    def __init__(self, c, k):
+        super().__init__()
+        self.h = nn.Conv2d(c, c, (1, k), padding=(0, k // 2), groups=c)
+        self.v = nn.Conv2d(c, c, (k, 1), padding=(k // 2, 0), groups=c)
+        self.hv = nn.Conv2d(c, c, (k, 1), padding=(k // 2, 0), groups=c)
+        self.proj = nn.Conv2d(3 * c, c, 1)
+        nn.init.zeros_(self.proj.weight)
+        nn.init.zeros_(self.proj.bias)
+
+    def forward(self, x):
+        h = self.h(x)
+        return x + self.proj(F.relu(torch.cat([h, self.v(x), self.hv(h)], 1)))
+
+
 class CBAM(nn.Module):
     """Convolutional block attention: channel (avg+max pooled shared MLP) then spatial (7x7)."""
 
@@ -127,9 +146,12 @@ class Deblurrer(nn.Module):
     ``extra_rdc2`` / ``extra_rdc3`` / ``extra_drdc2``: additional RDC blocks (32 growth channels) after the
     encoder's 1/4-resolution block, the 1/8-resolution pair and the decoder's 1/4-resolution block.  The
     defaults (0) are the v1/v2 network with unchanged parameter names; extra blocks start as the identity.
+    ``strip2`` / ``strip3``: :class:`Strip` blocks (kernel length ``strip_k``) after the encoder's 1/4 and 1/8
+    levels (issue 26's receptive-field experiment); they also start as the identity.
     """
 
-    def __init__(self, k=K, c=(24, 48, 80, 112), extra_rdc2=0, extra_rdc3=0, extra_drdc2=0):
+    def __init__(self, k=K, c=(24, 48, 80, 112), extra_rdc2=0, extra_rdc3=0, extra_drdc2=0, strip2=0, strip3=0,
+                 strip_k=15):
         super().__init__()
         c0, c1, c2, c3 = c
         self.in0 = conv(3 + k, c0)
@@ -157,6 +179,8 @@ class Deblurrer(nn.Module):
         self.xrdc2 = nn.ModuleList([zero_rdc(c2, 32) for _ in range(extra_rdc2)])
         self.xrdc3 = nn.ModuleList([zero_rdc(c3, 32) for _ in range(extra_rdc3)])
         self.xdrdc2 = nn.ModuleList([zero_rdc(c2, 32) for _ in range(extra_drdc2)])
+        self.xstrip2 = nn.ModuleList([Strip(c2, strip_k) for _ in range(strip2)])
+        self.xstrip3 = nn.ModuleList([Strip(c3, strip_k) for _ in range(strip3)])
 
     def forward(self, x, m):
         m1 = F.avg_pool2d(m, 2)
@@ -169,10 +193,14 @@ class Deblurrer(nn.Module):
         f2 = self.rdc2(F.relu(self.fuse2(torch.cat([f2, m2], 1))))
         for b in self.xrdc2:
             f2 = b(f2)
+        for b in self.xstrip2:
+            f2 = b(f2)
         f3 = F.relu(self.down3(f2))
         f3 = F.relu(self.fuse3(torch.cat([f3, m3], 1)))
         f3 = self.rdc3b(self.rdc3a(f3))
         for b in self.xrdc3:
+            f3 = b(f3)
+        for b in self.xstrip3:
             f3 = b(f3)
         f3 = self.att3(f3)
         d2 = F.relu(self.dfuse2(torch.cat([self.up2(f3), f2, m2], 1)))

@@ -504,7 +504,7 @@ def main():
         for dst, key in ((net, "net"), (ema, "ema")):
             missing, unexpected = dst.load_state_dict({k_: v.float() for k_, v in s[key].items()}, strict=False)
             # a deeper arch may add blocks (they start as the identity); anything else must match exactly
-            if unexpected or any(not k_.startswith(("deblur.xrdc", "deblur.xdrdc")) for k_ in missing):
+            if unexpected or any(not k_.startswith(("deblur.xrdc", "deblur.xdrdc", "deblur.xstrip")) for k_ in missing):
                 raise SystemExit(f"init {cfg['init']} does not fit arch {cfg['arch']}: "
                                  f"missing {missing}, unexpected {unexpected}")
         added = sum(1 for k_ in missing if k_.endswith("fuse.weight"))
