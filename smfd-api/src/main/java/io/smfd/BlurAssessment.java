@@ -28,6 +28,10 @@ import java.util.Locale;
  * does not rise above the noise (pure noise), or a crop smaller than {@value #MIN_MEASURABLE_SIZE} px on
  * a side. Use {@link SharpFacePolicy#DEBLUR} to run the network on such crops anyway.
  *
+ * <p><b>Known limit of the bundled calibration:</b> visible sensor noise adds the fine detail a sharp face has, so
+ * a blurred face that is also noisy (noise well above a few 8-bit levels, JPEG after it) can score as sharp and be
+ * passed through; for noisy sources use {@link SharpFacePolicy#DEBLUR} (see {@code docs/assessment.md}).
+ *
  * <p>{@link #needsDeblurring()} is {@code severity >= }{@value #THRESHOLD}. With {@link SharpFacePolicy#PASS_THROUGH} a deblurrer returns faces below the threshold unchanged.
  */
 public final class BlurAssessment {

@@ -138,7 +138,7 @@ final class AssessCommand {
     static void usage(PrintStream s) {
         s.println("Usage: " + SYNOPSIS);
         s.println("Prints how blurred each aligned face crop is, without deblurring it:");
-        s.println("  severity   0..1, the estimated probability that SMFD gains at least 0.5 dB PSNR on the face");
+        s.println("  severity   0..1, how clearly the face is degraded rather than sharp (the model's calibration; 0.5 = its size's threshold)");
         s.println("  extent     estimated blur extent (radius of gyration of the blur kernel), pixels");
         s.println("  kind       ISOTROPIC, DIRECTIONAL (motion-like: anisotropy >= " + BlurAssessment.DIRECTIONAL_ANISOTROPY
                 + ") or UNMEASURABLE (flat, featureless, noise only or < " + BlurAssessment.MIN_MEASURABLE_SIZE + " px)");

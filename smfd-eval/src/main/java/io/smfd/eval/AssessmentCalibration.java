@@ -52,7 +52,7 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp smfd-cli/target/smfd-cli.jar io.smfd.eval.AssessmentCalibration [--data DIR] [--step 2]
  *     [--sharp-step 2] [--model FILE.onnx] [--backend onnx] [--threads 2] [--cache target/assessment-calibration.csv]
- *     [--features-csv FILE] [--write smfd-model/src/main/resources/io/smfd/model/smfd-unet.assess.json]
+ *     [--features-csv FILE] [--gate-feature 27] [--gate-quantile 0.999] [--write smfd-model/src/main/resources/io/smfd/model/smfd-unet.assess.json]
  * </pre>
  * The cache (the model's PSNR per face) lets the fit be rerun after a feature change without rerunning the model;
  * it is keyed by face, condition, geometry and matrix cell, and must be deleted when the model changes.
@@ -144,6 +144,8 @@ public final class AssessmentCalibration {
                 case "--model" -> model = Path.of(args[++i]);
                 case "--write" -> write = Path.of(args[++i]);
                 case "--ridge" -> RIDGE = Double.parseDouble(args[++i]);
+                case "--gate-feature" -> GATE_FEATURE = Integer.parseInt(args[++i]);
+                case "--gate-quantile" -> GATE_QUANTILE = Double.parseDouble(args[++i]);
                 case "--sharp-step" -> sharpStep = Integer.parseInt(args[++i]);
                 case "--features-csv" -> featuresCsv = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -561,9 +563,9 @@ public final class AssessmentCalibration {
     }
 
     /** The noise gate's feature: the colour noise ({@code ln(MAD of R-G and B-G + 0.1)}). */
-    static final int GATE_FEATURE = 27;
+    static int GATE_FEATURE = 27;
     /** The gate's level is this quantile of the sharp training faces' colour noise. */
-    static final double GATE_QUANTILE = 0.999;
+    static double GATE_QUANTILE = 0.999;
     /** Logit added per unit of colour noise above the gate's level. */
     static final double GATE_SLOPE = 50;
 
