@@ -1,21 +1,8 @@
 package io.smfd.identity;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtSession;
 import io.smfd.FaceImage;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A 128-D face descriptor for measuring identity: the dlib ResNet face descriptor
@@ -60,19 +47,13 @@ public final class FaceDescriptor implements FaceMatcher {
     private static final String INPUT = "chip";
     private static final String OUTPUT = "descriptor";
     private static final int CHIP_FLOATS = 3 * CHIP_SIZE * CHIP_SIZE;
+    private static final OnnxMatchers.Names NAMES = new OnnxMatchers.Names(MODEL_RESOURCE, METADATA_RESOURCE, INPUT,
+            OUTPUT, DIMENSION, "face descriptor", "the face descriptor", "FaceDescriptor");
 
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final OrtSession.SessionOptions options;
-    private final String sha256;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final OnnxMatchers onnx;
 
-    private FaceDescriptor(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, String sha256) {
-        this.env = env;
-        this.session = session;
-        this.options = options;
-        this.sha256 = sha256;
+    private FaceDescriptor(OnnxMatchers onnx) {
+        this.onnx = onnx;
     }
 
     /**
@@ -95,43 +76,7 @@ public final class FaceDescriptor implements FaceMatcher {
      *                                  metadata), or ONNX Runtime cannot load it
      */
     public static FaceDescriptor create(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
-        byte[] model = resource(MODEL_RESOURCE);
-        String expected = expectedSha256(new String(resource(METADATA_RESOURCE), StandardCharsets.UTF_8));
-        String actual = sha256(model);
-        if (!actual.equals(expected)) {
-            throw new IllegalStateException("face descriptor model " + MODEL_RESOURCE + " has SHA-256 " + actual
-                    + ", but " + METADATA_RESOURCE + " says " + expected + ": the resource is corrupt or mismatched");
-        }
-        // the same logging level and name as smfd-runtime-onnx, so whichever creates the process-wide
-        // environment first, the other gets it without ORT's "tried to change ... name" warning
-        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "smfd");
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        try {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // evaluation shares the CPU with the deblurrer: no busy-waiting between ops
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            OrtSession session = env.createSession(model, options);
-            if (!session.getInputNames().contains(INPUT) || !session.getOutputNames().contains(OUTPUT)) {
-                String io = session.getInputNames() + " -> " + session.getOutputNames();
-                session.close();
-                throw new IllegalStateException("face descriptor model has inputs/outputs " + io + ", expected ["
-                        + INPUT + "] -> [" + OUTPUT + "]");
-            }
-            return new FaceDescriptor(env, session, options, actual);
-        } catch (OrtException e) {
-            options.close();
-            throw new IllegalStateException("ONNX Runtime cannot load the face descriptor model " + MODEL_RESOURCE
-                    + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            options.close();
-            throw e;
-        }
+        return new FaceDescriptor(OnnxMatchers.load(NAMES, threads));
     }
 
     @Override
@@ -175,7 +120,7 @@ public final class FaceDescriptor implements FaceMatcher {
      * @return lower-case hex
      */
     public String sha256() {
-        return sha256;
+        return onnx.sha256();
     }
 
     /**
@@ -246,17 +191,7 @@ public final class FaceDescriptor implements FaceMatcher {
     }
 
     private float[][] run(float[] chips, int n) {
-        lock.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("FaceDescriptor is closed");
-            }
-            long[] shape = {n, 3, CHIP_SIZE, CHIP_SIZE};
-            return OnnxMatchers.embed(env, session, INPUT, OUTPUT, chips, shape, n, DIMENSION, "face descriptor",
-                    "the face descriptor");
-        } finally {
-            lock.readLock().unlock();
-        }
+        return onnx.embed(chips, new long[] {n, 3, CHIP_SIZE, CHIP_SIZE}, n);
     }
 
     /**
@@ -338,53 +273,10 @@ public final class FaceDescriptor implements FaceMatcher {
     /** Closes the ONNX Runtime session, after running calls finish. Idempotent. */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException("closing the face descriptor session failed: " + e.getMessage(), e);
-            } finally {
-                options.close();
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    static byte[] resource(String name) {
-        try (InputStream in = FaceDescriptor.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + name + " is not on the class path"
-                        + " (it ships in smfd-identity's jar)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read resource " + name + ": " + e.getMessage(), e);
-        }
+        onnx.close();
     }
 
     static String expectedSha256(String metadataJson) {
-        return expectedSha256(metadataJson, METADATA_RESOURCE);
-    }
-
-    static String expectedSha256(String metadataJson, String resourceName) {
-        Matcher m = Pattern.compile("\"sha256\"\\s*:\\s*\"([0-9a-f]{64})\"").matcher(metadataJson);
-        if (!m.find()) {
-            throw new IllegalStateException(resourceName + " has no top-level \"sha256\"");
-        }
-        return m.group(1);
-    }
-
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return OnnxMatchers.expectedSha256(metadataJson, METADATA_RESOURCE);
     }
 }

@@ -1,14 +1,8 @@
 package io.smfd.identity;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtSession;
 import io.smfd.FaceImage;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * An ArcFace-family face embedding for measuring identity the way most integrators match faces: {@code mobileface}
@@ -51,19 +45,13 @@ public final class MobileFace implements FaceMatcher {
     private static final String INPUT = "data";
     private static final String OUTPUT = "embedding";
     private static final int CHIP_FLOATS = CHIP_SIZE * CHIP_SIZE * 3;
+    private static final OnnxMatchers.Names NAMES = new OnnxMatchers.Names(MODEL_RESOURCE, METADATA_RESOURCE, INPUT,
+            OUTPUT, DIMENSION, "mobileface", "mobileface", "MobileFace");
 
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final OrtSession.SessionOptions options;
-    private final String sha256;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final OnnxMatchers onnx;
 
-    private MobileFace(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, String sha256) {
-        this.env = env;
-        this.session = session;
-        this.options = options;
-        this.sha256 = sha256;
+    private MobileFace(OnnxMatchers onnx) {
+        this.onnx = onnx;
     }
 
     /**
@@ -86,41 +74,7 @@ public final class MobileFace implements FaceMatcher {
      *                                  metadata), or ONNX Runtime cannot load it
      */
     public static MobileFace create(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
-        byte[] model = FaceDescriptor.resource(MODEL_RESOURCE);
-        String expected = FaceDescriptor.expectedSha256(
-                new String(FaceDescriptor.resource(METADATA_RESOURCE), StandardCharsets.UTF_8), METADATA_RESOURCE);
-        String actual = FaceDescriptor.sha256(model);
-        if (!actual.equals(expected)) {
-            throw new IllegalStateException("mobileface model " + MODEL_RESOURCE + " has SHA-256 " + actual
-                    + ", but " + METADATA_RESOURCE + " says " + expected + ": the resource is corrupt or mismatched");
-        }
-        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "smfd");
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        try {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            OrtSession session = env.createSession(model, options);
-            if (!session.getInputNames().contains(INPUT) || !session.getOutputNames().contains(OUTPUT)) {
-                String io = session.getInputNames() + " -> " + session.getOutputNames();
-                session.close();
-                throw new IllegalStateException("mobileface model has inputs/outputs " + io + ", expected [" + INPUT
-                        + "] -> [" + OUTPUT + "]");
-            }
-            return new MobileFace(env, session, options, actual);
-        } catch (OrtException e) {
-            options.close();
-            throw new IllegalStateException("ONNX Runtime cannot load the mobileface model " + MODEL_RESOURCE + ": "
-                    + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            options.close();
-            throw e;
-        }
+        return new MobileFace(OnnxMatchers.load(NAMES, threads));
     }
 
     @Override
@@ -134,7 +88,7 @@ public final class MobileFace implements FaceMatcher {
      * @return lower-case hex
      */
     public String sha256() {
-        return sha256;
+        return onnx.sha256();
     }
 
     /**
@@ -208,17 +162,7 @@ public final class MobileFace implements FaceMatcher {
     }
 
     private float[][] run(float[] chips, int n) {
-        lock.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("MobileFace is closed");
-            }
-            long[] shape = {n, CHIP_SIZE, CHIP_SIZE, 3};
-            return OnnxMatchers.embed(env, session, INPUT, OUTPUT, chips, shape, n, DIMENSION, "mobileface",
-                    "mobileface");
-        } finally {
-            lock.readLock().unlock();
-        }
+        return onnx.embed(chips, new long[] {n, CHIP_SIZE, CHIP_SIZE, 3}, n);
     }
 
     /**
@@ -323,21 +267,6 @@ public final class MobileFace implements FaceMatcher {
     /** Closes the ONNX Runtime session, after running calls finish. Idempotent. */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException("closing the mobileface session failed: " + e.getMessage(), e);
-            } finally {
-                options.close();
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
+        onnx.close();
     }
 }
