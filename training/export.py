@@ -70,6 +70,8 @@ def main():
                     "minutes": round(s["elapsed"] / 60, 1), "batch": cfg["batch"], "crop_schedule": cfg["crop_schedule"],
                     "lr": cfg["lr"], "mix": cfg["mix"], "loss_weights": cfg["loss"], "bf16": cfg["bf16"],
                     "seed": cfg["seed"], "arch": arch}
+            if "wise_alpha" in cfg:  # training/wise.py: EMA interpolated with the stage's init weights
+                info["wise_alpha"] = cfg["wise_alpha"]
         else:  # v1/v2 checkpoints (time-budgeted train.py of those stages)
             args = s["args"]
             info = {"trained": True, "steps": s["step"], "minutes": round(s["elapsed"] / 60, 1),

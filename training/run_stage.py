@@ -4,7 +4,8 @@
 
 1. ``train.py CONFIG`` (resumes from the stage's ``latest.pt``; stops after ``--max-minutes``).  If the
    stage has not reached its last step, the script stops here: re-run the same command later.
-2. ``export.py`` the EMA weights into ``<out>/export/`` (a candidate; the shipped model is untouched).
+2. ``export.py`` the EMA weights into ``<out>/export/`` (a candidate; the shipped model is untouched); with
+   ``--wise ALPHA`` the weights ``ALPHA x EMA + (1 - ALPHA) x init`` (``wise.py``, chosen on validation faces).
 3. ``AssessmentCalibration`` fits the blur assessment to the model on training faces and writes
    ``smfd-unet.assess.json`` beside it (into ``smfd-model`` with ``--ship``, then rebuilds).
 4. ``smfd eval`` on the 500 held-out faces into ``<out>/eval/``, once: without ``--ship`` on the candidate
@@ -49,6 +50,8 @@ def main():
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--ship", action="store_true", help="ship the candidate as the bundled model")
     ap.add_argument("--skip-train", action="store_true", help="export/evaluate the current latest.pt")
+    ap.add_argument("--wise", type=float, default=None, metavar="ALPHA",
+                    help="export alpha x the stage's EMA + (1 - alpha) x its init weights (training/wise.py)")
     a = ap.parse_args()
     cfg = json.load(open(os.path.join(ROOT, a.config) if not os.path.isabs(a.config) else a.config))
     out = os.path.join(ROOT, cfg["out"])
@@ -68,7 +71,11 @@ def main():
     carried = os.path.join("training", "checkpoints", f"{cfg['name']}-latest.pt")
     if not os.path.exists(latest) and os.path.exists(os.path.join(ROOT, carried)):
         latest = os.path.join(ROOT, carried)
-    if os.path.exists(latest):
+    if os.path.exists(latest) and a.wise is not None:
+        mixed = os.path.join(out, f"wise-{a.wise:g}.pt")
+        run([PY, "training/wise.py", "--ckpt", latest, "--alpha", str(a.wise), "--out", mixed])
+        run([PY, "training/export.py", "--ckpt", mixed, "--out", cand])
+    elif os.path.exists(latest):
         run([PY, "training/export.py", "--ckpt", latest, "--out", cand])
     elif a.skip_train and os.path.exists(os.path.join(ROOT, compact)):
         # a fresh checkout has no training/runs/: the committed compact (fp16) weights of a finished stage
