@@ -115,6 +115,16 @@ abstract class Kernels {
     abstract void deinterleave(float[] src, int off, int n, float[] dst, int evenOff, int oddOff);
 
     /**
+     * Splits input row {@code r} of the {@code h x w} channel at {@code cin} by column parity into two zero-padded
+     * rows of {@code len} floats: padded column {@code 2i} (input column {@code q0 + 2i}; {@code q0} is minus the
+     * left pad) to {@code dst[even + i]}, padded column {@code 2i + 1} to {@code dst[odd + i]}, for {@code i < len}.
+     * Positions outside the image (and whole rows {@code r} outside it) are 0. Writes exactly those {@code 2 * len}
+     * floats; the destination rows must not overlap each other or the source. (The input preparation of the
+     * stride-2 convolutions and of Winograd: one call per padded row, so short rows must not pay a call per piece.)
+     */
+    abstract void splitRow(float[] in, int cin, int h, int w, int r, int q0, int len, float[] dst, int even, int odd);
+
+    /**
      * Interleaves two rows (DepthToSpace with block size 2): {@code dst[dstOff + 2*i] = a[aOff + i]} and
      * {@code dst[dstOff + 2*i + 1] = b[bOff + i]} for {@code i < n}. The destination must not overlap the sources.
      */

@@ -188,6 +188,29 @@ class ScalarKernels extends Kernels {
     }
 
     @Override
+    void splitRow(float[] in, int cin, int h, int w, int r, int q0, int len, float[] dst, int even, int odd) {
+        int xs = Math.max(0, q0);
+        int xe = Math.min(w, q0 + 2 * len);
+        if (r < 0 || r >= h || xs >= xe) {
+            java.util.Arrays.fill(dst, even, even + len, 0f);
+            java.util.Arrays.fill(dst, odd, odd + len, 0f);
+            return;
+        }
+        int p0 = xs - q0; // padded position of the first copied column
+        int p1 = xe - q0; // and past the last one
+        // even positions p0 <= 2i < p1 and odd ones p0 <= 2i + 1 < p1 are copied; the rest is zeroed
+        java.util.Arrays.fill(dst, even, even + (p0 + 1) / 2, 0f);
+        java.util.Arrays.fill(dst, even + (p1 + 1) / 2, even + len, 0f);
+        java.util.Arrays.fill(dst, odd, odd + p0 / 2, 0f);
+        java.util.Arrays.fill(dst, odd + p1 / 2, odd + len, 0f);
+        if ((p0 & 1) == 0) {
+            deinterleave(in, cin + r * w + xs, xe - xs, dst, even + p0 / 2, odd + p0 / 2);
+        } else {
+            deinterleave(in, cin + r * w + xs, xe - xs, dst, odd + p0 / 2, even + (p0 + 1) / 2);
+        }
+    }
+
+    @Override
     void interleave(float[] a, int aOff, float[] b, int bOff, int n, float[] dst, int dstOff) {
         for (int i = 0; i < n; i++) {
             dst[dstOff + 2 * i] = a[aOff + i];

@@ -986,6 +986,53 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
+    /**
+     * Per vector of output lanes: the two source vectors loaded straight from the row (masked where they reach
+     * past the row's ends: the pads come out as zeros), split by {@code rearrange}, stored (masked past
+     * {@code len}). No separate fills and no scalar tail, so a short row (a 28 or 14 px plane) costs one or two
+     * vectors instead of a scalar loop and four fill calls.
+     */
+    @Override
+    void splitRow(float[] in, int cin, int h, int w, int r, int q0, int len, float[] dst, int even, int odd) {
+        if (r < 0 || r >= h) {
+            FloatVector z = FloatVector.zero(S);
+            int j = 0;
+            for (; j + VL <= len; j += VL) {
+                z.intoArray(dst, even + j);
+                z.intoArray(dst, odd + j);
+            }
+            if (j < len) {
+                VectorMask<Float> m = S.indexInRange(j, len);
+                z.intoArray(dst, even + j, m);
+                z.intoArray(dst, odd + j, m);
+            }
+            return;
+        }
+        int row = cin + r * w;
+        for (int j = 0; j < len; j += VL) {
+            int c0 = q0 + 2 * j; // input column of padded position 2j
+            FloatVector a;
+            FloatVector b;
+            if (c0 >= 0 && c0 + 2 * VL <= w) {
+                a = FloatVector.fromArray(S, in, row + c0);
+                b = FloatVector.fromArray(S, in, row + c0 + VL);
+            } else {
+                a = FloatVector.fromArray(S, in, row + c0, S.indexInRange(c0, w));
+                b = FloatVector.fromArray(S, in, row + c0 + VL, S.indexInRange(c0 + VL, w));
+            }
+            FloatVector e = a.rearrange(EVEN, b);
+            FloatVector o = a.rearrange(ODD, b);
+            if (j + VL <= len) {
+                e.intoArray(dst, even + j);
+                o.intoArray(dst, odd + j);
+            } else {
+                VectorMask<Float> m = S.indexInRange(j, len);
+                e.intoArray(dst, even + j, m);
+                o.intoArray(dst, odd + j, m);
+            }
+        }
+    }
+
     /** Lanes {@code a0, b0, a1, b1, ...} of the first halves of two vectors {@code a}, {@code b}. */
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(S, i -> (i & 1) * VL + (i >> 1));
 

@@ -231,6 +231,46 @@ class KernelsTest {
     }
 
     /**
+     * {@link Kernels#splitRow} (the stride-2 and Winograd input preparation) against a naive reference: every row
+     * width 1 to 80, left pads 0 to 3, rows inside and outside the image, output rows shorter and longer than the
+     * padded row; the floats around both destination rows must stay untouched.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void splitRowMatchesNaive(Kernels k, int threads) {
+        Random r = new Random(31 + threads);
+        int h = 3;
+        for (int w = 1; w <= 80; w++) {
+            float[] in = rnd(r, 5 + h * w + 7);
+            int cin = 5;
+            for (int pl = 0; pl <= 3; pl++) {
+                for (int len : new int[] {1, (w + pl) / 2, (w + pl + 1) / 2, (w + 2 * pl + 1) / 2, (w + 2 * pl) / 2 + 9}) {
+                    if (len < 1) {
+                        continue;
+                    }
+                    for (int row = -1; row <= h; row++) {
+                        int even = 3;
+                        int odd = even + len + 2;
+                        float[] got = new float[odd + len + 4];
+                        java.util.Arrays.fill(got, 9f);
+                        float[] want = got.clone();
+                        for (int i = 0; i < len; i++) {
+                            for (int par = 0; par < 2; par++) {
+                                int col = -pl + 2 * i + par;
+                                want[(par == 0 ? even : odd) + i] = row < 0 || row >= h || col < 0 || col >= w ? 0f
+                                        : in[cin + row * w + col];
+                            }
+                        }
+                        k.splitRow(in, cin, h, w, row, -pl, len, got, even, odd);
+                        assertClose(want, got, 0, "splitRow w=" + w + " pl=" + pl + " len=" + len + " row=" + row
+                                + " (" + k.description() + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * DepthToSpace with block size 2 (rows written by {@link Kernels#interleave}) against a naive reference on odd
      * widths around the vector width, CRD and DCR; and {@code interleave} itself against the scalar loop on every
      * length from 0 to 99.
