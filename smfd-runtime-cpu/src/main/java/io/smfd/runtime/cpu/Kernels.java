@@ -47,6 +47,17 @@ abstract class Kernels {
     abstract int tilePositions();
 
     /**
+     * Positions of the register tile of {@link #gemm} (a multiple of the vector length, at least
+     * {@link #tilePositions}): a range of a multiple of it runs on that tile alone, so {@link Winograd} sizes its
+     * tile blocks and rounds its products by it.
+     *
+     * @return positions per product register tile
+     */
+    int gemmPositions() {
+        return tilePositions();
+    }
+
+    /**
      * Convolution inner kernel for one block of {@link #OC_BLOCK} output channels:
      * {@code dst[o * dstStride + (p - p0)] = sum_ic sum_t w[wOff + (ic*taps + t)*OC_BLOCK + o] * in[inBase + ic*icStride + tapOff[t] + p]}
      * for {@code o < OC_BLOCK}, {@code p0 <= p < p1}. Reads only indices the formula names.
