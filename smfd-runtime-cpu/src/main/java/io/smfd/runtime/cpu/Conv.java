@@ -276,7 +276,8 @@ final class Conv extends Op {
                             ob, outPlane, bias, b * OC_BLOCK, res, act, lo, hi, p0, p1, tile);
                     return;
                 }
-                ex.k.conv(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * OC_BLOCK, tile, cl, p0, p1);
+                ex.k.conv(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * OC_BLOCK, tile, cl, p0, p1,
+                        Math.min(OC_BLOCK, oc - b * OC_BLOCK));
                 for (int o = 0; o < OC_BLOCK; o++) {
                     int c = b * OC_BLOCK + o;
                     if (c >= oc) {

@@ -66,6 +66,16 @@ abstract class Kernels {
                        float[] w, int wOff, float[] dst, int dstStride, int p0, int p1);
 
     /**
+     * {@link #conv} where only the block's first {@code nOut} output channels are used (the last block of a layer
+     * with fewer channels, e.g. the 3-channel output convolution): rows {@code o >= nOut} of {@code dst} may be
+     * left unwritten. The vector kernels then run a register tile of 4 channels where {@code nOut <= 4}.
+     */
+    void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff, float[] dst,
+              int dstStride, int p0, int p1, int nOut) {
+        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, dst, dstStride, p0, p1);
+    }
+
+    /**
      * Epilogue: {@code dst[dstOff + i] = act(src[srcOff + i] + bias (+ res[resOff + i]))} for {@code i < len};
      * {@code res} may be null.
      */

@@ -135,7 +135,7 @@ class ScalarKernels extends Kernels {
                    int nOut, float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] res,
                    int act, float lo, float hi, int p0, int p1, float[] tile) {
         int len = p1 - p0;
-        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, tile, len, p0, p1);
+        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, tile, len, p0, p1, nOut);
         for (int o = 0; o < nOut; o++) {
             int d = outOff + o * outStride + p0;
             epilogue(tile, o * len, out, d, len, bias[biasOff + o], res, d, act, lo, hi);

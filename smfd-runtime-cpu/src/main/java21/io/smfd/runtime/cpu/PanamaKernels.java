@@ -66,14 +66,26 @@ final class PanamaKernels extends ScalarKernels {
     @Override
     void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps,
               float[] w, int wOff, float[] dst, int dstStride, int p0, int p1) {
+        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, dst, dstStride, p0, p1, OC_BLOCK);
+    }
+
+    /**
+     * Where at most 4 of the block's channels are used (the 3-channel output convolution) the 4 x 2 tile runs
+     * instead of the 8 x 2 one: half the multiply-adds, for results that are the same sums in the same order.
+     */
+    @Override
+    void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff, float[] dst,
+              int dstStride, int p0, int p1, int nOut) {
+        boolean four = WIDE && nOut <= 4;
         int full = p0 + (p1 - p0) / TP * TP;
         if (full > p0) { // raw sums straight into the tile, one call for all full register tiles
-            tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p0, full, dst, 0, dstStride);
+            tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p0, full, dst, 0, dstStride, four);
             if (full < p1) {
                 // the tail as one more whole register tile ending at p1: it recomputes up to TP - 1 positions
                 // of the last one (same sums in the same order, so the same values) instead of the masked
                 // 4 x 1 tile below, which costs about as much as a whole tile for a few positions
-                tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p1 - TP, p1, dst, p1 - TP - p0, dstStride);
+                tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p1 - TP, p1, dst, p1 - TP - p0, dstStride,
+                        four);
                 return;
             }
         }
@@ -82,7 +94,7 @@ final class PanamaKernels extends ScalarKernels {
             float[] acc = new float[4 * VL];
             for (; p < p1; p += VL) {
                 VectorMask<Float> m = S.indexInRange(p, p1);
-                for (int half = 0; half < OC_BLOCK; half += 4) {
+                for (int half = 0; half < (nOut <= 4 ? 4 : OC_BLOCK); half += 4) {
                     acc4x1(in, inBase, icStride, ic, tapOff, taps, w, wOff + half, p, m, acc);
                     for (int o = 0; o < 4; o++) {
                         FloatVector.fromArray(S, acc, o * VL).intoArray(dst, (half + o) * dstStride + p - p0, m);
@@ -94,8 +106,10 @@ final class PanamaKernels extends ScalarKernels {
 
     /** Full register tiles over positions {@code [p, pEnd)} ({@code pEnd - p} a multiple of TP), raw sums to {@code dst[dOff ...]}. */
     private static void tiles(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w,
-                              int wOff, int p, int pEnd, float[] dst, int dOff, int dstStride) {
-        if (WIDE && taps == 1 && tapOff[0] == 0) {
+                              int wOff, int p, int pEnd, float[] dst, int dOff, int dstStride, boolean four) {
+        if (four) {
+            acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, pEnd, dst, dOff, dstStride);
+        } else if (WIDE && taps == 1 && tapOff[0] == 0) {
             acc8xd(in, inBase, icStride, ic, w, wOff, p, pEnd, dst, dOff, dstStride);
         } else if (WIDE && FMA && taps == 9) {
             acc8x2t9(in, inBase, icStride, ic, tapOff, w, wOff, p, pEnd, dst, dOff, dstStride);

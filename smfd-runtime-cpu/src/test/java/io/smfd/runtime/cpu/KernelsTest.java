@@ -231,6 +231,37 @@ class KernelsTest {
     }
 
     /**
+     * Convolutions whose last block of 8 output channels uses at most 4 (the 3-channel output layer: the vector
+     * kernels run the 4-channel tile there) and more, 3x3 with a residual and a clip as in the model's last layer
+     * and 1x1, on planes smaller than one register tile, with a tail, and several tiles long, against the naive
+     * reference.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void fewOutputChannelsMatchNaive(Kernels k, int threads) {
+        Random r = new Random(41 + threads);
+        int[][] sizes = {{3, 5}, {7, 9}, {13, 17}, {24, 40}};
+        for (int oc : new int[] {1, 3, 4, 5, 11, 12}) {
+            for (int[] hw : sizes) {
+                for (int kk : new int[] {1, 3}) {
+                    int h = hw[0], w = hw[1], ic = 1 + r.nextInt(24), pad = kk / 2;
+                    float[] wts = rnd(r, oc * ic * kk * kk);
+                    float[] bias = rnd(r, oc);
+                    float[] x = rnd(r, ic * h * w);
+                    float[] res = rnd(r, oc * h * w);
+                    Conv conv = new Conv("conv", 0, 1, oc, ic, kk, kk, 1, pad, pad, pad, pad, wts, bias);
+                    ConvInputs in = fuse(conv, x, res, true, Kernels.ACT_CLIP, -0.4f, 0.7f, 1, ic, h, w, oc, h, w);
+                    float[] got = runOp(conv, k, threads, in.ins(), in.shapes());
+                    float[] want = naiveConv(x, wts, bias, res, 1, ic, h, w, oc, kk, 1, pad, pad, h, w,
+                            Kernels.ACT_CLIP, -0.4f, 0.7f);
+                    assertClose(want, got, 2e-5, "conv " + kk + "x" + kk + " oc=" + oc + " ic=" + ic + " " + h + "x"
+                            + w + " (" + k.description() + ", " + threads + " threads)");
+                }
+            }
+        }
+    }
+
+    /**
      * {@link Kernels#splitRow} (the stride-2 and Winograd input preparation) against a naive reference: every row
      * width 1 to 80, left pads 0 to 3, rows inside and outside the image, output rows shorter and longer than the
      * padded row; the floats around both destination rows must stay untouched.
