@@ -262,6 +262,43 @@ class KernelsTest {
     }
 
     /**
+     * {@link Kernels#epilogue} on every length from 0 to 70 (whole vectors and a masked tail), every activation,
+     * with and without a residual, against a double-precision reference; the floats past the row stay untouched.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void epilogueMatchesReferenceOnEveryLength(Kernels k, int threads) {
+        Random r = new Random(53 + threads);
+        for (int len = 0; len <= 70; len++) {
+            for (int act = Kernels.ACT_NONE; act <= Kernels.ACT_CLIP; act++) {
+                for (boolean withRes : new boolean[] {false, true}) {
+                    float[] src = rnd(r, len + 4);
+                    for (int i = 0; i < src.length; i++) {
+                        src[i] *= 6; // sigmoid and clip well beyond their bends
+                    }
+                    float[] res = withRes ? rnd(r, len + 6) : null;
+                    float bias = r.nextFloat() - 0.5f;
+                    float[] got = new float[len + 8];
+                    java.util.Arrays.fill(got, 9f);
+                    float[] want = got.clone();
+                    for (int i = 0; i < len; i++) {
+                        double v = (double) src[3 + i] + bias + (withRes ? res[5 + i] : 0);
+                        want[2 + i] = (float) switch (act) {
+                            case Kernels.ACT_RELU -> Math.max(0, v);
+                            case Kernels.ACT_SIGMOID -> 1 / (1 + Math.exp(-v));
+                            case Kernels.ACT_CLIP -> Math.min(0.5, Math.max(-0.25, v));
+                            default -> v;
+                        };
+                    }
+                    k.epilogue(src, 3, got, 2, len, bias, res, 5, act, -0.25f, 0.5f);
+                    assertClose(want, got, 1e-6, "epilogue len=" + len + " act=" + act + " res=" + withRes + " ("
+                            + k.description() + ")");
+                }
+            }
+        }
+    }
+
+    /**
      * {@link Kernels#splitRow} (the stride-2 and Winograd input preparation) against a naive reference: every row
      * width 1 to 80, left pads 0 to 3, rows inside and outside the image, output rows shorter and longer than the
      * padded row; the floats around both destination rows must stay untouched.
