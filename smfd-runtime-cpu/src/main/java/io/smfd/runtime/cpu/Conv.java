@@ -235,7 +235,7 @@ final class Conv extends Op {
                 base = 0;
                 prepare(in, n * ic * g.h * g.w, src, g, ex.par, ex.k);
             }
-            int outN = n * oc * outPlane;
+            int outN = ex.off(output) + n * oc * outPlane; // off: a slice of a Concat's buffer (Plan)
             if (direct()) {
                 // 1x1: every input vector is used once per output-channel block, so keep a small chunk of all
                 // input channels in L1 and run every output-channel block over it (epilogue in registers).

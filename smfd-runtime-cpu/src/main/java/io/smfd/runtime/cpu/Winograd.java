@@ -140,7 +140,7 @@ final class Winograd {
         int band = bandTileRows(ic, len, tileRows);
         for (int n = 0; n < images; n++) {
             int inBase = n * ic * g.h * g.w;
-            int outBase = n * conv.oc * g.ho * g.wo;
+            int outBase = ex.off(conv.output) + n * conv.oc * g.ho * g.wo;
             for (int r0 = 0; r0 < tileRows; r0 += band) {
                 int r1 = Math.min(tileRows, r0 + band);
                 int rows = 2 * (r1 - r0) + 2; // padded input rows of this band's tiles
