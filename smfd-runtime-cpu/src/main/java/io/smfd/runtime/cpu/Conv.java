@@ -235,7 +235,7 @@ final class Conv extends Op {
                 base = 0;
                 prepare(in, n * ic * g.h * g.w, src, g, ex.par, ex.k);
             }
-            int outN = n * oc * outPlane;
+            int outN = ex.off(output) + n * oc * outPlane; // off: a slice of a Concat's buffer (Plan)
             if (direct()) {
                 // 1x1: every input vector is used once per output-channel block, so keep a small chunk of all
                 // input channels in L1 and run every output-channel block over it (epilogue in registers).
@@ -276,7 +276,8 @@ final class Conv extends Op {
                             ob, outPlane, bias, b * OC_BLOCK, res, act, lo, hi, p0, p1, tile);
                     return;
                 }
-                ex.k.conv(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * OC_BLOCK, tile, cl, p0, p1);
+                ex.k.conv(src, base, g.icStride, ic, g.tapOff, taps, wPacked, b * ic * taps * OC_BLOCK, tile, cl, p0, p1,
+                        Math.min(OC_BLOCK, oc - b * OC_BLOCK));
                 for (int o = 0; o < OC_BLOCK; o++) {
                     int c = b * OC_BLOCK + o;
                     if (c >= oc) {
@@ -383,32 +384,9 @@ final class Conv extends Op {
         }
     }
 
-    /**
-     * Splits input row {@code r} of the {@code h x w} channel at {@code cin} by column parity into two rows of
-     * {@code len} floats: padded column {@code 2i} (input column {@code q0 + 2i}; {@code q0} is minus the left
-     * pad) to {@code dst[even + i]}, padded column {@code 2i + 1} to {@code dst[odd + i]}. Positions outside the
-     * image (and whole rows {@code r} outside it) are 0; the copy is one {@link Kernels#deinterleave}.
-     */
+    /** {@link Kernels#splitRow}: row {@code r} split by column parity into two zero-padded rows of {@code len}. */
     static void splitRow(Kernels k, float[] in, int cin, int h, int w, int r, int q0, int len, float[] dst,
                          int even, int odd) {
-        int xs = Math.max(0, q0);
-        int xe = Math.min(w, q0 + 2 * len);
-        if (r < 0 || r >= h || xs >= xe) {
-            Arrays.fill(dst, even, even + len, 0f);
-            Arrays.fill(dst, odd, odd + len, 0f);
-            return;
-        }
-        int p0 = xs - q0; // padded position of the first copied column
-        int p1 = xe - q0; // and past the last one
-        // even positions p0 <= 2i < p1 and odd ones p0 <= 2i + 1 < p1 are copied; the rest is zeroed
-        Arrays.fill(dst, even, even + (p0 + 1) / 2, 0f);
-        Arrays.fill(dst, even + (p1 + 1) / 2, even + len, 0f);
-        Arrays.fill(dst, odd, odd + p0 / 2, 0f);
-        Arrays.fill(dst, odd + p1 / 2, odd + len, 0f);
-        if ((p0 & 1) == 0) {
-            k.deinterleave(in, cin + r * w + xs, xe - xs, dst, even + p0 / 2, odd + p0 / 2);
-        } else {
-            k.deinterleave(in, cin + r * w + xs, xe - xs, dst, odd + p0 / 2, even + (p0 + 1) / 2);
-        }
+        k.splitRow(in, cin, h, w, r, q0, len, dst, even, odd);
     }
 }

@@ -218,7 +218,7 @@ final class CpuBackend implements InferenceBackend {
         buf[net.inputId] = input;
         buf[net.imageId] = new float[(int) Ops.size(plan.shapes[net.imageId])];
         buf[net.masksId] = new float[(int) Ops.size(plan.shapes[net.masksId])];
-        return new Exec(buf, plan.shapes, kernels, par, plan.scratch, plan.concatSkip);
+        return new Exec(buf, plan.shapes, kernels, par, plan.scratch, plan.concatSkip, plan.offset);
     }
 
     /** A pooled plan for the shape, or a new one once its working memory fits the budget (waits until then). */

@@ -47,12 +47,33 @@ abstract class Kernels {
     abstract int tilePositions();
 
     /**
+     * Positions of the register tile of {@link #gemm} (a multiple of the vector length, at least
+     * {@link #tilePositions}): a range of a multiple of it runs on that tile alone, so {@link Winograd} sizes its
+     * tile blocks and rounds its products by it.
+     *
+     * @return positions per product register tile
+     */
+    int gemmPositions() {
+        return tilePositions();
+    }
+
+    /**
      * Convolution inner kernel for one block of {@link #OC_BLOCK} output channels:
      * {@code dst[o * dstStride + (p - p0)] = sum_ic sum_t w[wOff + (ic*taps + t)*OC_BLOCK + o] * in[inBase + ic*icStride + tapOff[t] + p]}
      * for {@code o < OC_BLOCK}, {@code p0 <= p < p1}. Reads only indices the formula names.
      */
     abstract void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps,
                        float[] w, int wOff, float[] dst, int dstStride, int p0, int p1);
+
+    /**
+     * {@link #conv} where only the block's first {@code nOut} output channels are used (the last block of a layer
+     * with fewer channels, e.g. the 3-channel output convolution): rows {@code o >= nOut} of {@code dst} may be
+     * left unwritten. The vector kernels then run a register tile of 4 channels where {@code nOut <= 4}.
+     */
+    void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff, float[] dst,
+              int dstStride, int p0, int p1, int nOut) {
+        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, dst, dstStride, p0, p1);
+    }
 
     /**
      * Epilogue: {@code dst[dstOff + i] = act(src[srcOff + i] + bias (+ res[resOff + i]))} for {@code i < len};
@@ -113,6 +134,16 @@ abstract class Kernels {
      * for {@code 2*j + 1 < n}. The two destination ranges must not overlap each other or the source.
      */
     abstract void deinterleave(float[] src, int off, int n, float[] dst, int evenOff, int oddOff);
+
+    /**
+     * Splits input row {@code r} of the {@code h x w} channel at {@code cin} by column parity into two zero-padded
+     * rows of {@code len} floats: padded column {@code 2i} (input column {@code q0 + 2i}; {@code q0} is minus the
+     * left pad) to {@code dst[even + i]}, padded column {@code 2i + 1} to {@code dst[odd + i]}, for {@code i < len}.
+     * Positions outside the image (and whole rows {@code r} outside it) are 0. Writes exactly those {@code 2 * len}
+     * floats; the destination rows must not overlap each other or the source. (The input preparation of the
+     * stride-2 convolutions and of Winograd: one call per padded row, so short rows must not pay a call per piece.)
+     */
+    abstract void splitRow(float[] in, int cin, int h, int w, int r, int q0, int len, float[] dst, int even, int odd);
 
     /**
      * Interleaves two rows (DepthToSpace with block size 2): {@code dst[dstOff + 2*i] = a[aOff + i]} and

@@ -410,10 +410,14 @@ final class Ops {
             int skip = ex.concatSkip == null || ex.buf[inputs[0]] != y || so[0] != 1 ? 0 : ex.concatSkip[output];
             int[] pieces = new int[k];
             int[] first = new int[k + 1];
+            int ch = 0;
             for (int j = 0; j < k; j++) {
                 long len = (long) ex.shapes[inputs[j]][1] * plane;
-                pieces[j] = j < skip ? 0 : (int) Math.max(1, (len + COPY_PIECE - 1) / COPY_PIECE);
+                // an input whose producer wrote it straight into its slice of this buffer (Plan) is in place too
+                boolean inPlace = j < skip || so[0] == 1 && ex.buf[inputs[j]] == y && ex.off(inputs[j]) == ch * plane;
+                pieces[j] = inPlace ? 0 : (int) Math.max(1, (len + COPY_PIECE - 1) / COPY_PIECE);
                 first[j + 1] = first[j] + pieces[j];
+                ch += ex.shapes[inputs[j]][1];
             }
             int perImage = first[k];
             ex.par.forEach(so[0] * perImage, task -> {
@@ -431,7 +435,8 @@ final class Ops {
                 int len = ci * plane;
                 int from = (r - first[j]) * COPY_PIECE;
                 int count = Math.min(COPY_PIECE, len - from);
-                System.arraycopy(ex.buf[inputs[j]], n * len + from, y, (n * so[1] + c0) * plane + from, count);
+                System.arraycopy(ex.buf[inputs[j]], ex.off(inputs[j]) + n * len + from, y, (n * so[1] + c0) * plane + from,
+                        count);
             });
         }
 

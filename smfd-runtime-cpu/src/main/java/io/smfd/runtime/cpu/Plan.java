@@ -27,6 +27,11 @@ final class Plan {
      * constructor); 0 otherwise.
      */
     final int[] concatSkip;
+    /**
+     * Per value id: the index of its first float in its buffer. Non-zero only for a convolution output written
+     * straight into its channel slice of a dense block's shared concat buffer (see the constructor).
+     */
+    final int[] offset;
     /** Floats per buffer slot. */
     private final int[] slotSize;
     private final int scratchFloats;
@@ -55,6 +60,7 @@ final class Plan {
         int[] groupOf = new int[count];
         java.util.Arrays.fill(groupOf, -1);
         concatSkip = new int[count];
+        offset = new int[count];
         if (n == 1) {
             java.util.Map<Integer, List<Op>> byFirst = new java.util.LinkedHashMap<>();
             for (Op op : ops) {
@@ -90,6 +96,20 @@ final class Plan {
                     groupOf[c.output] = x;
                     concatSkip[c.output] = Math.min(inPlace, c.inputs.length);
                     inPlace = Math.max(inPlace, c.inputs.length);
+                }
+                // the new inputs (c1, c2, c3 of a dense block): a convolution without a fused residual (whose
+                // index would be shifted too) whose output only these concats read, at the same channel offset
+                // in each, writes straight into its slice of the shared buffer, and no concat copies it
+                for (Op c : cats) {
+                    int ch = shapes[c.inputs[0]][1];
+                    for (int j = 1; j < c.inputs.length; j++) {
+                        int v = c.inputs[j];
+                        if (groupOf[v] < 0 && placeable(net, v, ch, cats)) {
+                            groupOf[v] = x;
+                            offset[v] = ch * shapes[v][2] * shapes[v][3];
+                        }
+                        ch += shapes[v][1];
+                    }
                 }
             }
         }
@@ -165,6 +185,38 @@ final class Plan {
         this.scratchFloats = (int) scratchNeed;
         this.bytes = 4 * (total + scratchNeed);
         this.flops = fl;
+    }
+
+    /**
+     * Whether value {@code v} can be computed in place at channel {@code ch} of a dense block's shared buffer: the
+     * output of a {@link Conv} without a fused residual, read only by the group's concats, at channel {@code ch} in
+     * each of them.
+     */
+    private boolean placeable(Network net, int v, int ch, List<Op> cats) {
+        if (!groupable(net, v)) {
+            return false;
+        }
+        for (Op op : net.ops) {
+            if (op.output == v && !(op instanceof Conv conv && !conv.hasResidual)) {
+                return false;
+            }
+            for (int j = 0; j < op.inputs.length; j++) {
+                if (op.inputs[j] != v) {
+                    continue;
+                }
+                if (!cats.contains(op)) {
+                    return false;
+                }
+                int at = 0;
+                for (int q = 0; q < j; q++) {
+                    at += shapes[op.inputs[q]][1];
+                }
+                if (at != ch) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A value that can share a buffer with a concat: computed, not the graph input or an output. */

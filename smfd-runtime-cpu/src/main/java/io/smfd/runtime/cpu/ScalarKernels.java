@@ -135,7 +135,7 @@ class ScalarKernels extends Kernels {
                    int nOut, float[] out, int outOff, int outStride, float[] bias, int biasOff, float[] res,
                    int act, float lo, float hi, int p0, int p1, float[] tile) {
         int len = p1 - p0;
-        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, tile, len, p0, p1);
+        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, tile, len, p0, p1, nOut);
         for (int o = 0; o < nOut; o++) {
             int d = outOff + o * outStride + p0;
             epilogue(tile, o * len, out, d, len, bias[biasOff + o], res, d, act, lo, hi);
@@ -184,6 +184,29 @@ class ScalarKernels extends Kernels {
         }
         if (2 * j < n) {
             dst[evenOff + j] = src[off + 2 * j];
+        }
+    }
+
+    @Override
+    void splitRow(float[] in, int cin, int h, int w, int r, int q0, int len, float[] dst, int even, int odd) {
+        int xs = Math.max(0, q0);
+        int xe = Math.min(w, q0 + 2 * len);
+        if (r < 0 || r >= h || xs >= xe) {
+            java.util.Arrays.fill(dst, even, even + len, 0f);
+            java.util.Arrays.fill(dst, odd, odd + len, 0f);
+            return;
+        }
+        int p0 = xs - q0; // padded position of the first copied column
+        int p1 = xe - q0; // and past the last one
+        // even positions p0 <= 2i < p1 and odd ones p0 <= 2i + 1 < p1 are copied; the rest is zeroed
+        java.util.Arrays.fill(dst, even, even + (p0 + 1) / 2, 0f);
+        java.util.Arrays.fill(dst, even + (p1 + 1) / 2, even + len, 0f);
+        java.util.Arrays.fill(dst, odd, odd + p0 / 2, 0f);
+        java.util.Arrays.fill(dst, odd + p1 / 2, odd + len, 0f);
+        if ((p0 & 1) == 0) {
+            deinterleave(in, cin + r * w + xs, xe - xs, dst, even + p0 / 2, odd + p0 / 2);
+        } else {
+            deinterleave(in, cin + r * w + xs, xe - xs, dst, odd + p0 / 2, even + (p0 + 1) / 2);
         }
     }
 

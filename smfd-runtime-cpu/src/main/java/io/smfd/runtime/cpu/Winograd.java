@@ -106,9 +106,9 @@ final class Winograd {
     }
 
     /** Tiles per block: the block's transformed input ({@code 16 x ic x tiles} floats) within {@link #V_BUDGET}. */
-    static int tileBlock(int ic) {
-        int t = V_BUDGET / (16 * ic) / 32 * 32;
-        return Math.max(32, Math.min(128, t));
+    static int tileBlock(int ic, int step) {
+        int t = V_BUDGET / (16 * ic) / step * step;
+        return Math.max(step, Math.min(128 / step * step, t));
     }
 
     /** Floats of shared scratch for an {@code ic x h x w} input: every channel's rows split by column parity. */
@@ -136,11 +136,11 @@ final class Winograd {
         int tilesW = tilesW(g.wo);
         int len = tilesW + 1;
         int tileRows = (g.ho + 1) / 2;
-        int tb = tileBlock(ic);
+        int tb = tileBlock(ic, ex.k.gemmPositions());
         int band = bandTileRows(ic, len, tileRows);
         for (int n = 0; n < images; n++) {
             int inBase = n * ic * g.h * g.w;
-            int outBase = n * conv.oc * g.ho * g.wo;
+            int outBase = ex.off(conv.output) + n * conv.oc * g.ho * g.wo;
             for (int r0 = 0; r0 < tileRows; r0 += band) {
                 int r1 = Math.min(tileRows, r0 + band);
                 int rows = 2 * (r1 - r0) + 2; // padded input rows of this band's tiles
@@ -212,7 +212,7 @@ final class Winograd {
         // 2. products and 3. output transform, per block of output channels. The products run over whole register
         // tiles (tb is a multiple of them): the columns past cnt hold finite values of an earlier block (or zeros)
         // and their results are not read.
-        int step = k.tilePositions();
+        int step = k.gemmPositions();
         int gemmN = Math.min(tb, (cnt + step - 1) / step * step);
         int outPlane = g.ho * g.wo;
         for (int b = 0; b < conv.blocks; b++) {

@@ -66,14 +66,26 @@ final class PanamaKernels extends ScalarKernels {
     @Override
     void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps,
               float[] w, int wOff, float[] dst, int dstStride, int p0, int p1) {
+        conv(in, inBase, icStride, ic, tapOff, taps, w, wOff, dst, dstStride, p0, p1, OC_BLOCK);
+    }
+
+    /**
+     * Where at most 4 of the block's channels are used (the 3-channel output convolution) the 4 x 2 tile runs
+     * instead of the 8 x 2 one: half the multiply-adds, for results that are the same sums in the same order.
+     */
+    @Override
+    void conv(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w, int wOff, float[] dst,
+              int dstStride, int p0, int p1, int nOut) {
+        boolean four = WIDE && nOut <= 4;
         int full = p0 + (p1 - p0) / TP * TP;
         if (full > p0) { // raw sums straight into the tile, one call for all full register tiles
-            tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p0, full, dst, 0, dstStride);
+            tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p0, full, dst, 0, dstStride, four);
             if (full < p1) {
                 // the tail as one more whole register tile ending at p1: it recomputes up to TP - 1 positions
                 // of the last one (same sums in the same order, so the same values) instead of the masked
                 // 4 x 1 tile below, which costs about as much as a whole tile for a few positions
-                tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p1 - TP, p1, dst, p1 - TP - p0, dstStride);
+                tiles(in, inBase, icStride, ic, tapOff, taps, w, wOff, p1 - TP, p1, dst, p1 - TP - p0, dstStride,
+                        four);
                 return;
             }
         }
@@ -82,7 +94,7 @@ final class PanamaKernels extends ScalarKernels {
             float[] acc = new float[4 * VL];
             for (; p < p1; p += VL) {
                 VectorMask<Float> m = S.indexInRange(p, p1);
-                for (int half = 0; half < OC_BLOCK; half += 4) {
+                for (int half = 0; half < (nOut <= 4 ? 4 : OC_BLOCK); half += 4) {
                     acc4x1(in, inBase, icStride, ic, tapOff, taps, w, wOff + half, p, m, acc);
                     for (int o = 0; o < 4; o++) {
                         FloatVector.fromArray(S, acc, o * VL).intoArray(dst, (half + o) * dstStride + p - p0, m);
@@ -94,8 +106,10 @@ final class PanamaKernels extends ScalarKernels {
 
     /** Full register tiles over positions {@code [p, pEnd)} ({@code pEnd - p} a multiple of TP), raw sums to {@code dst[dOff ...]}. */
     private static void tiles(float[] in, int inBase, int icStride, int ic, int[] tapOff, int taps, float[] w,
-                              int wOff, int p, int pEnd, float[] dst, int dOff, int dstStride) {
-        if (WIDE && taps == 1 && tapOff[0] == 0) {
+                              int wOff, int p, int pEnd, float[] dst, int dOff, int dstStride, boolean four) {
+        if (four) {
+            acc4x2(in, inBase, icStride, ic, tapOff, taps, w, wOff, p, pEnd, dst, dOff, dstStride);
+        } else if (WIDE && taps == 1 && tapOff[0] == 0) {
             acc8xd(in, inBase, icStride, ic, w, wOff, p, pEnd, dst, dOff, dstStride);
         } else if (WIDE && FMA && taps == 9) {
             acc8x2t9(in, inBase, icStride, ic, tapOff, w, wOff, p, pEnd, dst, dOff, dstStride);
@@ -114,9 +128,24 @@ final class PanamaKernels extends ScalarKernels {
         return WIDE;
     }
 
+    /**
+     * Winograd's products on the 8 x 3 tile ({@code acc8x3d}, 24 accumulators) where vectors have 16+ lanes: its
+     * blocks of 32 or 64 tiles ran almost entirely on the 8 x 2 tile before (an 8 x 3 run needs a multiple of
+     * 96 positions there); blocks of a multiple of 48 run on 8 x 3 alone (issue 30: Conv3x3 about 5% less CPU
+     * time at 112 px).
+     */
+    @Override
+    int gemmPositions() {
+        return WIDE ? 3 * VL : TP;
+    }
+
     @Override
     void gemm(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff, int dStride,
               int n) {
+        if (WIDE && n % (3 * VL) == 0) { // Winograd's blocks (gemmPositions): 8 x 3 tiles only
+            acc8x3d(in, inBase, icStride, ic, w, wOff, 0, n, dst, dOff, dStride);
+            return;
+        }
         int full = n / TP * TP;
         if (WIDE) {
             acc8xd(in, inBase, icStride, ic, w, wOff, 0, full, dst, dOff, dStride);
@@ -983,6 +1012,53 @@ final class PanamaKernels extends ScalarKernels {
         }
         if (2 * j < n) {
             super.deinterleave(src, off + 2 * j, n - 2 * j, dst, evenOff + j, oddOff + j);
+        }
+    }
+
+    /**
+     * Per vector of output lanes: the two source vectors loaded straight from the row (masked where they reach
+     * past the row's ends: the pads come out as zeros), split by {@code rearrange}, stored (masked past
+     * {@code len}). No separate fills and no scalar tail, so a short row (a 28 or 14 px plane) costs one or two
+     * vectors instead of a scalar loop and four fill calls.
+     */
+    @Override
+    void splitRow(float[] in, int cin, int h, int w, int r, int q0, int len, float[] dst, int even, int odd) {
+        if (r < 0 || r >= h) {
+            FloatVector z = FloatVector.zero(S);
+            int j = 0;
+            for (; j + VL <= len; j += VL) {
+                z.intoArray(dst, even + j);
+                z.intoArray(dst, odd + j);
+            }
+            if (j < len) {
+                VectorMask<Float> m = S.indexInRange(j, len);
+                z.intoArray(dst, even + j, m);
+                z.intoArray(dst, odd + j, m);
+            }
+            return;
+        }
+        int row = cin + r * w;
+        for (int j = 0; j < len; j += VL) {
+            int c0 = q0 + 2 * j; // input column of padded position 2j
+            FloatVector a;
+            FloatVector b;
+            if (c0 >= 0 && c0 + 2 * VL <= w) {
+                a = FloatVector.fromArray(S, in, row + c0);
+                b = FloatVector.fromArray(S, in, row + c0 + VL);
+            } else {
+                a = FloatVector.fromArray(S, in, row + c0, S.indexInRange(c0, w));
+                b = FloatVector.fromArray(S, in, row + c0 + VL, S.indexInRange(c0 + VL, w));
+            }
+            FloatVector e = a.rearrange(EVEN, b);
+            FloatVector o = a.rearrange(ODD, b);
+            if (j + VL <= len) {
+                e.intoArray(dst, even + j);
+                o.intoArray(dst, odd + j);
+            } else {
+                VectorMask<Float> m = S.indexInRange(j, len);
+                e.intoArray(dst, even + j, m);
+                o.intoArray(dst, odd + j, m);
+            }
         }
     }
 

@@ -20,6 +20,17 @@ class ConcatPlanTest {
             skipped += one.concatSkip[v];
         }
         assertThat(skipped).as("concat inputs already in place").isGreaterThan(10);
+        int placed = 0;
+        for (int v = 0; v < one.offset.length; v++) {
+            int value = v;
+            if (one.offset[v] != 0) {
+                placed++;
+                Op producer = net.ops.stream().filter(op -> op.output == value).findFirst().orElseThrow();
+                assertThat(producer).isInstanceOf(Conv.class);
+            }
+        }
+        // c1, c2, c3 of each of the 6 dense blocks are computed in place
+        assertThat(placed).as("convolution outputs written straight into their concat slice").isEqualTo(18);
         Plan two = new Plan(net, 2, 64, 64);
         for (int s : two.concatSkip) {
             assertThat(s).isZero();

@@ -231,6 +231,114 @@ class KernelsTest {
     }
 
     /**
+     * Convolutions whose last block of 8 output channels uses at most 4 (the 3-channel output layer: the vector
+     * kernels run the 4-channel tile there) and more, 3x3 with a residual and a clip as in the model's last layer
+     * and 1x1, on planes smaller than one register tile, with a tail, and several tiles long, against the naive
+     * reference.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void fewOutputChannelsMatchNaive(Kernels k, int threads) {
+        Random r = new Random(41 + threads);
+        int[][] sizes = {{3, 5}, {7, 9}, {13, 17}, {24, 40}};
+        for (int oc : new int[] {1, 3, 4, 5, 11, 12}) {
+            for (int[] hw : sizes) {
+                for (int kk : new int[] {1, 3}) {
+                    int h = hw[0], w = hw[1], ic = 1 + r.nextInt(24), pad = kk / 2;
+                    float[] wts = rnd(r, oc * ic * kk * kk);
+                    float[] bias = rnd(r, oc);
+                    float[] x = rnd(r, ic * h * w);
+                    float[] res = rnd(r, oc * h * w);
+                    Conv conv = new Conv("conv", 0, 1, oc, ic, kk, kk, 1, pad, pad, pad, pad, wts, bias);
+                    ConvInputs in = fuse(conv, x, res, true, Kernels.ACT_CLIP, -0.4f, 0.7f, 1, ic, h, w, oc, h, w);
+                    float[] got = runOp(conv, k, threads, in.ins(), in.shapes());
+                    float[] want = naiveConv(x, wts, bias, res, 1, ic, h, w, oc, kk, 1, pad, pad, h, w,
+                            Kernels.ACT_CLIP, -0.4f, 0.7f);
+                    assertClose(want, got, 2e-5, "conv " + kk + "x" + kk + " oc=" + oc + " ic=" + ic + " " + h + "x"
+                            + w + " (" + k.description() + ", " + threads + " threads)");
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Kernels#epilogue} on every length from 0 to 70 (whole vectors and a masked tail), every activation,
+     * with and without a residual, against a double-precision reference; the floats past the row stay untouched.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void epilogueMatchesReferenceOnEveryLength(Kernels k, int threads) {
+        Random r = new Random(53 + threads);
+        for (int len = 0; len <= 70; len++) {
+            for (int act = Kernels.ACT_NONE; act <= Kernels.ACT_CLIP; act++) {
+                for (boolean withRes : new boolean[] {false, true}) {
+                    float[] src = rnd(r, len + 4);
+                    for (int i = 0; i < src.length; i++) {
+                        src[i] *= 6; // sigmoid and clip well beyond their bends
+                    }
+                    float[] res = withRes ? rnd(r, len + 6) : null;
+                    float bias = r.nextFloat() - 0.5f;
+                    float[] got = new float[len + 8];
+                    java.util.Arrays.fill(got, 9f);
+                    float[] want = got.clone();
+                    for (int i = 0; i < len; i++) {
+                        double v = (double) src[3 + i] + bias + (withRes ? res[5 + i] : 0);
+                        want[2 + i] = (float) switch (act) {
+                            case Kernels.ACT_RELU -> Math.max(0, v);
+                            case Kernels.ACT_SIGMOID -> 1 / (1 + Math.exp(-v));
+                            case Kernels.ACT_CLIP -> Math.min(0.5, Math.max(-0.25, v));
+                            default -> v;
+                        };
+                    }
+                    k.epilogue(src, 3, got, 2, len, bias, res, 5, act, -0.25f, 0.5f);
+                    assertClose(want, got, 1e-6, "epilogue len=" + len + " act=" + act + " res=" + withRes + " ("
+                            + k.description() + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Kernels#splitRow} (the stride-2 and Winograd input preparation) against a naive reference: every row
+     * width 1 to 80, left pads 0 to 3, rows inside and outside the image, output rows shorter and longer than the
+     * padded row; the floats around both destination rows must stay untouched.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void splitRowMatchesNaive(Kernels k, int threads) {
+        Random r = new Random(31 + threads);
+        int h = 3;
+        for (int w = 1; w <= 80; w++) {
+            float[] in = rnd(r, 5 + h * w + 7);
+            int cin = 5;
+            for (int pl = 0; pl <= 3; pl++) {
+                for (int len : new int[] {1, (w + pl) / 2, (w + pl + 1) / 2, (w + 2 * pl + 1) / 2, (w + 2 * pl) / 2 + 9}) {
+                    if (len < 1) {
+                        continue;
+                    }
+                    for (int row = -1; row <= h; row++) {
+                        int even = 3;
+                        int odd = even + len + 2;
+                        float[] got = new float[odd + len + 4];
+                        java.util.Arrays.fill(got, 9f);
+                        float[] want = got.clone();
+                        for (int i = 0; i < len; i++) {
+                            for (int par = 0; par < 2; par++) {
+                                int col = -pl + 2 * i + par;
+                                want[(par == 0 ? even : odd) + i] = row < 0 || row >= h || col < 0 || col >= w ? 0f
+                                        : in[cin + row * w + col];
+                            }
+                        }
+                        k.splitRow(in, cin, h, w, row, -pl, len, got, even, odd);
+                        assertClose(want, got, 0, "splitRow w=" + w + " pl=" + pl + " len=" + len + " row=" + row
+                                + " (" + k.description() + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * DepthToSpace with block size 2 (rows written by {@link Kernels#interleave}) against a naive reference on odd
      * widths around the vector width, CRD and DCR; and {@code interleave} itself against the scalar loop on every
      * length from 0 to 99.

@@ -138,6 +138,44 @@ class WinogradTest {
         }
     }
 
+    /**
+     * {@link Kernels#gemm} on the ranges Winograd gives it (multiples of {@link Kernels#gemmPositions}, the 8 x 3
+     * tile on 512-bit vectors) and on others, against a double-precision reference; and the tile blocks are whole
+     * multiples of that tile.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void gemmOnWinogradBlocksMatchesReference(Kernels k, int threads) {
+        Random r = new Random(17 + threads);
+        int gp = k.gemmPositions();
+        assertThat(gp % k.tilePositions() == 0 || gp % 16 == 0).isTrue();
+        for (int ic : new int[] {1, 7, 56, 144}) {
+            int tb = Winograd.tileBlock(ic, gp);
+            assertThat(tb % gp).as("tile block for ic=" + ic).isZero();
+            assertThat(tb).isBetween(gp, Math.max(gp, 128));
+            for (int n : new int[] {gp, 2 * gp, 3 * gp, 32, 64, 80, 112, 130}) {
+                int stride = n + 3;
+                float[] in = KernelsTest.rnd(r, ic * stride + 4);
+                float[] wts = KernelsTest.rnd(r, ic * Kernels.OC_BLOCK + 5);
+                float[] got = new float[Kernels.OC_BLOCK * (n + 2) + 9];
+                java.util.Arrays.fill(got, 7f);
+                float[] want = got.clone();
+                for (int o = 0; o < Kernels.OC_BLOCK; o++) {
+                    for (int p = 0; p < n; p++) {
+                        double sum = 0;
+                        for (int c = 0; c < ic; c++) {
+                            sum += (double) wts[5 + c * Kernels.OC_BLOCK + o] * in[4 + c * stride + p];
+                        }
+                        want[9 + o * (n + 2) + p] = (float) sum;
+                    }
+                }
+                k.gemm(in, 4, stride, ic, wts, 5, got, 9, n + 2, n);
+                KernelsTest.assertClose(want, got, 1e-5 * Math.sqrt(ic), "gemm n=" + n + " ic=" + ic + " ("
+                        + k.description() + ")");
+            }
+        }
+    }
+
     /** Scalar (and 256-bit) engines keep no Winograd copy of the weights; an engine that runs Winograd makes it at load. */
     @Test
     void winogradWeightsAreMadeOnlyForKernelsThatUseThem() {
