@@ -50,6 +50,8 @@ def main():
     ap.add_argument("--metrics", default=None, help="JSON file with measured metrics for the card")
     ap.add_argument("--config", default=None,
                     help="the stage config of a compact checkpoint (compact.py) written without its config")
+    ap.add_argument("--version", default=None,
+                    help="the model version for the card and metadata (default: the stage config's 'version')")
     a = ap.parse_args()
     s = torch.load(a.ckpt, weights_only=False) if a.ckpt else {}
     if a.ckpt and "config" not in s and "args" not in s:
@@ -81,6 +83,8 @@ def main():
             note = torch.load(args["init"], weights_only=False).get("note", "") if os.path.exists(args["init"]) \
                 else "in the git history"
             info["initialised_from"] = f"{os.path.basename(args['init'])} ({note})"
+    if a.version:  # a release: the stage's config file names it, the checkpoint still says "-dev"
+        version = a.version
     w_region, w_grad, w_id = args.get("w_region", 0.5), args.get("w_grad", 0.5), args.get("w_id", 0.0)
     net.eval()
     exp = M.Exported(net).eval()

@@ -66,6 +66,8 @@ def main():
             print(f"stage {cfg['name']} not finished; re-run the same command to continue")
             return 0
     cand = os.path.join(out, "export")
+    # shipping releases the version the stage's config file names now (its checkpoint may still say "-dev")
+    release = ["--version", cfg["version"]] if a.ship else []
     latest = os.path.join(out, "latest.pt")
     compact = os.path.join("training", "checkpoints", f"smfd-unet-{cfg['name']}.pt")
     carried = os.path.join("training", "checkpoints", f"{cfg['name']}-latest.pt")
@@ -74,9 +76,9 @@ def main():
     if os.path.exists(latest) and a.wise is not None:
         mixed = os.path.join(out, f"wise-{a.wise:g}.pt")
         run([PY, "training/wise.py", "--ckpt", latest, "--alpha", str(a.wise), "--out", mixed])
-        run([PY, "training/export.py", "--ckpt", mixed, "--out", cand])
+        run([PY, "training/export.py", "--ckpt", mixed, "--out", cand, *release])
     elif os.path.exists(latest):
-        run([PY, "training/export.py", "--ckpt", latest, "--out", cand])
+        run([PY, "training/export.py", "--ckpt", latest, "--out", cand, *release])
     elif a.skip_train and os.path.exists(os.path.join(ROOT, compact)):
         # a fresh checkout has no training/runs/: the committed compact (fp16) weights of a finished stage
         print(f"no {latest}: exporting the committed compact weights {compact}", flush=True)
