@@ -15,8 +15,9 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_stage import CLI_JAR, ROOT, java  # noqa: E402  (the same CLI and JVM a stage evaluates with)
+
 FIRST, LAST = 4300, 4499
 
 
@@ -31,14 +32,13 @@ def main():
     train = os.path.join(os.path.abspath(a.data), "train")
     if not os.path.isdir(os.path.join(train, "images")):
         raise SystemExit(f"no training faces under {train}")
-    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
     with tempfile.TemporaryDirectory(prefix="smfd-val-") as tmp:
         for sub, ext in (("images", "jpg"), ("masks", "png")):
             os.makedirs(os.path.join(tmp, "eval", sub))
             for i in range(FIRST, LAST + 1):
                 os.symlink(os.path.join(train, sub, f"{i}.{ext}"), os.path.join(tmp, "eval", sub, f"{i}.{ext}"))
         os.makedirs(os.path.join(tmp, "train"))
-        cmd = [java, "-jar", os.path.join(ROOT, "smfd-cli", "target", "smfd-cli.jar"), "eval", "--matrix",
+        cmd = [java(), "-jar", CLI_JAR, "eval", "--matrix",
                "--data", tmp, "--model", os.path.abspath(a.model), "--matrix-faces", str(a.faces),
                "--limit", str(LAST - FIRST + 1), "--threads", str(a.threads), "--out", os.path.abspath(a.out)]
         print("+", " ".join(cmd), flush=True)
