@@ -73,12 +73,12 @@ def main():
     carried = os.path.join("training", "checkpoints", f"{cfg['name']}-latest.pt")
     if not os.path.exists(latest) and os.path.exists(os.path.join(ROOT, carried)):
         latest = os.path.join(ROOT, carried)
-    if os.path.exists(latest) and a.wise is not None:
-        mixed = os.path.join(out, f"wise-{a.wise:g}.pt")
-        run([PY, "training/wise.py", "--ckpt", latest, "--alpha", str(a.wise), "--out", mixed])
-        run([PY, "training/export.py", "--ckpt", mixed, "--out", cand, *release])
-    elif os.path.exists(latest):
-        run([PY, "training/export.py", "--ckpt", latest, "--out", cand, *release])
+    if os.path.exists(latest):
+        ckpt = latest
+        if a.wise is not None:
+            ckpt = os.path.join(out, f"wise-{a.wise:g}.pt")
+            run([PY, "training/wise.py", "--ckpt", latest, "--alpha", str(a.wise), "--out", ckpt])
+        run([PY, "training/export.py", "--ckpt", ckpt, "--out", cand, *release])
     elif a.skip_train and os.path.exists(os.path.join(ROOT, compact)):
         # a fresh checkout has no training/runs/: the committed compact (fp16) weights of a finished stage
         print(f"no {latest}: exporting the committed compact weights {compact}", flush=True)
