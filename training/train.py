@@ -40,7 +40,7 @@ LUT = np.array(M.CELEBA_TO_GROUP, dtype=np.int64)
 DEFAULTS = {
     "seed": 1, "steps": 10000, "warmup": 200, "lr": 1e-3, "lr_min_frac": 0.02, "batch": 4,
     "crop_schedule": [[0, 192]], "mix": {"sharp": 0.0, "mild": 0.0},
-    "loss": {"region": 0.5, "grad": 0.25, "mask_ce": 0.2, "identity": 0.0},
+    "loss": {"region": 0.5, "grad": 0.25, "mask_ce": 0.2, "identity": 0.0, "identity_sizes": [256]},
     "ema": 0.999, "bf16": True, "val_every": 500, "ckpt_every": 250, "workers": 1, "init": None,
     "init_sha256": None,  # pins the bytes of "init" (required for a shipped ONNX)
     "data": "../shared/data/celebamask-hq-mini", "version": "0.1.0",
@@ -400,8 +400,10 @@ def losses(y, t, logits, gt, w, identity=None):
 class IdentityLoss:
     """Frozen dlib face descriptor (``face_descriptor.py``, weights of the committed ONNX) as a feature
     loss: mean Euclidean distance between the descriptors of the output's and the target's chips.
-    Only defined on whole aligned 256x256 faces (the chip box is fixed), so the recipe applies it to
-    steps whose crop is 256 (the last phase of ``crop_schedule``)."""
+    The chip is framed as the evaluation frames it: dlib's box on a whole aligned 256x256 face; below
+    256 px the whole image resized to 150x150 (how ``FaceDescriptor.embedArcFaceCrops`` frames a
+    112 px ArcFace-style crop; on a whole face resized below 256 it is a looser framing). The recipe
+    applies it on steps whose size is in ``loss.identity_sizes`` (default: 256 only)."""
 
     def __init__(self, device):
         self.net = FD.FaceDescriptor.from_onnx().to(device)
@@ -409,7 +411,10 @@ class IdentityLoss:
             p.requires_grad_(False)
 
     def descriptors(self, faces):
-        return self.net(FD.crop_chip(faces))
+        h, w = faces.shape[-2:]
+        if (h, w) == (256, 256):
+            return self.net(FD.crop_chip(faces))
+        return self.net(FD.crop_chip(faces, box=(0, 0, w, h)))
 
     def __call__(self, y, t):
         with torch.no_grad():
@@ -576,7 +581,8 @@ def main():
         net.train()
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cfg["bf16"]):
             y, logits = net(x)
-        use_id = cfg["loss"]["identity"] > 0 and x.shape[-1] == 256 and x.shape[-2] == 256
+        use_id = (cfg["loss"]["identity"] > 0 and x.shape[-1] == x.shape[-2]
+                  and x.shape[-1] in cfg["loss"].get("identity_sizes", [256]))
         loss, parts = losses(y.float(), t, logits.float(), gt, cfg["loss"], ident if use_id else None)
         opt.zero_grad(set_to_none=True)
         loss.backward()
