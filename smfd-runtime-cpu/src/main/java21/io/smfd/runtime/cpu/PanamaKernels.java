@@ -1113,6 +1113,11 @@ final class PanamaKernels extends ScalarKernels {
     @Override
     void interleaveEpilogue(float[] a, int aOff, float[] b, int bOff, int n, float[] tmp, int tmpOff, float[] dst,
                             int dstOff, float bias, float[] res, int resOff, int act, float lo, float hi) {
+        if (act != ACT_RELU && act != ACT_NONE) {
+            super.interleaveEpilogue(a, aOff, b, bOff, n, tmp, tmpOff, dst, dstOff, bias, res, resOff, act, lo, hi);
+            return;
+        }
+        boolean relu = act == ACT_RELU;
         FloatVector bv = FloatVector.broadcast(S, bias);
         int i = 0; // floats of a and b done
         for (; 2 * i + 2 * VL <= n; i += VL) {
@@ -1125,8 +1130,8 @@ final class PanamaKernels extends ScalarKernels {
                 v0 = v0.add(FloatVector.fromArray(S, res, resOff + j));
                 v1 = v1.add(FloatVector.fromArray(S, res, resOff + j + VL));
             }
-            activate(v0, null, act, lo, hi).intoArray(dst, dstOff + j);
-            activate(v1, null, act, lo, hi).intoArray(dst, dstOff + j + VL);
+            reluOrFlush(v0, relu).intoArray(dst, dstOff + j);
+            reluOrFlush(v1, relu).intoArray(dst, dstOff + j + VL);
         }
         int j = 2 * i; // outputs done
         if (j + VL <= n) {
@@ -1136,7 +1141,7 @@ final class PanamaKernels extends ScalarKernels {
             if (res != null) {
                 v0 = v0.add(FloatVector.fromArray(S, res, resOff + j));
             }
-            activate(v0, null, act, lo, hi).intoArray(dst, dstOff + j);
+            reluOrFlush(v0, relu).intoArray(dst, dstOff + j);
             j += VL;
         }
         for (; j < n; j++) {
@@ -1144,8 +1149,21 @@ final class PanamaKernels extends ScalarKernels {
             if (res != null) {
                 v += res[resOff + j];
             }
-            dst[dstOff + j] = activate(v, act, lo, hi);
+            dst[dstOff + j] = relu ? (v >= Float.MIN_NORMAL ? v : 0f) : flush(v);
         }
+    }
+
+    /**
+     * {@link #activate} for {@code ACT_RELU} (when {@code relu}) or {@code ACT_NONE}: the same lanes, in a method
+     * small enough that C2 always inlines it. The general {@link #activate} (with the sigmoid) can be compiled on
+     * its own first, and C2 then refuses to inline its large code ("too big"): the vectors crossing the call are
+     * boxed, which made the loops that call it several times slower.
+     */
+    private static FloatVector reluOrFlush(FloatVector v, boolean relu) {
+        if (relu) {
+            return v.blend(0f, v.lt(Float.MIN_NORMAL));
+        }
+        return v.blend(0f, v.abs().lt(Float.MIN_NORMAL));
     }
 
     @Override
@@ -1178,6 +1196,16 @@ final class PanamaKernels extends ScalarKernels {
                   float[] res, int resOff, int act, float lo, float hi) {
         FloatVector b = FloatVector.broadcast(S, bias);
         int i = 0;
+        if (act == ACT_RELU || act == ACT_NONE) { // the common cases through the always-inlined reluOrFlush
+            boolean relu = act == ACT_RELU;
+            for (; i + VL <= len; i += VL) {
+                FloatVector v = FloatVector.fromArray(S, src, srcOff + i).add(b);
+                if (res != null) {
+                    v = v.add(FloatVector.fromArray(S, res, resOff + i));
+                }
+                reluOrFlush(v, relu).intoArray(dst, dstOff + i);
+            }
+        }
         for (; i + VL <= len; i += VL) {
             FloatVector v = FloatVector.fromArray(S, src, srcOff + i).add(b);
             if (res != null) {
