@@ -1205,8 +1205,16 @@ final class PanamaKernels extends ScalarKernels {
                 }
                 reluOrFlush(v, relu).intoArray(dst, dstOff + i);
             }
+        } else if (act == ACT_CLIP) { // the output convolution (+Add+Clip): likewise without the activate call
+            for (; i + VL <= len; i += VL) {
+                FloatVector v = FloatVector.fromArray(S, src, srcOff + i).add(b);
+                if (res != null) {
+                    v = v.add(FloatVector.fromArray(S, res, resOff + i));
+                }
+                flush(v.max(lo).min(hi)).intoArray(dst, dstOff + i);
+            }
         }
-        for (; i + VL <= len; i += VL) {
+        for (; i + VL <= len; i += VL) { // the sigmoid (attention gates: small planes)
             FloatVector v = FloatVector.fromArray(S, src, srcOff + i).add(b);
             if (res != null) {
                 v = v.add(FloatVector.fromArray(S, res, resOff + i));
