@@ -1155,9 +1155,11 @@ final class PanamaKernels extends ScalarKernels {
 
     /**
      * {@link #activate} for {@code ACT_RELU} (when {@code relu}) or {@code ACT_NONE}: the same lanes, in a method
-     * small enough that C2 always inlines it. The general {@link #activate} (with the sigmoid) can be compiled on
-     * its own first, and C2 then refuses to inline its large code ("too big"): the vectors crossing the call are
-     * boxed, which made the loops that call it several times slower.
+     * small enough that C2 always inlines it, with no other path. Through {@link #activate}, C2 leaves the sigmoid
+     * (and the flush of the cold sigmoid and clip paths) out of line ("too big", "low call site frequency", seen
+     * with {@code -XX:CompileCommand=PrintInlining}), or sometimes {@code activate} itself; a vector returned from
+     * such a call is a boxed object, and where it merges with the other paths' results C2 boxes the merged value on
+     * every path: one allocation per vector of every epilogue, whatever its activation.
      */
     private static FloatVector reluOrFlush(FloatVector v, boolean relu) {
         if (relu) {
