@@ -58,6 +58,20 @@ abstract class Kernels {
     }
 
     /**
+     * Columns {@link Winograd} runs {@link #gemm} over for a run of {@code n} tiles (at least {@code n}, at most its
+     * block of a multiple of {@link #gemmPositions}): the columns past {@code n} hold finite values and their
+     * results are not read, so kernels whose tail costs more than a few whole tiles round up to those tiles. By
+     * default {@code n} rounded up to a multiple of {@link #gemmPositions}.
+     *
+     * @param n tiles of the run (positive)
+     * @return the columns to compute, {@code >= n}, a multiple of the vector length
+     */
+    int gemmSpan(int n) {
+        int step = gemmPositions();
+        return (n + step - 1) / step * step;
+    }
+
+    /**
      * Convolution inner kernel for one block of {@link #OC_BLOCK} output channels:
      * {@code dst[o * dstStride + (p - p0)] = sum_ic sum_t w[wOff + (ic*taps + t)*OC_BLOCK + o] * in[inBase + ic*icStride + tapOff[t] + p]}
      * for {@code o < OC_BLOCK}, {@code p0 <= p < p1}. Reads only indices the formula names.
@@ -150,6 +164,19 @@ abstract class Kernels {
      * {@code dst[dstOff + 2*i + 1] = b[bOff + i]} for {@code i < n}. The destination must not overlap the sources.
      */
     abstract void interleave(float[] a, int aOff, float[] b, int bOff, int n, float[] dst, int dstOff);
+
+    /**
+     * {@link #interleave} and then {@link #epilogue} (Winograd's output rows): with {@code r[2i] = a[aOff + i]} and
+     * {@code r[2i + 1] = b[bOff + i]}, {@code dst[dstOff + j] = act(r[j] + bias (+ res[resOff + j]))} for
+     * {@code j < n}, the same values as the two calls. This form interleaves into {@code tmp[tmpOff ...]}
+     * ({@code n + 1} floats) first; vector twins write {@code dst} in one pass and may read up to {@link #WG_SLACK}
+     * floats past {@code n / 2} of {@code a} and {@code b}, as the other Winograd ops.
+     */
+    void interleaveEpilogue(float[] a, int aOff, float[] b, int bOff, int n, float[] tmp, int tmpOff, float[] dst,
+                            int dstOff, float bias, float[] res, int resOff, int act, float lo, float hi) {
+        interleave(a, aOff, b, bOff, (n + 1) / 2, tmp, tmpOff);
+        epilogue(tmp, tmpOff, dst, dstOff, n, bias, res, resOff, act, lo, hi);
+    }
 
     /**
      * Softmax over {@code c} channel planes of {@code plane} floats from {@code base}, for positions

@@ -23,9 +23,9 @@ import java.util.Arrays;
  *   <li>input transform ({@link Kernels#wgInput}) of every channel, the block's tiles in one contiguous run, to
  *   {@code V[xi][c][t]};</li>
  *   <li>per block of 8 output channels, 16 products {@code M[xi][o][t] = sum_c U[xi][c][o] V[xi][c][t]};</li>
- *   <li>output transform ({@link Kernels#wgOutput}) to each tile's 4 outputs, rows interleaved
- *   ({@link Kernels#interleave}) and written through the convolution's epilogue (bias, residual, activation),
- *   partial tiles at the bottom and right edges clipped.</li>
+ *   <li>output transform ({@link Kernels#wgOutput}) to each tile's 4 outputs, rows interleaved and
+ *   written through the convolution's epilogue (bias, residual, activation) in one pass
+ *   ({@link Kernels#interleaveEpilogue}), partial tiles at the bottom and right edges clipped.</li>
  * </ol>
  * The transforms use only the coefficients 0, +-1 and +-1/2 (in {@code G}), so results differ from the direct
  * convolution by rounding only (about 1e-6 relative). Used by {@link Conv} where {@link #applies} and the kernels
@@ -212,8 +212,7 @@ final class Winograd {
         // 2. products and 3. output transform, per block of output channels. The products run over whole register
         // tiles (tb is a multiple of them): the columns past cnt hold finite values of an earlier block (or zeros)
         // and their results are not read.
-        int step = k.gemmPositions();
-        int gemmN = Math.min(tb, (cnt + step - 1) / step * step);
+        int gemmN = Math.min(tb, k.gemmSpan(cnt));
         int outPlane = g.ho * g.wo;
         for (int b = 0; b < conv.blocks; b++) {
             for (int xi = 0; xi < 16; xi++) {
@@ -241,9 +240,9 @@ final class Winograd {
                             break;
                         }
                         int yr = y0 + 2 * dy * ys + (t - t0);
-                        k.interleave(sc, yr, sc, yr + ys, seg, sc, row0);
                         int d = ob + y * g.wo + x0;
-                        k.epilogue(sc, row0, out, d, n, conv.bias[ch], res, d, conv.act, conv.lo, conv.hi);
+                        k.interleaveEpilogue(sc, yr, sc, yr + ys, n, sc, row0, out, d, conv.bias[ch], res, d,
+                                conv.act, conv.lo, conv.hi);
                     }
                     t += seg;
                 }

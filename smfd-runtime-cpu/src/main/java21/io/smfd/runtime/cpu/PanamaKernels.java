@@ -139,11 +139,31 @@ final class PanamaKernels extends ScalarKernels {
         return WIDE ? 3 * VL : TP;
     }
 
+    /**
+     * Whole vectors, at least one 8 x 2 tile: {@link #gemm} then runs on whole register tiles alone (8 x 3, and 8 x 2
+     * for the rest), so a block's last, partial run of tiles costs at most 15 columns more than its tiles, not up
+     * to 47 (issue 30: the 14 x 14 planes' 56 tiles ran as 96 columns).
+     */
+    @Override
+    int gemmSpan(int n) {
+        return WIDE ? Math.max(TP, (n + VL - 1) / VL * VL) : super.gemmSpan(n);
+    }
+
     @Override
     void gemm(float[] in, int inBase, int icStride, int ic, float[] w, int wOff, float[] dst, int dOff, int dStride,
               int n) {
-        if (WIDE && n % (3 * VL) == 0) { // Winograd's blocks (gemmPositions): 8 x 3 tiles only
-            acc8x3d(in, inBase, icStride, ic, w, wOff, 0, n, dst, dOff, dStride);
+        if (WIDE && n % VL == 0 && n >= TP) { // Winograd's blocks (gemmSpan): whole tiles, no tail
+            // 8 x 3 tiles, then one or two 8 x 2 tiles for what is left of a multiple of 3 * VL (n = 64: two
+            // 8 x 2 tiles, not 8 x 3 and an overlapping 8 x 2). Every column is the same sum in the same order
+            // on either tile.
+            int rest = n % (3 * VL);
+            int q = rest == 0 ? n : rest == TP ? n - TP : n - 2 * TP;
+            if (q > 0) {
+                acc8x3d(in, inBase, icStride, ic, w, wOff, 0, q, dst, dOff, dStride);
+            }
+            if (q < n) {
+                acc8x2d(in, inBase, icStride, ic, w, wOff, q, n, dst, dOff + q, dStride);
+            }
             return;
         }
         int full = n / TP * TP;
@@ -1083,6 +1103,71 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
+    /**
+     * One pass: per {@code VL} floats of each row, the two interleaved output vectors go straight through the
+     * epilogue into {@code dst} (no interleaved row in between). The vector part covers the same outputs as
+     * {@link #epilogue} would ({@code n} rounded down to whole vectors: whole pairs, then one more vector of the
+     * first halves where it fits, which reads {@code VL / 2} floats past {@code n / 2}), the rest is its scalar
+     * tail, so every output is computed exactly as the two calls compute it.
+     */
+    @Override
+    void interleaveEpilogue(float[] a, int aOff, float[] b, int bOff, int n, float[] tmp, int tmpOff, float[] dst,
+                            int dstOff, float bias, float[] res, int resOff, int act, float lo, float hi) {
+        if (act != ACT_RELU && act != ACT_NONE) {
+            super.interleaveEpilogue(a, aOff, b, bOff, n, tmp, tmpOff, dst, dstOff, bias, res, resOff, act, lo, hi);
+            return;
+        }
+        boolean relu = act == ACT_RELU;
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        int i = 0; // floats of a and b done
+        for (; 2 * i + 2 * VL <= n; i += VL) {
+            FloatVector va = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector vb = FloatVector.fromArray(S, b, bOff + i);
+            int j = 2 * i;
+            FloatVector v0 = va.rearrange(ZIP_LO, vb).add(bv);
+            FloatVector v1 = va.rearrange(ZIP_HI, vb).add(bv);
+            if (res != null) {
+                v0 = v0.add(FloatVector.fromArray(S, res, resOff + j));
+                v1 = v1.add(FloatVector.fromArray(S, res, resOff + j + VL));
+            }
+            reluOrFlush(v0, relu).intoArray(dst, dstOff + j);
+            reluOrFlush(v1, relu).intoArray(dst, dstOff + j + VL);
+        }
+        int j = 2 * i; // outputs done
+        if (j + VL <= n) {
+            FloatVector va = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector vb = FloatVector.fromArray(S, b, bOff + i);
+            FloatVector v0 = va.rearrange(ZIP_LO, vb).add(bv);
+            if (res != null) {
+                v0 = v0.add(FloatVector.fromArray(S, res, resOff + j));
+            }
+            reluOrFlush(v0, relu).intoArray(dst, dstOff + j);
+            j += VL;
+        }
+        for (; j < n; j++) {
+            float v = ((j & 1) == 0 ? a[aOff + (j >> 1)] : b[bOff + (j >> 1)]) + bias;
+            if (res != null) {
+                v += res[resOff + j];
+            }
+            dst[dstOff + j] = relu ? (v >= Float.MIN_NORMAL ? v : 0f) : flush(v);
+        }
+    }
+
+    /**
+     * {@link #activate} for {@code ACT_RELU} (when {@code relu}) or {@code ACT_NONE}: the same lanes, in a method
+     * small enough that C2 always inlines it, with no other path. Through {@link #activate}, C2 leaves the sigmoid
+     * (and the flush of the cold sigmoid and clip paths) out of line ("too big", "low call site frequency", seen
+     * with {@code -XX:CompileCommand=PrintInlining}), or sometimes {@code activate} itself; a vector returned from
+     * such a call is a boxed object, and where it merges with the other paths' results C2 boxes the merged value on
+     * every path: one allocation per vector of every epilogue, whatever its activation.
+     */
+    private static FloatVector reluOrFlush(FloatVector v, boolean relu) {
+        if (relu) {
+            return v.blend(0f, v.lt(Float.MIN_NORMAL));
+        }
+        return v.blend(0f, v.abs().lt(Float.MIN_NORMAL));
+    }
+
     @Override
     void softmax(float[] x, float[] y, int base, int c, int plane, int i0, int i1) {
         int i = i0;
@@ -1113,7 +1198,25 @@ final class PanamaKernels extends ScalarKernels {
                   float[] res, int resOff, int act, float lo, float hi) {
         FloatVector b = FloatVector.broadcast(S, bias);
         int i = 0;
-        for (; i + VL <= len; i += VL) {
+        if (act == ACT_RELU || act == ACT_NONE) { // the common cases through the always-inlined reluOrFlush
+            boolean relu = act == ACT_RELU;
+            for (; i + VL <= len; i += VL) {
+                FloatVector v = FloatVector.fromArray(S, src, srcOff + i).add(b);
+                if (res != null) {
+                    v = v.add(FloatVector.fromArray(S, res, resOff + i));
+                }
+                reluOrFlush(v, relu).intoArray(dst, dstOff + i);
+            }
+        } else if (act == ACT_CLIP) { // the output convolution (+Add+Clip): likewise without the activate call
+            for (; i + VL <= len; i += VL) {
+                FloatVector v = FloatVector.fromArray(S, src, srcOff + i).add(b);
+                if (res != null) {
+                    v = v.add(FloatVector.fromArray(S, res, resOff + i));
+                }
+                flush(v.max(lo).min(hi)).intoArray(dst, dstOff + i);
+            }
+        }
+        for (; i + VL <= len; i += VL) { // the sigmoid (attention gates: small planes)
             FloatVector v = FloatVector.fromArray(S, src, srcOff + i).add(b);
             if (res != null) {
                 v = v.add(FloatVector.fromArray(S, res, resOff + i));

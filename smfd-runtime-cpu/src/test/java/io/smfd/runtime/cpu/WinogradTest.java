@@ -139,6 +139,46 @@ class WinogradTest {
     }
 
     /**
+     * {@link Kernels#interleaveEpilogue} gives bit for bit what {@link Kernels#interleave} and then
+     * {@link Kernels#epilogue} of the same kernels give (its one-pass vector form must keep the epilogue's split into
+     * whole vectors and a scalar tail), for every activation, with and without a residual, on every row length from
+     * 0 to 99; inputs include subnormals, zeros of both signs and values around the clip bounds.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void interleaveEpilogueIsInterleaveThenEpilogue(Kernels k, int threads) {
+        Random r = new Random(23 + threads);
+        int slack = Kernels.WG_SLACK;
+        float[] special = {Float.MIN_VALUE, -Float.MIN_VALUE, 1e-39f, -1e-39f, 0f, -0f, Float.MIN_NORMAL, 0.6f, -0.3f};
+        for (int act : new int[] {Kernels.ACT_NONE, Kernels.ACT_RELU, Kernels.ACT_SIGMOID, Kernels.ACT_CLIP}) {
+            for (boolean withRes : new boolean[] {false, true}) {
+                for (int n = 0; n < 100; n++) {
+                    int half = (n + 1) / 2;
+                    float[] a = KernelsTest.rnd(r, half + slack + 3);
+                    float[] b = KernelsTest.rnd(r, half + slack + 5);
+                    for (int i = 0; i < half; i += 3) {
+                        a[2 + i] = special[(i + n) % special.length];
+                        b[4 + i] = special[(i + n + 4) % special.length];
+                    }
+                    float[] res = withRes ? KernelsTest.rnd(r, n + 6) : null;
+                    float bias = n % 5 == 0 ? 0f : (r.nextFloat() - 0.5f) * 0.1f;
+                    float[] row = new float[2 * half + 4];
+                    float[] want = new float[n + 7];
+                    java.util.Arrays.fill(want, 9f);
+                    float[] got = want.clone();
+                    k.interleave(a, 2, b, 4, half, row, 1);
+                    k.epilogue(row, 1, want, 3, n, bias, res, 5, act, -0.3f, 0.6f);
+                    k.interleaveEpilogue(a, 2, b, 4, n, new float[n + 2], 0, got, 3, bias, res, 5, act, -0.3f, 0.6f);
+                    for (int j = 0; j < want.length; j++) {
+                        assertThat(Float.floatToRawIntBits(got[j])).as("act=" + act + " res=" + withRes + " n=" + n
+                                + " j=" + j + " (" + k.description() + ")").isEqualTo(Float.floatToRawIntBits(want[j]));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * {@link Kernels#gemm} on the ranges Winograd gives it (multiples of {@link Kernels#gemmPositions}, the 8 x 3
      * tile on 512-bit vectors) and on others, against a double-precision reference; and the tile blocks are whole
      * multiples of that tile.
