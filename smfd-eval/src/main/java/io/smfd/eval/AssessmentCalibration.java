@@ -52,7 +52,7 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp smfd-cli/target/smfd-cli.jar io.smfd.eval.AssessmentCalibration [--data DIR] [--step 2]
  *     [--sharp-step 2] [--model FILE.onnx] [--backend onnx] [--threads 2] [--cache target/assessment-calibration.csv]
- *     [--features-csv FILE] [--gate-feature 27] [--gate-quantile 0.999] [--write smfd-model/src/main/resources/io/smfd/model/smfd-unet.assess.json]
+ *     [--features-csv FILE] [--gate-feature 27] [--gate-quantile 0.999] [--sharp-pass 0.995] [--write smfd-model/src/main/resources/io/smfd/model/smfd-unet.assess.json]
  * </pre>
  * The cache (the model's PSNR per face) lets the fit be rerun after a feature change without rerunning the model;
  * it is keyed by face, condition, geometry and matrix cell, and must be deleted when the model changes.
@@ -146,6 +146,7 @@ public final class AssessmentCalibration {
                 case "--ridge" -> RIDGE = Double.parseDouble(args[++i]);
                 case "--gate-feature" -> GATE_FEATURE = Integer.parseInt(args[++i]);
                 case "--gate-quantile" -> GATE_QUANTILE = Double.parseDouble(args[++i]);
+                case "--sharp-pass" -> SHARP_PASS = Double.parseDouble(args[++i]);
                 case "--sharp-step" -> sharpStep = Integer.parseInt(args[++i]);
                 case "--features-csv" -> featuresCsv = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
