@@ -13,15 +13,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins {@link BlurEstimator#features} on three integer-generated images to {@value #GOLDEN}. smfd-eval's
- * {@code AssessmentFeaturesTest} checks its calibration copy of the features against the same file, so a feature
- * change must be made in both places (then regenerate with {@code -Dsmfd.golden.write=true}).
+ * Pins {@link BlurEstimator#features} ({@link BlurFeatures}) on three integer-generated images to {@value #GOLDEN}
+ * (after a deliberate feature change, regenerate with {@code -Dsmfd.golden.write=true}). smfd-eval's calibration
+ * uses a copy of {@link BlurFeatures} generated from the same source; its {@code BlurFeaturesCopyTest} checks that
+ * the calibration's features give the shipped assessment.
  */
 class BlurFeaturesGoldenTest {
 
     /**
      * The measured areas pinned: the legacy one (the fallback's) and the bundled calibration's
-     * ({@code AssessmentCalibration.FIT_REGION}); copied into smfd-eval's {@code AssessmentFeaturesTest}.
+     * ({@code AssessmentCalibration.FIT_REGION}).
      */
     static final double[][] REGIONS = {BlurEstimator.LEGACY_REGION, {0.20, 0.80, 0.20, 0.85}};
 
@@ -30,8 +31,7 @@ class BlurFeaturesGoldenTest {
 
     /**
      * Image {@code variant} (0 sharp, 1 box-blurred 3x3, 2 box-blurred 7x1): blocks, stripes and hash noise,
-     * 96x112, from integer arithmetic only (the same pixels on every JVM). Copied verbatim into smfd-eval's
-     * {@code AssessmentFeaturesTest}.
+     * 96x112, from integer arithmetic only (the same pixels on every JVM).
      */
     static FaceImage image(int variant) {
         int w = 96;

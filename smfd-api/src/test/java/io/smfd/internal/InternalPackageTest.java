@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code io.smfd.internal} stays internal: not exported by {@code io.smfd.api}, and no other module of this
- * repository imports or loads it (they use the public API, or their own copy as smfd-eval's
- * {@code AssessmentFeatures}).
+ * repository imports or loads it (they use the public API, or a copy that their build generates from this
+ * package's source, as smfd-eval's {@code Json} and {@code BlurFeatures}).
  */
 class InternalPackageTest {
 

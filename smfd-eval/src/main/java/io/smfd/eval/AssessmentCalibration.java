@@ -25,7 +25,7 @@ import java.util.concurrent.Future;
 
 /**
  * Fits the constants of the blur assessment ({@code io.smfd.internal.BlurEstimator}, features and models from
- * {@link AssessmentFeatures}) to one model, on <b>training</b> faces only ({@code train/images}, ids
+ * {@link BlurFeatures}) to one model, on <b>training</b> faces only ({@code train/images}, ids
  * {@value #FIRST_ID}..{@value #LAST_ID} in steps of {@code --step}; the held-out {@code eval/} faces are never
  * read), and writes them as the model's calibration file ({@code --write}, format {@code smfd-assess/1}: beside
  * a model file as {@code <name>.assess.json}, or {@code smfd-model/.../smfd-unet.assess.json} for the bundled
@@ -299,7 +299,7 @@ public final class AssessmentCalibration {
         FaceImage input;
         double rg;
         if (c == Condition.SHARP) {
-            return new Sample(id, c, g, -1, 0, ImageMetrics.PSNR_CAP_DB, Double.NaN, AssessmentFeatures.features(sharp, FIT_REGION));
+            return new Sample(id, c, g, -1, 0, ImageMetrics.PSNR_CAP_DB, Double.NaN, BlurFeatures.features(sharp, FIT_REGION));
         }
         Degradation deg;
         if (c == Condition.MATRIX) {
@@ -323,7 +323,7 @@ public final class AssessmentCalibration {
             FaceImage out = Evaluation.quantise8(d.deblur(input));
             psnrSmfd = Math.min(ImageMetrics.PSNR_CAP_DB, ImageMetrics.psnrRgb(out, sharp));
         }
-        return new Sample(id, c, g, cell, rg, psnrIn, psnrSmfd, AssessmentFeatures.features(input, FIT_REGION));
+        return new Sample(id, c, g, cell, rg, psnrIn, psnrSmfd, BlurFeatures.features(input, FIT_REGION));
     }
 
     private static Map<String, Double> readCache(Path cache) throws IOException {
@@ -364,7 +364,7 @@ public final class AssessmentCalibration {
     /** Writes every sample with its features (for analysis outside Java). */
     static void writeFeatures(Path file, List<Sample> samples) throws IOException {
         StringBuilder sb = new StringBuilder("id,condition,geometry,cell,rg,psnr_in,psnr_smfd");
-        for (int i = 0; i < AssessmentFeatures.FEATURES; i++) {
+        for (int i = 0; i < BlurFeatures.FEATURES; i++) {
             sb.append(",f").append(i);
         }
         sb.append('\n');
@@ -445,7 +445,7 @@ public final class AssessmentCalibration {
             for (int i = 0; i < n; i++) {
                 if (fold(samples.get(i), step) == f) {
                     cvLogit[i] = dot(x[i], ws);
-                    cvExtent[i] = AssessmentFeatures.assess(x[i], we, ws).extentPixels();
+                    cvExtent[i] = BlurFeatures.assess(x[i], we, ws).extentPixels();
                 }
             }
         }
@@ -692,7 +692,7 @@ public final class AssessmentCalibration {
 
     /**
      * The measured area of the calibration's features ({@code x0, x1, y0, y1} of the width and height): wider
-     * and higher than {@link AssessmentFeatures#LEGACY_REGION}, so that the eyes are inside it on the 112 px
+     * and higher than {@link BlurFeatures#LEGACY_REGION}, so that the eyes are inside it on the 112 px
      * ArcFace-style crop too (they sit at about 29% of its height).
      */
     static final double[] FIT_REGION = {0.20, 0.80, 0.20, 0.85};

@@ -1,21 +1,46 @@
-package io.smfd.eval;
+package io.smfd.internal;
 
 import io.smfd.BlurAssessment;
 import io.smfd.FaceImage;
 import java.util.Objects;
 
 /**
- * The feature vector and the two models of smfd-api's blur assessment ({@code io.smfd.internal.BlurEstimator},
- * behind {@link io.smfd.Deblurrer#assess(FaceImage)}), for {@link AssessmentCalibration}, which fits the models'
- * weights. A copy of that class without its shipped weights, because smfd-api keeps its internals to itself:
- * {@code AssessmentFeaturesTest} and smfd-api's {@code BlurEstimatorTest} both check their class against the same
- * golden feature vectors ({@code smfd-api/src/test/resources/io/smfd/internal/blur-features.golden}), so a change
- * of the features in smfd-api that is not made here too fails the build. See {@code BlurEstimator} for the
- * features.
+ * The features of the blur assessment and the arithmetic of its two models, without weights: what
+ * {@code BlurEstimator} (behind {@link io.smfd.Deblurrer#assess(FaceImage)}) computes and what smfd-eval's
+ * {@code AssessmentCalibration} fits the weights on. <b>One source:</b> smfd-eval's build copies this file into
+ * its own package (execution {@code blur-features-from-smfd-api} of {@code smfd-eval/pom.xml}), because
+ * {@code io.smfd.internal} is not exported; so this class uses only smfd-api's public API and the JDK.
  *
- * <p>Stateless and thread-safe.
+ * <p><b>Features</b> ({@link #features(FaceImage, double[])}), on BT.601 luma (0..255) inside a central face
+ * area given by the calibration (the legacy area, used by the fallback, is x in
+ * [{@value #REGION_X0}, {@value #REGION_X1}) and y in [{@value #REGION_Y0}, {@value #REGION_Y1}) of the width and
+ * height: eyes, brows, nose, mouth and cheeks of an aligned crop; the bundled calibration's is x 0.20-0.80,
+ * y 0.20-0.85, which keeps the eyes inside on a 112 px ArcFace-style crop):
+ * <ul>
+ *   <li>the structure function {@code D_d(s) = mean (Y(p) - Y(p + s d))^2} for the lags {@link #LAGS} along
+ *       four directions {@code d} (horizontal, vertical, both diagonals): {@code ln D(s)/D(1)} grows towards
+ *       {@code ln s^2} as the blur widens; the spread over directions reveals directional (motion) blur;</li>
+ *   <li>edge profiles: at the strongest 5% edges of each direction, {@code sum |Y(p+d)-Y(p-d)| /
+ *       sum |Y(p+sd)-Y(p-sd)|} for {@code s} = 2, 4, 8 (near 1 for a step edge, {@code 1/s} for an edge wider
+ *       than {@code s}), averaged and min/max over directions;</li>
+ *   <li>noise and compression: Immerkaer's noise estimate, the median absolute finest diagonal Haar detail,
+ *       and JPEG blockiness (mean step across the 8x8 grid over the mean step inside blocks);</li>
+ *   <li>the anisotropy ({@link #anisotropy}: how directional the loss of detail is) and the crop size
+ *       {@code ln(width / 256)}, because the same lags mean a different blur on a 112 px crop than at 256 px;</li>
+ *   <li>the colour noise: {@code ln} of the mean MAD estimate of {@code R - G} and {@code B - G} (+ 0.1): noise
+ *       added after blur is largely independent per channel, while the chroma of a sharp JPEG-sourced face is
+ *       smooth, so this separates "blurred, then noisy" from sharp texture;</li>
+ *   <li>the pairwise products of thirteen key features ({@link #KEY}), because noise and size change what the
+ *       short-lag ratios mean.</li>
+ * </ul>
+ *
+ * <p><b>Models</b> ({@link #assess(double[], double[], double[], double)}): extent (radius of gyration of the
+ * blur kernel, px) {@code min(16, max(0, exp(w . f) - 1))}, severity the logistic
+ * {@code 1 / (1 + exp(-(v . f + offset)))}; the weights and the offset are the caller's.
+ *
+ * <p>Stateless and thread-safe; allocates a luma and two chroma buffers of the region per call.
  */
-final class AssessmentFeatures {
+final class BlurFeatures {
 
     /** Central face area, as fractions of the width and height (aligned crops: eyes, nose, mouth, cheeks). */
     static final double REGION_X0 = 0.25;
@@ -39,59 +64,22 @@ final class AssessmentFeatures {
     static final int[] KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24, 25, 26, 27};
     static final int FEATURES = BASE_FEATURES + KEY.length * (KEY.length + 1) / 2;
 
-    private AssessmentFeatures() {
+    private BlurFeatures() {
     }
 
     /**
-     * Applies the two models to a feature vector.
+     * The features of a face and what the estimator's unmeasurable check, kind and noise need from the same pass.
      *
-     * @param f        features from {@link #features(FaceImage)}
-     * @param extentW  extent weights
-     * @param severityW severity weights
-     * @return the assessment
+     * @param features   {@value #FEATURES} features, the first being the constant 1
+     * @param d8         mean over directions of the structure function at 8 px
+     * @param noiseSigma MAD noise estimate, luma levels
+     * @param anisotropy {@link #anisotropy} (feature 25)
      */
-    static BlurAssessment assess(double[] f, double[] extentW, double[] severityW) {
-        return assess(f, extentW, severityW, 0);
+    record Measurement(double[] features, double d8, double noiseSigma, double anisotropy) {
     }
 
     /**
-     * Applies the two models with an offset added to the severity's logit (the calibration's size offset).
-     *
-     * @param f         features
-     * @param extentW   extent weights
-     * @param severityW severity weights
-     * @param offset    added to {@code severityW . f}
-     * @return the assessment
-     */
-    static BlurAssessment assess(double[] f, double[] extentW, double[] severityW, double offset) {
-        double logExtent = dot(f, extentW);
-        double extent = Math.min(BlurAssessment.MAX_EXTENT_PIXELS,
-                Math.max(0.0, Math.expm1(Math.min(logExtent, Math.log1p(BlurAssessment.MAX_EXTENT_PIXELS)))));
-        double z = dot(f, severityW) + offset;
-        double severity = 1.0 / (1.0 + Math.exp(-z));
-        return BlurAssessment.of(severity, extent);
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    /**
-     * Computes the feature vector of a face (see the class comment).
-     *
-     * @param image the face
-     * @return {@value #FEATURES} features, the first being the constant 1
-     */
-    static double[] features(FaceImage image) {
-        return features(image, LEGACY_REGION);
-    }
-
-    /**
-     * Computes the feature vector of a face over a given area ({@code BlurEstimator.features(image, region)}).
+     * Computes the feature vector of a face over a given area.
      *
      * @param image  the face
      * @param region {@code {x0, x1, y0, y1}} as fractions of the width and height
@@ -99,6 +87,17 @@ final class AssessmentFeatures {
      */
     static double[] features(FaceImage image, double[] region) {
         Objects.requireNonNull(image, "image");
+        return measure(image, region).features();
+    }
+
+    /**
+     * Computes the features of a face over a given area, with what the estimator needs besides them.
+     *
+     * @param image  the face
+     * @param region {@code {x0, x1, y0, y1}} as fractions of the width and height
+     * @return the measurement
+     */
+    static Measurement measure(FaceImage image, double[] region) {
         int w = image.width();
         int h = image.height();
         int x0 = (int) Math.floor(w * region[0]);
@@ -230,7 +229,91 @@ final class AssessmentFeatures {
                 f[k++] = f[KEY[i]] * f[KEY[j]];
             }
         }
-        return f;
+        return new Measurement(f, mean[5] - 1e-3, mad, f[25]);
+    }
+
+    /**
+     * Applies the two models to a feature vector (no unmeasurable check, kind {@code ISOTROPIC}).
+     *
+     * @param f        features from {@link #features(FaceImage, double[])}
+     * @param extentW  extent weights
+     * @param severityW severity weights
+     * @return the assessment; the extent is capped at {@link BlurAssessment#MAX_EXTENT_PIXELS}
+     */
+    static BlurAssessment assess(double[] f, double[] extentW, double[] severityW) {
+        return assess(f, extentW, severityW, 0);
+    }
+
+    /**
+     * Applies the two models to a feature vector, with an offset added to the severity's logit (the
+     * calibration's size-dependent decision offset and noise gate).
+     *
+     * @param f         features
+     * @param extentW   extent weights
+     * @param severityW severity weights
+     * @param offset    added to {@code severityW . f}
+     * @return the assessment
+     */
+    static BlurAssessment assess(double[] f, double[] extentW, double[] severityW, double offset) {
+        double logExtent = dot(f, extentW);
+        double extent = Math.max(0.0, Math.expm1(Math.min(logExtent, Math.log1p(BlurAssessment.MAX_EXTENT_PIXELS))));
+        extent = Math.min(extent, BlurAssessment.MAX_EXTENT_PIXELS);
+        double z = dot(f, severityW) + offset;
+        double severity = 1.0 / (1.0 + Math.exp(-z));
+        if (Double.isNaN(severity) || Double.isNaN(extent)) { // NaN features cannot come from an 8-bit image
+            throw new IllegalStateException("blur features are not finite");
+        }
+        return BlurAssessment.of(severity, extent);
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /**
+     * Per direction (horizontal, vertical, both diagonals), how much short-range detail the face lost:
+     * {@code ln((D_d(L) - 2 sigma^2 + 1) / (D_d(1) - 2 sigma^2 + 1))} with {@code L} the lag of {@link #LAGS}
+     * nearest to {@code 4 w / 128} px (at least 2): blur along {@code d} lowers {@code D_d(1)} more than
+     * {@code D_d(L)}.
+     */
+    static double[] directionalLoss(double[][] d, int width, double noiseSigma) {
+        double want = Math.max(2, Math.min(8, 4.0 * width / 128));
+        int li = 0;
+        for (int i = 1; i < LAGS.length; i++) {
+            if (Math.abs(LAGS[i] - want) < Math.abs(LAGS[li] - want)) {
+                li = i;
+            }
+        }
+        double noise = 2 * noiseSigma * noiseSigma;
+        double[] out = new double[d.length];
+        for (int k = 0; k < d.length; k++) {
+            out[k] = Math.log((Math.max(0, d[k][li] - noise) + 1) / (Math.max(0, d[k][0] - noise) + 1));
+        }
+        return out;
+    }
+
+    /**
+     * Mean {@link #directionalLoss} of sharp aligned training faces (the face's own anisotropy: more horizontal
+     * edges than vertical ones), less their mean; measured on 200 training faces (ids 7, 28, ... 4186) at 256, 160 and
+     * 112 px and averaged over the sizes. Subtracted before {@link #anisotropy} takes the spread.
+     */
+    static final double[] SHARP_DIRECTIONAL_LOSS = {0.155, 0.004, -0.087, -0.072};
+
+    /** The spread (max - min) over directions of {@link #directionalLoss} less {@link #SHARP_DIRECTIONAL_LOSS}. */
+    static double anisotropy(double[][] d, int width, double noiseSigma) {
+        double[] loss = directionalLoss(d, width, noiseSigma);
+        double min = Double.MAX_VALUE;
+        double max = -Double.MAX_VALUE;
+        for (int k = 0; k < loss.length; k++) {
+            double v = loss[k] - SHARP_DIRECTIONAL_LOSS[k];
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return max - min;
     }
 
     /**
@@ -376,29 +459,5 @@ final class AssessmentFeatures {
             }
         }
         return Math.sqrt(Math.PI / 2) * s / (6.0 * (w - 2) * (h - 2));
-    }
-
-    /** Mean directional loss of sharp aligned training faces, less their mean (copy of BlurEstimator's). */
-    static final double[] SHARP_DIRECTIONAL_LOSS = {0.155, 0.004, -0.087, -0.072};
-
-    /** As {@code BlurEstimator.anisotropy}: the spread over directions of the directional loss. */
-    static double anisotropy(double[][] d, int width, double noiseSigma) {
-        double want = Math.max(2, Math.min(8, 4.0 * width / 128));
-        int li = 0;
-        for (int i = 1; i < LAGS.length; i++) {
-            if (Math.abs(LAGS[i] - want) < Math.abs(LAGS[li] - want)) {
-                li = i;
-            }
-        }
-        double noise = 2 * noiseSigma * noiseSigma;
-        double min = Double.MAX_VALUE;
-        double max = -Double.MAX_VALUE;
-        for (int k = 0; k < d.length; k++) {
-            double v = Math.log((Math.max(0, d[k][li] - noise) + 1) / (Math.max(0, d[k][0] - noise) + 1))
-                    - SHARP_DIRECTIONAL_LOSS[k];
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        return max - min;
     }
 }
