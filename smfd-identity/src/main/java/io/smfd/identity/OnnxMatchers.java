@@ -67,7 +67,7 @@ final class OnnxMatchers implements AutoCloseable {
             return planar ? new long[] {n, 3, chipSize, chipSize} : new long[] {n, chipSize, chipSize, 3};
         }
 
-        /** Writes an interleaved 8-bit RGB chip as the net's floats (planar {@code / 255}, or as is) at {@code offset}. */
+        /** Writes an interleaved 8-bit RGB chip as the net's floats (planar {@code / 255}, or as is) at offset. */
         void chipTensor(byte[] rgb, float[] out, int offset) {
             if (planar) {
                 int n = chipSize * chipSize;
