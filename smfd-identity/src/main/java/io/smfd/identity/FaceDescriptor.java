@@ -46,9 +46,8 @@ public final class FaceDescriptor implements FaceMatcher {
 
     private static final String INPUT = "chip";
     private static final String OUTPUT = "descriptor";
-    private static final int CHIP_FLOATS = 3 * CHIP_SIZE * CHIP_SIZE;
     private static final OnnxMatchers.Names NAMES = new OnnxMatchers.Names(MODEL_RESOURCE, METADATA_RESOURCE, INPUT,
-            OUTPUT, DIMENSION, "face descriptor", "the face descriptor", "FaceDescriptor");
+            OUTPUT, DIMENSION, "face descriptor", "the face descriptor", "FaceDescriptor", CHIP_SIZE, true);
 
     private final OnnxMatchers onnx;
 
@@ -96,17 +95,8 @@ public final class FaceDescriptor implements FaceMatcher {
      */
     @Override
     public float[][] embedArcFaceCrops(List<FaceImage> crops) {
-        Objects.requireNonNull(crops, "crops");
-        if (crops.isEmpty()) {
-            throw new IllegalArgumentException("crops is empty");
-        }
-        float[] chips = new float[crops.size() * CHIP_FLOATS];
-        for (int i = 0; i < crops.size(); i++) {
-            FaceImage f = Objects.requireNonNull(crops.get(i), "crops[" + i + "]");
-            chipTensor(PillowResize.resizeRgb(f.toRgbBytes(), f.width(), f.height(), CHIP_SIZE, CHIP_SIZE), chips,
-                    i * CHIP_FLOATS);
-        }
-        return run(chips, crops.size());
+        return onnx.embedFaces(crops, "crops",
+                f -> PillowResize.resizeRgb(f.toRgbBytes(), f.width(), f.height(), CHIP_SIZE, CHIP_SIZE));
     }
 
     @Override
@@ -146,16 +136,7 @@ public final class FaceDescriptor implements FaceMatcher {
      * @throws IllegalStateException    if closed, or if ONNX Runtime fails
      */
     public float[][] describeAll(List<FaceImage> alignedFaces) {
-        Objects.requireNonNull(alignedFaces, "alignedFaces");
-        if (alignedFaces.isEmpty()) {
-            throw new IllegalArgumentException("alignedFaces is empty");
-        }
-        float[] chips = new float[alignedFaces.size() * CHIP_FLOATS];
-        for (int i = 0; i < alignedFaces.size(); i++) {
-            FaceImage f = Objects.requireNonNull(alignedFaces.get(i), "alignedFaces[" + i + "]");
-            chipTensor(chipRgb(f), chips, i * CHIP_FLOATS);
-        }
-        return run(chips, alignedFaces.size());
+        return onnx.embedFaces(alignedFaces, "alignedFaces", FaceDescriptor::chipRgb);
     }
 
     /**
@@ -170,28 +151,7 @@ public final class FaceDescriptor implements FaceMatcher {
      * @throws IllegalStateException    if closed, or if ONNX Runtime fails
      */
     public float[][] describeChips(float[] chips, int n) {
-        Objects.requireNonNull(chips, "chips");
-        if (n < 1) {
-            throw new IllegalArgumentException("n must be >= 1, got " + n);
-        }
-        if (chips.length != (long) n * CHIP_FLOATS) {
-            throw new IllegalArgumentException("chips has " + chips.length + " values, expected n x 3 x " + CHIP_SIZE
-                    + " x " + CHIP_SIZE + " = " + ((long) n * CHIP_FLOATS));
-        }
-        for (int i = 0; i < chips.length; i++) {
-            float v = chips[i];
-            if (!(v >= 0f && v <= 1f)) {
-                int c = i / CHIP_FLOATS;
-                int r = i % CHIP_FLOATS;
-                throw new IllegalArgumentException("chip " + c + " channel " + (r / (CHIP_SIZE * CHIP_SIZE)) + " pixel ("
-                        + (r % CHIP_SIZE) + ", " + (r / CHIP_SIZE % CHIP_SIZE) + ") is " + v + ", expected RGB in [0, 1]");
-            }
-        }
-        return run(chips, n);
-    }
-
-    private float[][] run(float[] chips, int n) {
-        return onnx.embed(chips, new long[] {n, 3, CHIP_SIZE, CHIP_SIZE}, n);
+        return onnx.embedChips(chips, n);
     }
 
     /**
@@ -224,27 +184,12 @@ public final class FaceDescriptor implements FaceMatcher {
 
     /** The chip as interleaved 8-bit RGB. */
     static byte[] chipRgb(FaceImage face) {
-        int w = face.width();
-        int h = face.height();
-        int[] box = cropBox(w, h);
-        int bw = box[2] - box[0];
-        int bh = box[3] - box[1];
-        byte[] rgb = face.toRgbBytes();
-        byte[] crop = new byte[bw * bh * 3];
-        for (int y = 0; y < bh; y++) {
-            System.arraycopy(rgb, ((y + box[1]) * w + box[0]) * 3, crop, y * bw * 3, bw * 3);
-        }
-        return PillowResize.resizeRgb(crop, bw, bh, CHIP_SIZE, CHIP_SIZE);
+        return OnnxMatchers.cropResize(face, cropBox(face.width(), face.height()), CHIP_SIZE);
     }
 
     /** Writes an interleaved 8-bit RGB chip as planar floats {@code / 255} at {@code offset}. */
     static void chipTensor(byte[] rgb, float[] out, int offset) {
-        int n = CHIP_SIZE * CHIP_SIZE;
-        for (int i = 0; i < n; i++) {
-            out[offset + i] = (rgb[3 * i] & 0xFF) / 255f;
-            out[offset + n + i] = (rgb[3 * i + 1] & 0xFF) / 255f;
-            out[offset + 2 * n + i] = (rgb[3 * i + 2] & 0xFF) / 255f;
-        }
+        NAMES.chipTensor(rgb, out, offset);
     }
 
     /**
@@ -257,11 +202,7 @@ public final class FaceDescriptor implements FaceMatcher {
      * @throws IllegalArgumentException if the lengths differ
      */
     public static double distance(float[] a, float[] b) {
-        Objects.requireNonNull(a, "a");
-        Objects.requireNonNull(b, "b");
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("descriptor lengths differ: " + a.length + " vs " + b.length);
-        }
+        OnnxMatchers.checkPair(a, b, "descriptor");
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             double d = (double) a[i] - b[i];

@@ -44,9 +44,8 @@ public final class MobileFace implements FaceMatcher {
 
     private static final String INPUT = "data";
     private static final String OUTPUT = "embedding";
-    private static final int CHIP_FLOATS = CHIP_SIZE * CHIP_SIZE * 3;
     private static final OnnxMatchers.Names NAMES = new OnnxMatchers.Names(MODEL_RESOURCE, METADATA_RESOURCE, INPUT,
-            OUTPUT, DIMENSION, "mobileface", "mobileface", "MobileFace");
+            OUTPUT, DIMENSION, "mobileface", "mobileface", "MobileFace", CHIP_SIZE, false);
 
     private final OnnxMatchers onnx;
 
@@ -106,28 +105,12 @@ public final class MobileFace implements FaceMatcher {
 
     @Override
     public float[][] embedAligned(List<FaceImage> alignedFaces) {
-        return embed(alignedFaces, "alignedFaces", true);
+        return onnx.embedFaces(alignedFaces, "alignedFaces", MobileFace::chipRgb);
     }
 
     @Override
     public float[][] embedArcFaceCrops(List<FaceImage> crops) {
-        return embed(crops, "crops", false);
-    }
-
-    private float[][] embed(List<FaceImage> faces, String what, boolean frame) {
-        Objects.requireNonNull(faces, what);
-        if (faces.isEmpty()) {
-            throw new IllegalArgumentException(what + " is empty");
-        }
-        float[] chips = new float[faces.size() * CHIP_FLOATS];
-        for (int i = 0; i < faces.size(); i++) {
-            FaceImage f = Objects.requireNonNull(faces.get(i), what + "[" + i + "]");
-            byte[] rgb = frame ? chipRgb(f) : resized(f);
-            for (int k = 0; k < CHIP_FLOATS; k++) {
-                chips[i * CHIP_FLOATS + k] = rgb[k] & 0xFF;
-            }
-        }
-        return run(chips, faces.size());
+        return onnx.embedFaces(crops, "crops", MobileFace::resized);
     }
 
     /**
@@ -142,27 +125,7 @@ public final class MobileFace implements FaceMatcher {
      * @throws IllegalStateException    if closed, or if ONNX Runtime fails
      */
     public float[][] embedChips(float[] chips, int n) {
-        Objects.requireNonNull(chips, "chips");
-        if (n < 1) {
-            throw new IllegalArgumentException("n must be >= 1, got " + n);
-        }
-        if (chips.length != (long) n * CHIP_FLOATS) {
-            throw new IllegalArgumentException("chips has " + chips.length + " values, expected n x " + CHIP_SIZE + " x "
-                    + CHIP_SIZE + " x 3 = " + ((long) n * CHIP_FLOATS));
-        }
-        for (int i = 0; i < chips.length; i++) {
-            float v = chips[i];
-            if (!(v >= 0f && v <= 255f)) {
-                int r = i % CHIP_FLOATS;
-                throw new IllegalArgumentException("chip " + (i / CHIP_FLOATS) + " pixel (" + (r / 3 % CHIP_SIZE) + ", "
-                        + (r / 3 / CHIP_SIZE) + ") channel " + (r % 3) + " is " + v + ", expected RGB in [0, 255]");
-            }
-        }
-        return run(chips, n);
-    }
-
-    private float[][] run(float[] chips, int n) {
-        return onnx.embed(chips, new long[] {n, CHIP_SIZE, CHIP_SIZE, 3}, n);
+        return onnx.embedChips(chips, n);
     }
 
     /**
@@ -214,16 +177,7 @@ public final class MobileFace implements FaceMatcher {
     }
 
     private static byte[] cropRgb(FaceImage face, int size) {
-        int w = face.width();
-        int[] box = cropBox(w, face.height());
-        int bw = box[2] - box[0];
-        int bh = box[3] - box[1];
-        byte[] rgb = face.toRgbBytes();
-        byte[] crop = new byte[bw * bh * 3];
-        for (int y = 0; y < bh; y++) {
-            System.arraycopy(rgb, ((y + box[1]) * w + box[0]) * 3, crop, y * bw * 3, bw * 3);
-        }
-        return PillowResize.resizeRgb(crop, bw, bh, size, size);
+        return OnnxMatchers.cropResize(face, cropBox(face.width(), face.height()), size);
     }
 
     /** A whole image as a 112x112 chip (unchanged when it is 112x112). */
@@ -243,11 +197,7 @@ public final class MobileFace implements FaceMatcher {
      * @throws IllegalArgumentException if the lengths differ
      */
     public static double cosineDistance(float[] a, float[] b) {
-        Objects.requireNonNull(a, "a");
-        Objects.requireNonNull(b, "b");
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("embedding lengths differ: " + a.length + " vs " + b.length);
-        }
+        OnnxMatchers.checkPair(a, b, "embedding");
         double ab = 0;
         double aa = 0;
         double bb = 0;

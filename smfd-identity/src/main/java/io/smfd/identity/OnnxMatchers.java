@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import io.smfd.FaceImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -14,16 +15,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What both ONNX matchers ({@link FaceDescriptor}, {@link MobileFace}) do the same way: load a bundled model
- * checked against its metadata's SHA-256, run it on packed chips under a read lock, and close it once running calls
- * have finished. Thread-safe.
+ * checked against its metadata's SHA-256, check and pack chips, run the model on them under a read lock, and close
+ * it once running calls have finished. Thread-safe.
  */
 final class OnnxMatchers implements AutoCloseable {
 
@@ -36,7 +40,7 @@ final class OnnxMatchers implements AutoCloseable {
     private boolean closed;
 
     /**
-     * How a matcher's model is found and named.
+     * How a matcher's model is found and named, and the chips it reads.
      *
      * @param modelResource    classpath resource of the ONNX model
      * @param metadataResource classpath resource of its metadata (top-level {@code sha256})
@@ -46,9 +50,71 @@ final class OnnxMatchers implements AutoCloseable {
      * @param model            the model's name in messages ("face descriptor", "mobileface")
      * @param runName          the model's name after "failed to run" ("the face descriptor", "mobileface")
      * @param owner            the matcher class's simple name ("is closed" messages)
+     * @param chipSize         side of the square RGB chip the net reads
+     * @param planar           {@code true}: NCHW chips, RGB in [0, 1] ({@code pixel / 255}); {@code false}: NHWC
+     *                         chips, RGB in [0, 255]
      */
     record Names(String modelResource, String metadataResource, String input, String output, int dimension,
-            String model, String runName, String owner) {
+            String model, String runName, String owner, int chipSize, boolean planar) {
+
+        /** Floats per chip. */
+        int chipFloats() {
+            return 3 * chipSize * chipSize;
+        }
+
+        /** The input tensor's shape for {@code n} chips. */
+        long[] shape(int n) {
+            return planar ? new long[] {n, 3, chipSize, chipSize} : new long[] {n, chipSize, chipSize, 3};
+        }
+
+        /** Writes an interleaved 8-bit RGB chip as the net's floats (planar {@code / 255}, or as is) at offset. */
+        void chipTensor(byte[] rgb, float[] out, int offset) {
+            if (planar) {
+                int n = chipSize * chipSize;
+                for (int i = 0; i < n; i++) {
+                    out[offset + i] = (rgb[3 * i] & 0xFF) / 255f;
+                    out[offset + n + i] = (rgb[3 * i + 1] & 0xFF) / 255f;
+                    out[offset + 2 * n + i] = (rgb[3 * i + 2] & 0xFF) / 255f;
+                }
+            } else {
+                int n = chipFloats();
+                for (int k = 0; k < n; k++) {
+                    out[offset + k] = rgb[k] & 0xFF;
+                }
+            }
+        }
+
+        /**
+         * Checks ready chips: {@code n >= 1}, {@code n} chips' worth of floats, every value in range.
+         *
+         * @throws NullPointerException     if {@code chips} is null
+         * @throws IllegalArgumentException naming the count, or the chip, pixel and channel of the first bad value
+         */
+        void checkChips(float[] chips, int n) {
+            Objects.requireNonNull(chips, "chips");
+            if (n < 1) {
+                throw new IllegalArgumentException("n must be >= 1, got " + n);
+            }
+            int per = chipFloats();
+            if (chips.length != (long) n * per) {
+                String layout = planar ? "3 x " + chipSize + " x " + chipSize : chipSize + " x " + chipSize + " x 3";
+                throw new IllegalArgumentException("chips has " + chips.length + " values, expected n x " + layout
+                        + " = " + ((long) n * per));
+            }
+            float max = planar ? 1f : 255f;
+            for (int i = 0; i < chips.length; i++) {
+                float v = chips[i];
+                if (!(v >= 0f && v <= max)) {
+                    int c = i / per;
+                    int r = i % per;
+                    throw new IllegalArgumentException(planar
+                            ? "chip " + c + " channel " + (r / (chipSize * chipSize)) + " pixel (" + (r % chipSize)
+                                    + ", " + (r / chipSize % chipSize) + ") is " + v + ", expected RGB in [0, 1]"
+                            : "chip " + c + " pixel (" + (r / 3 % chipSize) + ", " + (r / 3 / chipSize) + ") channel "
+                                    + (r % 3) + " is " + v + ", expected RGB in [0, 255]");
+                }
+            }
+        }
     }
 
     private OnnxMatchers(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, String sha256,
@@ -118,19 +184,55 @@ final class OnnxMatchers implements AutoCloseable {
     }
 
     /**
+     * Frames each face into a chip and runs the net on them as one batch.
+     *
+     * @param faces the faces
+     * @param what  the argument's name in messages ("alignedFaces", "crops")
+     * @param chip  a face's chip as interleaved 8-bit RGB, {@code chipSize x chipSize}
+     * @return one embedding per face, in order
+     * @throws NullPointerException     if the list or an element is null
+     * @throws IllegalArgumentException if the list is empty
+     * @throws IllegalStateException    if closed, or if ONNX Runtime fails
+     */
+    float[][] embedFaces(List<FaceImage> faces, String what, Function<FaceImage, byte[]> chip) {
+        Objects.requireNonNull(faces, what);
+        if (faces.isEmpty()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        int per = names.chipFloats();
+        float[] chips = new float[faces.size() * per];
+        for (int i = 0; i < faces.size(); i++) {
+            FaceImage f = Objects.requireNonNull(faces.get(i), what + "[" + i + "]");
+            names.chipTensor(chip.apply(f), chips, i * per);
+        }
+        return embed(chips, faces.size());
+    }
+
+    /**
+     * Checks ready chips ({@link Names#checkChips}) and runs the net on them.
+     *
+     * @throws NullPointerException     if {@code chips} is null
+     * @throws IllegalArgumentException if {@code n < 1}, the length is not {@code n} chips, or a value is out of range
+     * @throws IllegalStateException    if closed, or if ONNX Runtime fails
+     */
+    float[][] embedChips(float[] chips, int n) {
+        names.checkChips(chips, n);
+        return embed(chips, n);
+    }
+
+    /**
      * Runs the session on {@code n} packed chips and reads its {@code [n, dimension]} output.
      *
-     * @param shape the input tensor's shape
      * @return one embedding per chip
      * @throws IllegalStateException if closed, if ONNX Runtime fails, or the output is missing or of another shape
      */
-    float[][] embed(float[] chips, long[] shape, int n) {
+    private float[][] embed(float[] chips, int n) {
         lock.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException(names.owner() + " is closed");
             }
-            return run(chips, shape, n);
+            return run(chips, names.shape(n), n);
         } finally {
             lock.readLock().unlock();
         }
@@ -200,6 +302,39 @@ final class OnnxMatchers implements AutoCloseable {
             (int) Math.floor(top * (double) height / 256 + 0.5),
             (int) Math.floor(right * (double) width / 256 + 0.5),
             (int) Math.floor(bottom * (double) height / 256 + 0.5)};
+    }
+
+    /**
+     * Cuts {@code box} ({@code {left, top, right, bottom}}, right and bottom exclusive) out of a face rounded to 8 bits
+     * and resizes it to {@code size x size} with Pillow's bilinear filter ({@link PillowResize}).
+     *
+     * @return interleaved 8-bit RGB
+     */
+    static byte[] cropResize(FaceImage face, int[] box, int size) {
+        int w = face.width();
+        int bw = box[2] - box[0];
+        int bh = box[3] - box[1];
+        byte[] rgb = face.toRgbBytes();
+        byte[] crop = new byte[bw * bh * 3];
+        for (int y = 0; y < bh; y++) {
+            System.arraycopy(rgb, ((y + box[1]) * w + box[0]) * 3, crop, y * bw * 3, bw * 3);
+        }
+        return PillowResize.resizeRgb(crop, bw, bh, size, size);
+    }
+
+    /**
+     * Checks two vectors before a distance.
+     *
+     * @param kind what they are in messages ("descriptor", "embedding")
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    static void checkPair(float[] a, float[] b, String kind) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        if (a.length != b.length) {
+            throw new IllegalArgumentException(kind + " lengths differ: " + a.length + " vs " + b.length);
+        }
     }
 
     static byte[] resource(String name) {

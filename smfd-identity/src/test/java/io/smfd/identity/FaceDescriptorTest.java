@@ -1,5 +1,12 @@
 package io.smfd.identity;
 
+import static io.smfd.identity.MatcherTests.CHIPS;
+import static io.smfd.identity.MatcherTests.assertCloseToGolden;
+import static io.smfd.identity.MatcherTests.assertSameOnThreads;
+import static io.smfd.identity.MatcherTests.find;
+import static io.smfd.identity.MatcherTests.frameHeldOutFaces;
+import static io.smfd.identity.MatcherTests.readChips;
+import static io.smfd.identity.MatcherTests.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
@@ -7,24 +14,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.smfd.FaceImage;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +32,6 @@ class FaceDescriptorTest {
 
     /** Tolerance per component against the golden descriptors (issue 12). */
     private static final double GOLDEN_TOLERANCE = 1e-3;
-    private static final List<String> CHIPS = List.of("4500", "4501", "4502", "4503", "4504", "4505", "4506",
-            "4507", "4508", "4509");
 
     private static Path refDir;
     private static FaceDescriptor descriptor;
@@ -57,41 +49,13 @@ class FaceDescriptorTest {
         }
     }
 
-    private static Path find(String dir, String marker) {
-        for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared").resolve("data").resolve(dir);
-            if (Files.isRegularFile(candidate.resolve(marker))) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
     private static void assumeReference() {
-        Assumptions.assumeTrue(refDir != null, "face-descriptor reference data (shared/data/face-descriptor) not"
-                + " found above " + Paths.get("").toAbsolutePath());
+        MatcherTests.assumeReference(refDir, "face-descriptor", "face-descriptor");
     }
 
     /** Parses {"4500.png": [..128 numbers..], ...}. */
     private static Map<String, float[]> golden() throws IOException {
-        String json = Files.readString(refDir.resolve("golden-descriptors.json"), StandardCharsets.UTF_8);
-        Map<String, float[]> out = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("\"([^\"]+)\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(json);
-        while (m.find()) {
-            String[] parts = m.group(2).split(",");
-            float[] v = new float[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                v[i] = Float.parseFloat(parts[i].trim());
-            }
-            out.put(m.group(1), v);
-        }
-        return out;
-    }
-
-    private static FaceImage read(Path p) throws IOException {
-        BufferedImage img = ImageIO.read(p.toFile());
-        assertThat(img).as("decodable: %s", p).isNotNull();
-        return FaceImage.fromBufferedImage(img);
+        return MatcherTests.golden(refDir.resolve("golden-descriptors.json"), "[^\"]+");
     }
 
     @Test
@@ -99,12 +63,7 @@ class FaceDescriptorTest {
         assumeReference();
         Map<String, float[]> golden = golden();
         assertThat(golden).hasSize(10);
-        List<FaceImage> chips = new ArrayList<>();
-        for (String id : CHIPS) {
-            FaceImage chip = read(refDir.resolve("chips").resolve(id + ".png"));
-            assertThat(chip.width()).isEqualTo(150);
-            chips.add(chip);
-        }
+        List<FaceImage> chips = readChips(refDir, 150);
         float[] tensor = new float[chips.size() * 3 * 150 * 150];
         for (int i = 0; i < chips.size(); i++) {
             FaceDescriptor.chipTensor(chips.get(i).toRgbBytes(), tensor, i * 3 * 150 * 150);
@@ -142,36 +101,12 @@ class FaceDescriptorTest {
     @Test
     void framingReproducesThePilChips() throws IOException {
         assumeReference();
-        Path faces = find("celebamask-hq-mini", "eval/images/4500.jpg");
-        Assumptions.assumeTrue(faces != null, "CelebAMask-HQ mini (shared/data/celebamask-hq-mini) not found");
-        int maxDiff = 0;
-        long differing = 0;
-        List<FaceImage> framed = new ArrayList<>();
-        for (String id : CHIPS) {
-            FaceImage face = read(faces.resolve("eval/images/" + id + ".jpg"));
-            FaceImage chip = FaceDescriptor.chip(face);
-            framed.add(face);
-            byte[] got = chip.toRgbBytes();
-            byte[] want = read(refDir.resolve("chips").resolve(id + ".png")).toRgbBytes();
-            assertThat(got).hasSameSizeAs(want);
-            for (int i = 0; i < got.length; i++) {
-                int d = Math.abs((got[i] & 0xFF) - (want[i] & 0xFF));
-                maxDiff = Math.max(maxDiff, d);
-                differing += d == 0 ? 0 : 1;
-            }
-        }
+        MatcherTests.Framing framing = frameHeldOutFaces(refDir, FaceDescriptor::chip);
         System.out.printf("[FaceDescriptorTest] framing: max |Java chip - PIL chip| = %d grey levels, %d values differ%n",
-                maxDiff, differing);
-        assertThat(maxDiff).as("max grey-level difference to the PIL chips").isZero();
+                framing.maxDiff(), framing.differing());
+        assertThat(framing.maxDiff()).as("max grey-level difference to the PIL chips").isZero();
         // describe() = chip + net: the same descriptors as the golden ones
-        Map<String, float[]> golden = golden();
-        float[][] d = descriptor.describeAll(framed);
-        for (int i = 0; i < CHIPS.size(); i++) {
-            float[] want = golden.get(CHIPS.get(i) + ".png");
-            for (int k = 0; k < want.length; k++) {
-                assertThat((double) d[i][k]).isCloseTo(want[k], within(GOLDEN_TOLERANCE));
-            }
-        }
+        assertCloseToGolden(descriptor.describeAll(framing.aligned()), golden(), GOLDEN_TOLERANCE);
     }
 
     @Test
@@ -244,18 +179,7 @@ class FaceDescriptorTest {
             assertThat(d.sha256()).hasSize(64);
             once = d.describe(face);
             assertThat(FaceDescriptor.distance(once, once)).isZero();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            try {
-                List<Future<float[]>> fs = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    fs.add(pool.submit(() -> d.describe(face)));
-                }
-                for (Future<float[]> f : fs) {
-                    assertThat(FaceDescriptor.distance(f.get(), once)).isLessThan(1e-5);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            assertSameOnThreads(() -> d.describe(face), once, FaceDescriptor::distance, 1e-5);
             d.close();
             d.close(); // idempotent
             assertThatThrownBy(() -> d.describe(face)).isInstanceOf(IllegalStateException.class)
@@ -265,13 +189,4 @@ class FaceDescriptorTest {
         assertThat(FaceDescriptor.chip(synthetic(64, 80)).width()).isEqualTo(150);
     }
 
-    private static FaceImage synthetic(int w, int h) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                img.setRGB(x, y, ((x * 255 / w) << 16) | ((y * 255 / h) << 8) | ((x + y) % 256));
-            }
-        }
-        return FaceImage.fromBufferedImage(img);
-    }
 }

@@ -1,5 +1,12 @@
 package io.smfd.identity;
 
+import static io.smfd.identity.MatcherTests.CHIPS;
+import static io.smfd.identity.MatcherTests.assertCloseToGolden;
+import static io.smfd.identity.MatcherTests.assertSameOnThreads;
+import static io.smfd.identity.MatcherTests.find;
+import static io.smfd.identity.MatcherTests.frameHeldOutFaces;
+import static io.smfd.identity.MatcherTests.readChips;
+import static io.smfd.identity.MatcherTests.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
@@ -7,25 +14,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.smfd.FaceImage;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,8 +34,6 @@ class MobileFaceTest {
 
     /** Tolerance per component against the golden embeddings (issue 23; their norms are ~87-140). */
     private static final double GOLDEN_TOLERANCE = 1e-3;
-    private static final List<String> CHIPS = List.of("4500", "4501", "4502", "4503", "4504", "4505", "4506",
-            "4507", "4508", "4509");
 
     private static Path refDir;
     private static MobileFace matcher;
@@ -59,41 +51,13 @@ class MobileFaceTest {
         }
     }
 
-    private static Path find(String dir, String marker) {
-        for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared").resolve("data").resolve(dir);
-            if (Files.isRegularFile(candidate.resolve(marker))) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
     private static void assumeReference() {
-        Assumptions.assumeTrue(refDir != null, "mobileface reference data (shared/data/arcface-mobileface) not"
-                + " found above " + Paths.get("").toAbsolutePath());
+        MatcherTests.assumeReference(refDir, "mobileface", "arcface-mobileface");
     }
 
     /** Parses the "embeddings" object: {"4500.png": [..256 numbers..], ...}. */
     private static Map<String, float[]> golden() throws IOException {
-        String json = Files.readString(refDir.resolve("golden-embeddings.json"), StandardCharsets.UTF_8);
-        Map<String, float[]> out = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("\"([0-9]+\\.png)\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(json);
-        while (m.find()) {
-            String[] parts = m.group(2).split(",");
-            float[] v = new float[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                v[i] = Float.parseFloat(parts[i].trim());
-            }
-            out.put(m.group(1), v);
-        }
-        return out;
-    }
-
-    private static FaceImage read(Path p) throws IOException {
-        BufferedImage img = ImageIO.read(p.toFile());
-        assertThat(img).as("decodable: %s", p).isNotNull();
-        return FaceImage.fromBufferedImage(img);
+        return MatcherTests.golden(refDir.resolve("golden-embeddings.json"), "[0-9]+\\.png");
     }
 
     @Test
@@ -101,12 +65,7 @@ class MobileFaceTest {
         assumeReference();
         Map<String, float[]> golden = golden();
         assertThat(golden).hasSize(10);
-        List<FaceImage> chips = new ArrayList<>();
-        for (String id : CHIPS) {
-            FaceImage chip = read(refDir.resolve("chips").resolve(id + ".png"));
-            assertThat(chip.width()).isEqualTo(112);
-            chips.add(chip);
-        }
+        List<FaceImage> chips = readChips(refDir, 112);
         // 112x112 crops are fed as they are: the batch path
         float[][] batch = matcher.embedArcFaceCrops(chips);
         double max = 0;
@@ -138,30 +97,10 @@ class MobileFaceTest {
     @Test
     void framingReproducesThePilChips() throws IOException {
         assumeReference();
-        Path faces = find("celebamask-hq-mini", "eval/images/4500.jpg");
-        Assumptions.assumeTrue(faces != null, "CelebAMask-HQ mini (shared/data/celebamask-hq-mini) not found");
-        int maxDiff = 0;
-        List<FaceImage> aligned = new ArrayList<>();
-        for (String id : CHIPS) {
-            FaceImage face = read(faces.resolve("eval/images/" + id + ".jpg"));
-            aligned.add(face);
-            byte[] got = MobileFace.chip(face).toRgbBytes();
-            byte[] want = read(refDir.resolve("chips").resolve(id + ".png")).toRgbBytes();
-            assertThat(got).hasSameSizeAs(want);
-            for (int i = 0; i < got.length; i++) {
-                maxDiff = Math.max(maxDiff, Math.abs((got[i] & 0xFF) - (want[i] & 0xFF)));
-            }
-        }
-        System.out.printf("[MobileFaceTest] framing: max |Java chip - PIL chip| = %d grey levels%n", maxDiff);
-        assertThat(maxDiff).as("max grey-level difference to the PIL chips").isZero();
-        Map<String, float[]> golden = golden();
-        float[][] e = matcher.embedAligned(aligned);
-        for (int i = 0; i < CHIPS.size(); i++) {
-            float[] want = golden.get(CHIPS.get(i) + ".png");
-            for (int k = 0; k < want.length; k++) {
-                assertThat((double) e[i][k]).isCloseTo(want[k], within(GOLDEN_TOLERANCE));
-            }
-        }
+        MatcherTests.Framing framing = frameHeldOutFaces(refDir, MobileFace::chip);
+        System.out.printf("[MobileFaceTest] framing: max |Java chip - PIL chip| = %d grey levels%n", framing.maxDiff());
+        assertThat(framing.maxDiff()).as("max grey-level difference to the PIL chips").isZero();
+        assertCloseToGolden(matcher.embedAligned(framing.aligned()), golden(), GOLDEN_TOLERANCE);
     }
 
     @Test
@@ -204,18 +143,7 @@ class MobileFaceTest {
             assertThat(m.sha256()).hasSize(64);
             assertThat(m.name()).isEqualTo("mobileface");
             float[] once = m.embed(face);
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            try {
-                List<Future<float[]>> fs = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    fs.add(pool.submit(() -> m.embed(face)));
-                }
-                for (Future<float[]> f : fs) {
-                    assertThat(MobileFace.cosineDistance(f.get(), once)).isLessThan(1e-6);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            assertSameOnThreads(() -> m.embed(face), once, MobileFace::cosineDistance, 1e-6);
             // the same face framed by embedAligned and as a ready crop gives the same embedding
             float[] viaCrop = m.embedArcFaceCrops(List.of(MobileFace.chip(face)))[0];
             assertThat(Arrays.equals(viaCrop, once) || MobileFace.cosineDistance(viaCrop, once) < 1e-6).isTrue();
@@ -226,13 +154,4 @@ class MobileFaceTest {
         }
     }
 
-    private static FaceImage synthetic(int w, int h) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                img.setRGB(x, y, ((x * 255 / w) << 16) | ((y * 255 / h) << 8) | ((x + y) % 256));
-            }
-        }
-        return FaceImage.fromBufferedImage(img);
-    }
 }
