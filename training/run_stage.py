@@ -100,7 +100,9 @@ def main():
     if a.ship:
         run(["mvn", "-B", "-q", "-pl", "smfd-cli", "-am", "package", "-DskipTests"])
     model = [] if a.ship else ["--model", os.path.join(cand, "smfd-unet.onnx")]
-    run([java(), "-jar", CLI_JAR, "eval", *model, "--out", os.path.join(out, "eval"), "--threads", "2"])
+    # a relative --out: the report's "command" (quoted in README's tables) names no machine path
+    run([java(), "-jar", CLI_JAR, "eval", *model, "--out", os.path.relpath(os.path.join(out, "eval"), ROOT),
+         "--threads", "2"])
     if a.ship:
         run([PY, "training/card_metrics.py", os.path.join(out, "eval", "report.json")])
         # README's measured tables from the copied report (DocTablesTest in mvn verify fails while they are stale)
