@@ -30,7 +30,10 @@ import org.openjdk.jmh.runner.IterationType;
  * {@code [paired] size=... threads=... cpu ... ms, onnx ... ms, ratio ...}.
  *
  * <p>Run: {@code java -jar smfd-benchmarks/target/benchmarks.jar CpuOnnxPairedBenchmark -f 1 -wi 2 -i 3}
- * (add {@code -p onnxSpinning=false} to measure ONNX Runtime without spin-waiting). With
+ * (add {@code -p onnxSpinning=false} to measure ONNX Runtime without spin-waiting; {@code -p pauseMs=40} to sleep
+ * that long after each call, outside the timings, so that neither backend starts while the other's pool still
+ * spins: ONNX Runtime's intra-op workers spin for about 20 ms after each run, which on a 2-core machine takes a core
+ * from a 2-thread cpu call that follows it, see docs/notes/cpu-profile.md). With
  * {@code -jvmArgsAppend -Dsmfd.bench.records=DIR} each trial's medians also go to {@code DIR/latency.jsonl}
  * ({@link SpeedReport}; {@code smfd-benchmarks/run-speed.sh} does this).
  */
@@ -51,6 +54,13 @@ public class CpuOnnxPairedBenchmark {
     /** ONNX Runtime spin-waiting ({@code smfd.onnx.spinning}): {@code default} or {@code false}. */
     @Param({"default"})
     public String onnxSpinning;
+
+    /**
+     * Milliseconds to sleep after each of the two calls of a pair: not in the paired latencies, but in the JMH score
+     * (the time of one pair); 0: back to back.
+     */
+    @Param({"0"})
+    public int pauseMs;
 
     private Deblurrer cpu;
     private Deblurrer onnx;
@@ -92,13 +102,17 @@ public class CpuOnnxPairedBenchmark {
         Arrays.sort(o);
         Arrays.sort(ratio);
         if (c.length > 0) {
-            System.out.printf("%n[paired] size=%d threads=%d onnxSpinning=%s pairs=%d: cpu %.1f ms, onnx %.1f ms,"
+            System.out.printf("%n[paired] size=%d threads=%d onnxSpinning=%s%s pairs=%d: cpu %.1f ms, onnx %.1f ms,"
                             + " ratio cpu/onnx %.2f (median of per-pair ratios)%n", size, threads, onnxSpinning,
-                    c.length, c[c.length / 2] / 1e6, o[o.length / 2] / 1e6, ratio[ratio.length / 2]);
+                    pauseMs > 0 ? " pauseMs=" + pauseMs : "", c.length, c[c.length / 2] / 1e6, o[o.length / 2] / 1e6,
+                    ratio[ratio.length / 2]);
             java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
             r.put("size", size);
             r.put("threads", threads);
             r.put("onnxSpinning", onnxSpinning);
+            if (pauseMs > 0) {
+                r.put("pauseMs", pauseMs);
+            }
             r.put("pairs", c.length);
             r.put("cpuMs", SpeedReport.round(c[c.length / 2] / 1e6, 3));
             r.put("onnxMs", SpeedReport.round(o[o.length / 2] / 1e6, 3));
@@ -110,20 +124,29 @@ public class CpuOnnxPairedBenchmark {
     }
 
     @Benchmark
-    public Object pair() {
+    public Object pair() throws InterruptedException {
         boolean cpuFirst = (count & 1) == 0;
         long t0 = System.nanoTime();
         FaceImage a = cpuFirst ? cpu.deblur(face) : onnx.deblur(face);
         long t1 = System.nanoTime();
+        pause();
+        long t1b = System.nanoTime();
         FaceImage b = cpuFirst ? onnx.deblur(face) : cpu.deblur(face);
         long t2 = System.nanoTime();
+        pause();
         if (count == cpuNanos.length) {
             cpuNanos = Arrays.copyOf(cpuNanos, count * 2);
             onnxNanos = Arrays.copyOf(onnxNanos, count * 2);
         }
-        cpuNanos[count] = cpuFirst ? t1 - t0 : t2 - t1;
-        onnxNanos[count] = cpuFirst ? t2 - t1 : t1 - t0;
+        cpuNanos[count] = cpuFirst ? t1 - t0 : t2 - t1b;
+        onnxNanos[count] = cpuFirst ? t2 - t1b : t1 - t0;
         count++;
         return cpuFirst ? b : a;
+    }
+
+    private void pause() throws InterruptedException {
+        if (pauseMs > 0) {
+            Thread.sleep(pauseMs);
+        }
     }
 }
