@@ -3,6 +3,8 @@
 #   1. builds smfd-cli and smfd-benchmarks (offline if the local repository has everything: SMFD_MVN_OPTS=-o);
 #   2. CpuOnnxPairedBenchmark: latency per face, cpu vs onnx in the same JMH invocation, 112/160/256 px, 1 and 2
 #      threads (medians of the pairs, median of the per-pair ratios);
+#      after each call a 40 ms pause, not timed (ONNX Runtime's pool spin-waits ~20 ms after a call: without the
+#      pause it takes a core from the next cpu call on 2 cores);
 #   3. ThroughputBenchmark: deblurAll faces/s over 64 faces, cpu-1/cpu-2/onnx-1/onnx-2 rotated within each
 #      round, 112/160/256 px (medians over the rounds);
 #   4. the CLI (`smfd deblur` on a folder of 64 synthetic 112 px faces, whole process) per backend and thread count;
@@ -33,7 +35,7 @@ rm -rf "$RECORDS" "$FACES" "$CLI_OUT"
 mkdir -p "$RECORDS"
 
 # 2. latency, paired
-"$JAVA" -jar "$BENCH" CpuOnnxPairedBenchmark -p size=112,160,256 -p threads=1,2 -f 1 -wi 2 -w 2 -i 3 -r 3 \
+"$JAVA" -jar "$BENCH" CpuOnnxPairedBenchmark -p size=112,160,256 -p threads=1,2 -p pauseMs=40 -f 1 -wi 2 -w 2 -i 3 -r 3 \
     -jvmArgsAppend "$JVM_ARGS -Dsmfd.bench.records=$RECORDS" -rf json -rff "$RECORDS/latency-jmh.json"
 
 # 3. throughput of deblurAll

@@ -643,10 +643,13 @@ public final class DocTables {
         lines.add("Paired JMH run (`CpuOnnxPairedBenchmark`: every invocation deblurs the same synthetic face with"
                 + " both backends, alternating the order, so both see the same machine load), bundled model; "
                 + speedRun(json) + " Median latency per face over all measured pairs (faces/s = 1000 / ms); the"
-                + " ratio is the median of the per-pair ratios.");
+                + " ratio is the median of the per-pair ratios. Pause: the benchmark sleeps that long after each call"
+                + " (not timed), so that a call does not start while the other backend's threads still spin (ONNX"
+                + " Runtime's workers spin-wait about 20 ms after a call, which on 2 cores takes a core from the next"
+                + " call).");
         lines.add("");
-        lines.add("| Size | Threads | ORT spin-wait | pairs | onnx ms (faces/s) | cpu ms (faces/s) | cpu / onnx |");
-        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: |");
+        lines.add("| Size | Threads | ORT spin-wait | pause | pairs | onnx ms (faces/s) | cpu ms (faces/s) | cpu / onnx |");
+        lines.add("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
         int within = 0;
         for (Object r : rows) {
             String size = integer(member(r, "size"));
@@ -656,7 +659,9 @@ public final class DocTables {
             }
             String spin = text(member(r, "onnxSpinning"));
             lines.add("| " + size + "x" + size + " | " + integer(member(r, "threads")) + " | "
-                    + (spin.equals("default") ? "on (ORT default)" : "off") + " | " + integer(member(r, "pairs")) + " | "
+                    + (spin.equals("default") ? "on (ORT default)" : "off") + " | "
+                    + (Json.get(r, "pauseMs") instanceof Number p ? p.longValue() + " ms" : "none") + " | "
+                    + integer(member(r, "pairs")) + " | "
                     + ms(num(r, "onnxMs")) + " | " + ms(num(r, "cpuMs")) + " | **" + fixed(ratio, 2) + "** |");
         }
         lines.add("");
