@@ -19,7 +19,7 @@ import java.util.Optional;
  * Written by {@code io.smfd.eval.AssessmentCalibration --write FILE}. Immutable and thread-safe.
  *
  * <p>Format ({@value #FORMAT}): a JSON object with {@code "format"}, {@code "features"} (the feature count,
- * {@link BlurEstimator#FEATURES}), {@code "extent_weights"} and {@code "severity_weights"} (arrays of that many
+ * {@link BlurFeatures#FEATURES}), {@code "extent_weights"} and {@code "severity_weights"} (arrays of that many
  * finite numbers), optionally {@code "region"} ({@code [x0, x1, y0, y1]}: the area the features are computed
  * over, as fractions of the width and height; {@link BlurEstimator#LEGACY_REGION} when absent) and
  * {@code "severity_offsets"} ({@code {"sizes": [...], "logits": [...]}}: crop widths in ascending order and the
@@ -48,7 +48,7 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, double[
     /** The built-in constants, fitted to SMFD-UNet 0.2's gains, for models that bring no calibration. */
     static final BlurCalibration FALLBACK = new BlurCalibration(
             BlurEstimator.fromLegacyLayout(BlurEstimator.EXTENT_WEIGHTS),
-            BlurEstimator.fromLegacyLayout(BlurEstimator.SEVERITY_WEIGHTS), BlurEstimator.LEGACY_REGION,
+            BlurEstimator.fromLegacyLayout(BlurEstimator.SEVERITY_WEIGHTS), BlurFeatures.LEGACY_REGION,
             new double[0], new double[0], new double[0], io.smfd.ModelInfo.FALLBACK_CALIBRATION);
 
     BlurCalibration {
@@ -59,7 +59,7 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, double[
         offsetLogits = offsetLogits.clone();
         gate = gate.clone();
         Objects.requireNonNull(source, "source");
-        if (gate.length != 0 && (gate.length != 3 || gate[0] < 1 || gate[0] >= BlurEstimator.FEATURES
+        if (gate.length != 0 && (gate.length != 3 || gate[0] < 1 || gate[0] >= BlurFeatures.FEATURES
                 || gate[0] != Math.rint(gate[0]))) {
             throw new IllegalArgumentException("gate must be {feature index, level, slope}");
         }
@@ -70,7 +70,7 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, double[
 
     /** A calibration with the legacy region and no size offsets. */
     BlurCalibration(double[] extentWeights, double[] severityWeights, String source) {
-        this(extentWeights, severityWeights, BlurEstimator.LEGACY_REGION, new double[0], new double[0], new double[0],
+        this(extentWeights, severityWeights, BlurFeatures.LEGACY_REGION, new double[0], new double[0], new double[0],
                 source);
     }
 
@@ -214,14 +214,14 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, double[
                     + "'; use a calibration written for this version.");
         }
         Object features = Json.get(root, "features");
-        if (!(features instanceof Number) || ((Number) features).doubleValue() != BlurEstimator.FEATURES) {
+        if (!(features instanceof Number) || ((Number) features).doubleValue() != BlurFeatures.FEATURES) {
             throw new ModelException(Reason.INCOMPATIBLE_MODEL, "The blur-assessment " + source + " is for "
-                    + features + " features but this smfd-api computes " + BlurEstimator.FEATURES
+                    + features + " features but this smfd-api computes " + BlurFeatures.FEATURES
                     + "; use a calibration written for this version.");
         }
         double[] extent = weights(root, "extent_weights", source);
         double[] severity = weights(root, "severity_weights", source);
-        double[] region = BlurEstimator.LEGACY_REGION;
+        double[] region = BlurFeatures.LEGACY_REGION;
         if (Json.get(root, "region") != null) {
             region = numbers(Json.get(root, "region"), "region", 4, source);
             if (!(region[0] >= 0 && region[0] < region[1] && region[1] <= 1 && region[2] >= 0 && region[2] < region[3]
@@ -253,11 +253,11 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, double[
             Object lv = Json.get(g, "level");
             Object sl = Json.get(g, "slope");
             if (!(fi instanceof Number) || !(lv instanceof Number) || !(sl instanceof Number)
-                    || ((Number) fi).doubleValue() < 1 || ((Number) fi).doubleValue() >= BlurEstimator.FEATURES
+                    || ((Number) fi).doubleValue() < 1 || ((Number) fi).doubleValue() >= BlurFeatures.FEATURES
                     || ((Number) fi).doubleValue() != Math.rint(((Number) fi).doubleValue())
                     || !Double.isFinite(((Number) lv).doubleValue()) || !(((Number) sl).doubleValue() >= 0)
                     || !Double.isFinite(((Number) sl).doubleValue())) {
-                throw corrupt(source, "\"noise_gate\" must be {\"feature\": an index 1.." + (BlurEstimator.FEATURES - 1)
+                throw corrupt(source, "\"noise_gate\" must be {\"feature\": an index 1.." + (BlurFeatures.FEATURES - 1)
                         + ", \"level\": a number, \"slope\": a number >= 0}");
             }
             gate = new double[] {((Number) fi).doubleValue(), ((Number) lv).doubleValue(), ((Number) sl).doubleValue()};
@@ -268,7 +268,7 @@ record BlurCalibration(double[] extentWeights, double[] severityWeights, double[
     }
 
     private static double[] weights(Object root, String name, String source) {
-        return numbers(Json.get(root, name), name, BlurEstimator.FEATURES, source);
+        return numbers(Json.get(root, name), name, BlurFeatures.FEATURES, source);
     }
 
     private static double[] numbers(Object v, String name, int count, String source) {

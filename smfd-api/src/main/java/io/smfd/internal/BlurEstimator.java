@@ -30,11 +30,6 @@ import java.util.Objects;
  */
 final class BlurEstimator {
 
-    /** The region of calibrations that name none ({@link BlurFeatures#LEGACY_REGION}). */
-    static final double[] LEGACY_REGION = BlurFeatures.LEGACY_REGION;
-    /** Number of features, including the leading constant 1 ({@link BlurFeatures#FEATURES}). */
-    static final int FEATURES = BlurFeatures.FEATURES;
-
     /** The 25 base features and 10 key features of the layout that {@link #EXTENT_WEIGHTS} were fitted in. */
     static final int LEGACY_BASE_FEATURES = 25;
     static final int[] LEGACY_KEY = {1, 5, 8, 11, 14, 17, 20, 21, 23, 24};
@@ -48,7 +43,7 @@ final class BlurEstimator {
         if (legacy.length != LEGACY_BASE_FEATURES + LEGACY_KEY.length * (LEGACY_KEY.length + 1) / 2) {
             throw new IllegalArgumentException("expected legacy weights, got " + legacy.length);
         }
-        double[] w = new double[FEATURES];
+        double[] w = new double[BlurFeatures.FEATURES];
         System.arraycopy(legacy, 0, w, 0, LEGACY_BASE_FEATURES);
         int k = LEGACY_BASE_FEATURES;
         for (int i = 0; i < LEGACY_KEY.length; i++) {
@@ -143,27 +138,6 @@ final class BlurEstimator {
         BlurAssessment.Kind kind = m.anisotropy() >= BlurAssessment.DIRECTIONAL_ANISOTROPY
                 ? BlurAssessment.Kind.DIRECTIONAL : BlurAssessment.Kind.ISOTROPIC;
         return BlurAssessment.of(a.severity(), a.extentPixels(), kind, m.anisotropy(), m.noiseSigma());
-    }
-
-    /**
-     * Computes the feature vector of a face over the legacy area ({@link BlurFeatures}).
-     *
-     * @param image the face
-     * @return {@value #FEATURES} features, the first being the constant 1
-     */
-    static double[] features(FaceImage image) {
-        return BlurFeatures.features(image, LEGACY_REGION);
-    }
-
-    /**
-     * Computes the feature vector of a face over a given area ({@link BlurFeatures}).
-     *
-     * @param image  the face
-     * @param region {@code {x0, x1, y0, y1}} as fractions of the width and height
-     * @return {@value #FEATURES} features, the first being the constant 1
-     */
-    static double[] features(FaceImage image, double[] region) {
-        return BlurFeatures.features(image, region);
     }
 
     /** Share of pure noise's structure function that real structure must exceed to be measurable. */

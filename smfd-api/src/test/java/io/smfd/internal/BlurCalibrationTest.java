@@ -50,7 +50,7 @@ class BlurCalibrationTest {
     @Test
     void aModelFileBringsItsOwnCalibrationAndModelInfoSaysSo() throws IOException {
         Path onnx = model("mine.onnx");
-        Files.writeString(dir.resolve("mine.assess.json"), json(6.0, Math.log(3.5), BlurEstimator.FEATURES));
+        Files.writeString(dir.resolve("mine.assess.json"), json(6.0, Math.log(3.5), BlurFeatures.FEATURES));
         FaceImage sharp = BlurEstimatorTest.card(128, 128, 2);
         FakeBackend backend = new FakeBackend();
         try (DefaultDeblurrer d = new DefaultDeblurrer("fake", backend, ModelSource.file(onnx), SharpFacePolicy.PASS_THROUGH)) {
@@ -91,11 +91,11 @@ class BlurCalibrationTest {
         String[][] cases = {
             {"{not json", "CORRUPT_MODEL", "not valid JSON"},
             {"[1, 2]", "CORRUPT_MODEL", "not a JSON object"},
-            {json(0, 0, BlurEstimator.FEATURES).replace("smfd-assess/1", "smfd-assess/9"), "INCOMPATIBLE_MODEL", "smfd-assess/9"},
+            {json(0, 0, BlurFeatures.FEATURES).replace("smfd-assess/1", "smfd-assess/9"), "INCOMPATIBLE_MODEL", "smfd-assess/9"},
             {json(0, 0, 25), "INCOMPATIBLE_MODEL", "25 features"},
-            {json(0, 0, BlurEstimator.FEATURES).replace("\"extent_weights\": [0.0,", "\"extent_weights\": [\"a\","),
+            {json(0, 0, BlurFeatures.FEATURES).replace("\"extent_weights\": [0.0,", "\"extent_weights\": [\"a\","),
                 "CORRUPT_MODEL", "extent_weights\"[0]"},
-            {json(0, 0, BlurEstimator.FEATURES).replace("\"severity_weights\": [0.0,", "\"severity_weights\": [NaN,"),
+            {json(0, 0, BlurFeatures.FEATURES).replace("\"severity_weights\": [0.0,", "\"severity_weights\": [NaN,"),
                 "CORRUPT_MODEL", "severity_weights\"[0] is not a finite number"},
         };
         for (String[] c : cases) {
@@ -112,7 +112,7 @@ class BlurCalibrationTest {
     void theFallbackComputesExactlyWhatItWasFittedToInTheLegacyLayout() {
         for (FaceImage img : new FaceImage[] {BlurEstimatorTest.card(128, 128, 2),
                 BlurEstimatorTest.blur(BlurEstimatorTest.card(200, 160, 4), 2.5)}) {
-            double[] f = BlurEstimator.features(img);
+            double[] f = BlurFeatures.features(img, BlurFeatures.LEGACY_REGION);
             double[] legacy = new double[80];
             System.arraycopy(f, 0, legacy, 0, 25);
             int k = 25;
@@ -140,7 +140,7 @@ class BlurCalibrationTest {
     @Test
     void theBundledProvidersCalibrationIsParsedAndAnAbsentOneFallsBack() {
         assertThat(BlurCalibration.forBundled(Optional.empty())).isSameAs(BlurCalibration.FALLBACK);
-        BlurCalibration c = BlurCalibration.forBundled(Optional.of(json(1, 0, BlurEstimator.FEATURES)));
+        BlurCalibration c = BlurCalibration.forBundled(Optional.of(json(1, 0, BlurFeatures.FEATURES)));
         assertThat(c.source()).isEqualTo("bundled calibration (io.smfd:smfd-model) (test)");
         assertThat(c.severityWeights()[0]).isEqualTo(1.0);
         assertThat(Arrays.stream(c.extentWeights()).allMatch(v -> v == 0)).isTrue();
@@ -148,7 +148,7 @@ class BlurCalibrationTest {
 
     /** {@link #json} with extra members spliced in before the weights. */
     private static String jsonWith(double bias, String extra) {
-        return json(bias, 0, BlurEstimator.FEATURES).replace("\"extent_weights\"", extra + ", \"extent_weights\"");
+        return json(bias, 0, BlurFeatures.FEATURES).replace("\"extent_weights\"", extra + ", \"extent_weights\"");
     }
 
     @Test
@@ -160,7 +160,7 @@ class BlurCalibrationTest {
         assertThat(c.severityOffset(200)).isCloseTo(0.0, org.assertj.core.api.Assertions.within(1e-12)); // ln midpoint
         assertThat(c.severityOffset(400)).isEqualTo(2.0);
         assertThat(c.severityOffset(4000)).isEqualTo(2.0);
-        assertThat(BlurCalibration.parse(json(0, 0, BlurEstimator.FEATURES), "test").severityOffset(256)).isZero();
+        assertThat(BlurCalibration.parse(json(0, 0, BlurFeatures.FEATURES), "test").severityOffset(256)).isZero();
         // the offset moves the decision: bias 0 is severity 0.5 (needs deblurring); -2 at 100 px passes it through
         FaceImage card = BlurEstimatorTest.card(100, 100, 2);
         assertThat(BlurEstimator.assess(card, c).severity()).isCloseTo(1 / (1 + Math.exp(2)),
@@ -174,16 +174,16 @@ class BlurCalibrationTest {
         double[] wide = {0.1, 0.9, 0.1, 0.9};
         BlurCalibration c = BlurCalibration.parse(jsonWith(-3, "\"region\": [0.1, 0.9, 0.1, 0.9]"), "test");
         assertThat(c.region()).containsExactly(wide);
-        assertThat(BlurEstimator.features(card, wide)).isNotEqualTo(BlurEstimator.features(card));
+        assertThat(BlurFeatures.features(card, wide)).isNotEqualTo(BlurFeatures.features(card, BlurFeatures.LEGACY_REGION));
         // a gate at a level below this card's feature 27 adds slope * excess to the logit
-        double f27 = BlurEstimator.features(card, BlurEstimator.LEGACY_REGION)[27];
+        double f27 = BlurFeatures.features(card, BlurFeatures.LEGACY_REGION)[27];
         BlurCalibration gated = BlurCalibration.parse(jsonWith(-3, "\"noise_gate\": {\"feature\": 27, \"level\": "
                 + (f27 - 0.5) + ", \"slope\": 10}"), "test");
         assertThat(BlurEstimator.assess(card, BlurCalibration.parse(jsonWith(-3, "\"region\": [0.25, 0.75, 0.3, 0.85]"),
                 "test")).severity()).isCloseTo(1 / (1 + Math.exp(3)), org.assertj.core.api.Assertions.within(1e-12));
         assertThat(BlurEstimator.assess(card, gated).severity()).isCloseTo(1 / (1 + Math.exp(3 - 5)),
                 org.assertj.core.api.Assertions.within(1e-9));
-        double[] below = new double[BlurEstimator.FEATURES];
+        double[] below = new double[BlurFeatures.FEATURES];
         below[27] = f27 - 1;
         assertThat(gated.gateLogit(below)).isZero(); // below the level: nothing added
     }

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins {@link BlurEstimator#features} ({@link BlurFeatures}) on three integer-generated images to {@value #GOLDEN}
+ * Pins {@link BlurFeatures#features} (behind {@link BlurEstimator}) on three integer-generated images to {@value #GOLDEN}
  * (after a deliberate feature change, regenerate with {@code -Dsmfd.golden.write=true}). smfd-eval's calibration
  * uses a copy of {@link BlurFeatures} generated from the same source; its {@code BlurFeaturesCopyTest} checks that
  * the calibration's features give the shipped assessment.
@@ -24,7 +24,7 @@ class BlurFeaturesGoldenTest {
      * The measured areas pinned: the legacy one (the fallback's) and the bundled calibration's
      * ({@code AssessmentCalibration.FIT_REGION}).
      */
-    static final double[][] REGIONS = {BlurEstimator.LEGACY_REGION, {0.20, 0.80, 0.20, 0.85}};
+    static final double[][] REGIONS = {BlurFeatures.LEGACY_REGION, {0.20, 0.80, 0.20, 0.85}};
 
     /** The golden file, relative to this module. */
     static final String GOLDEN = "src/test/resources/io/smfd/internal/blur-features.golden";
@@ -79,7 +79,7 @@ class BlurFeaturesGoldenTest {
         List<String> lines = new ArrayList<>();
         for (double[] region : REGIONS) {
             for (int variant = 0; variant < 3; variant++) {
-                for (double f : BlurEstimator.features(image(variant), region)) {
+                for (double f : BlurFeatures.features(image(variant), region)) {
                     lines.add(Double.toString(f));
                 }
             }
@@ -88,14 +88,14 @@ class BlurFeaturesGoldenTest {
             Files.write(golden, lines, StandardCharsets.UTF_8);
         }
         List<String> expected = Files.readAllLines(golden, StandardCharsets.UTF_8);
-        assertThat(expected).hasSize(3 * REGIONS.length * BlurEstimator.FEATURES);
+        assertThat(expected).hasSize(3 * REGIONS.length * BlurFeatures.FEATURES);
         for (int i = 0; i < expected.size(); i++) {
             double e = Double.parseDouble(expected.get(i));
-            assertThat(Double.parseDouble(lines.get(i))).as("feature %d of image %d", i % BlurEstimator.FEATURES,
-                    i / BlurEstimator.FEATURES).isCloseTo(e, within(1e-9 * Math.max(1, Math.abs(e))));
+            assertThat(Double.parseDouble(lines.get(i))).as("feature %d of image %d", i % BlurFeatures.FEATURES,
+                    i / BlurFeatures.FEATURES).isCloseTo(e, within(1e-9 * Math.max(1, Math.abs(e))));
         }
         // the three images differ in blur, so the vectors must differ too (the file pins something real)
-        assertThat(expected.subList(0, BlurEstimator.FEATURES))
-                .isNotEqualTo(expected.subList(BlurEstimator.FEATURES, 2 * BlurEstimator.FEATURES));
+        assertThat(expected.subList(0, BlurFeatures.FEATURES))
+                .isNotEqualTo(expected.subList(BlurFeatures.FEATURES, 2 * BlurFeatures.FEATURES));
     }
 }
