@@ -582,7 +582,7 @@ def main():
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cfg["bf16"]):
             y, logits = net(x)
         use_id = (cfg["loss"]["identity"] > 0 and x.shape[-1] == x.shape[-2]
-                  and x.shape[-1] in cfg["loss"].get("identity_sizes", [256]))
+                  and x.shape[-1] in cfg["loss"]["identity_sizes"])
         loss, parts = losses(y.float(), t, logits.float(), gt, cfg["loss"], ident if use_id else None)
         opt.zero_grad(set_to_none=True)
         loss.backward()

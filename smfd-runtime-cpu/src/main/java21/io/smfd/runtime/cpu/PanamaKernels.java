@@ -1149,7 +1149,7 @@ final class PanamaKernels extends ScalarKernels {
             if (res != null) {
                 v += res[resOff + j];
             }
-            dst[dstOff + j] = relu ? (v >= Float.MIN_NORMAL ? v : 0f) : flush(v);
+            dst[dstOff + j] = activate(v, act, lo, hi);
         }
     }
 
