@@ -38,7 +38,8 @@ import java.util.Optional;
  * <p><b>Sharp faces.</b> {@link #assess(FaceImage)} estimates how blurred a face is (cheaply, without the
  * network). By default ({@link SharpFacePolicy#PASS_THROUGH}) a face whose assessment says it does not
  * {@linkplain BlurAssessment#needsDeblurring() need deblurring} is returned unchanged, bit-exact, by
- * {@link #deblur(FaceImage)} and {@link #deblurAll(List)}; {@link Builder#sharpFaces(SharpFacePolicy)
+ * {@link #deblur(FaceImage)} and {@link #deblurAll(List)}; {@link Builder#passThroughBelow(double)} moves that
+ * line (fewer blurred faces passed through, more sharp ones deblurred), {@link Builder#sharpFaces(SharpFacePolicy)
  * sharpFaces(DEBLUR)} runs the network on every face.
  *
  * <p><b>Models.</b> By default every face is deblurred by SMFD-UNet. With {@code io.smfd:smfd-model-maxim} on the
@@ -111,7 +112,9 @@ public interface Deblurrer extends AutoCloseable {
 
     /**
      * Deblurs one face crop. Under {@link SharpFacePolicy#PASS_THROUGH} (the default) a face that does not
-     * {@linkplain BlurAssessment#needsDeblurring() need deblurring} is returned as is (the same instance).
+     * {@linkplain BlurAssessment#needsDeblurring() need deblurring} (severity below
+     * {@link Builder#passThroughBelow(double)}, default {@value BlurAssessment#THRESHOLD}) is returned as is (the same
+     * instance).
      *
      * @param image the blurred face crop
      * @return the deblurred image, same size, or {@code image} itself if it was passed through
@@ -244,6 +247,7 @@ public interface Deblurrer extends AutoCloseable {
         private SharpFacePolicy sharpFaces = DefaultDeblurrer.DEFAULT_POLICY;
         private ModelChoice modelChoice = ModelChoice.SMFD;
         private Double motionThreshold; // null = default
+        private Double passThreshold; // null = BlurAssessment.THRESHOLD
 
         Builder() {
         }
@@ -259,6 +263,29 @@ public interface Deblurrer extends AutoCloseable {
          */
         public Builder sharpFaces(SharpFacePolicy policy) {
             this.sharpFaces = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets the severity below which {@link SharpFacePolicy#PASS_THROUGH} returns a face unchanged: the knob that
+         * trades sharp faces left bit-exact against blurred faces left blurry. Default
+         * {@value BlurAssessment#THRESHOLD}, where {@link BlurAssessment#needsDeblurring()} draws the line: the
+         * bundled calibration places it per face size at the point that passes 99.5% of sharp training faces. Lower
+         * deblurs more: mild camera shake, which the assessment hardly tells from a sharp face, is passed through
+         * less, and more sharp faces are deblurred (the network changes a sharp face by about 50 dB PSNR); 0 deblurs
+         * every face, as {@code sharpFaces(DEBLUR)} does. Measured trade-off (held-out faces, bundled model):
+         * {@code docs/assessment.md}. {@link Deblurrer#modelFor(FaceImage)} and {@link DeblurResult#model()} follow it;
+         * {@link BlurAssessment#needsDeblurring()} keeps the default line.
+         *
+         * @param severity the threshold, in [0, 1]
+         * @return this builder
+         * @throws IllegalArgumentException if {@code severity} is NaN or outside [0, 1]
+         */
+        public Builder passThroughBelow(double severity) {
+            if (!(severity >= 0 && severity <= 1)) {
+                throw new IllegalArgumentException("passThroughBelow must be in [0, 1], got " + severity);
+            }
+            this.passThreshold = severity;
             return this;
         }
 
@@ -378,15 +405,21 @@ public interface Deblurrer extends AutoCloseable {
          *                                     MAXIM (the pure-Java {@code cpu} backend); automatic selection then
          *                                     picks one that can
          * @throws IllegalStateException       if {@link #autoMotionThreshold(double)} was set but the choice is not
-         *                                     {@link ModelChoice#AUTO}
+         *                                     {@link ModelChoice#AUTO}, or {@link #passThroughBelow(double)} was set
+         *                                     but the policy is {@link SharpFacePolicy#DEBLUR}
          */
         public Deblurrer build() {
             if (motionThreshold != null && modelChoice != ModelChoice.AUTO) {
                 throw new IllegalStateException("autoMotionThreshold(" + motionThreshold + ") applies to"
                         + " modelChoice(AUTO) only, but the choice is " + modelChoice);
             }
+            if (passThreshold != null && sharpFaces != SharpFacePolicy.PASS_THROUGH) {
+                throw new IllegalStateException("passThroughBelow(" + passThreshold + ") applies to"
+                        + " sharpFaces(PASS_THROUGH) only, but the policy is " + sharpFaces);
+            }
             Routing routing = new Routing(modelChoice,
-                    motionThreshold == null ? ModelChoice.DEFAULT_MOTION_THRESHOLD : motionThreshold);
+                    motionThreshold == null ? ModelChoice.DEFAULT_MOTION_THRESHOLD : motionThreshold,
+                    passThreshold == null ? BlurAssessment.THRESHOLD : passThreshold);
             return BackendSelector.open(backend, BackendConfig.of(device, threads, model), sharpFaces, routing);
         }
     }

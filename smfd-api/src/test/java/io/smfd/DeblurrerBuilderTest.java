@@ -104,6 +104,18 @@ class DeblurrerBuilderTest {
     }
 
     @Test
+    void passThroughThresholdFailsFast() {
+        Deblurrer.Builder b = Deblurrer.builder();
+        assertThatThrownBy(() -> b.passThroughBelow(-0.01)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[0, 1]");
+        assertThatThrownBy(() -> b.passThroughBelow(1.01)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.passThroughBelow(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        // the knob has no meaning when every face is deblurred: refused before any backend is looked up
+        assertThatThrownBy(() -> Deblurrer.builder().sharpFaces(SharpFacePolicy.DEBLUR).passThroughBelow(0.2).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("PASS_THROUGH").hasMessageContaining("DEBLUR");
+    }
+
+    @Test
     void modelChoiceDefaultsAndMeanings() {
         assertThat(ModelChoice.SMFD.usesMaxim()).isFalse();
         assertThat(ModelChoice.MAXIM.usesMaxim()).isTrue();

@@ -232,7 +232,7 @@ public final class DefaultDeblurrer implements Deblurrer {
     }
 
     private boolean deblurs(BlurAssessment a) {
-        return sharpFaces == SharpFacePolicy.DEBLUR || a.needsDeblurring();
+        return sharpFaces == SharpFacePolicy.DEBLUR || routing.deblurs(a);
     }
 
     @Override

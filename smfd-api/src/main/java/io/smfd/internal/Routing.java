@@ -6,13 +6,16 @@ import io.smfd.ModelChoice;
 import java.util.Objects;
 
 /**
- * Which model deblurs a face: the builder's {@link ModelChoice} and, for {@link ModelChoice#AUTO}, the motion
- * threshold. Immutable.
+ * Which model deblurs a face, if any: the severity below which a face is passed through (under
+ * {@link io.smfd.SharpFacePolicy#PASS_THROUGH}), the builder's {@link ModelChoice} and, for {@link ModelChoice#AUTO},
+ * the motion threshold. Immutable.
  *
  * @param choice          the choice
  * @param motionThreshold anisotropy from which AUTO sends a face to MAXIM (finite or +infinity, {@code >= 0})
+ * @param passThreshold   severity from which a face is deblurred, in [0, 1] ({@link BlurAssessment#THRESHOLD} by
+ *                        default)
  */
-public record Routing(ModelChoice choice, double motionThreshold) {
+public record Routing(ModelChoice choice, double motionThreshold, double passThreshold) {
 
     /** SMFD only, the default. */
     public static final Routing SMFD = new Routing(ModelChoice.SMFD, ModelChoice.DEFAULT_MOTION_THRESHOLD);
@@ -21,13 +24,37 @@ public record Routing(ModelChoice choice, double motionThreshold) {
      * Validates.
      *
      * @throws NullPointerException     if {@code choice} is null
-     * @throws IllegalArgumentException if {@code motionThreshold} is NaN or negative
+     * @throws IllegalArgumentException if {@code motionThreshold} is NaN or negative, or {@code passThreshold} is
+     *                                  not in [0, 1]
      */
     public Routing {
         Objects.requireNonNull(choice, "choice");
         if (Double.isNaN(motionThreshold) || motionThreshold < 0) {
             throw new IllegalArgumentException("motion threshold must be >= 0 (or +infinity), got " + motionThreshold);
         }
+        if (!(passThreshold >= 0 && passThreshold <= 1)) {
+            throw new IllegalArgumentException("pass-through threshold must be in [0, 1], got " + passThreshold);
+        }
+    }
+
+    /**
+     * A routing with the default pass-through threshold {@link BlurAssessment#THRESHOLD}.
+     *
+     * @param choice          the choice
+     * @param motionThreshold anisotropy from which AUTO sends a face to MAXIM
+     */
+    public Routing(ModelChoice choice, double motionThreshold) {
+        this(choice, motionThreshold, BlurAssessment.THRESHOLD);
+    }
+
+    /**
+     * Whether a face with this assessment is deblurred under {@link io.smfd.SharpFacePolicy#PASS_THROUGH}.
+     *
+     * @param a the face's assessment
+     * @return {@code a.severity() >= passThreshold()}
+     */
+    public boolean deblurs(BlurAssessment a) {
+        return a.severity() >= passThreshold;
     }
 
     /**

@@ -164,4 +164,41 @@ class PassThroughTest {
             assertThat(x.severity()).isBetween(0.0, 1.0);
         }
     }
+
+    @Test
+    void thePassThroughThresholdMovesTheLineForEveryCall() {
+        double sharp = BlurEstimator.assess(SHARP).severity();
+        double blurry = BlurEstimator.assess(BLURRY).severity();
+        assertThat(sharp).isLessThan(BlurAssessment.THRESHOLD);
+        assertThat(blurry).isBetween(BlurAssessment.THRESHOLD, 1.0 - 1e-9);
+        // a line below the sharp face's severity deblurs it; one above the blurry face's passes that through
+        FakeBackend low = darkening();
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", low, DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH,
+                null, new Routing(io.smfd.ModelChoice.SMFD, io.smfd.ModelChoice.DEFAULT_MOTION_THRESHOLD, sharp / 2))) {
+            assertThat(d.deblur(SHARP)).isNotEqualTo(SHARP);
+            assertThat(d.modelFor(SHARP)).contains(io.smfd.DeblurModel.SMFD);
+            DeblurResult r = d.deblurWithMasks(SHARP);
+            assertThat(r.deblurred()).isTrue();
+            assertThat(r.assessment().needsDeblurring()).as("the assessment keeps the default line").isFalse();
+            assertThat(d.deblurAll(List.of(SHARP, BLURRY))).noneMatch(f -> f == SHARP || f == BLURRY);
+        }
+        FakeBackend high = darkening();
+        try (DefaultDeblurrer d = new DefaultDeblurrer("fake", high, DefaultDeblurrerTest.MODEL, SharpFacePolicy.PASS_THROUGH,
+                null, new Routing(io.smfd.ModelChoice.SMFD, io.smfd.ModelChoice.DEFAULT_MOTION_THRESHOLD, Math.min(1.0, blurry + 1e-6)))) {
+            assertThat(d.deblur(BLURRY)).isSameAs(BLURRY);
+            assertThat(d.modelFor(BLURRY)).isEmpty();
+            assertThat(d.deblurAll(List.of(SHARP, BLURRY))).containsExactly(SHARP, BLURRY);
+            assertThat(high.calls).as("no face reached the network").isEmpty();
+            DeblurResult r = d.deblurWithMasks(BLURRY); // runs the network for the masks only
+            assertThat(r.deblurred()).isFalse();
+            assertThat(r.image()).isSameAs(BLURRY);
+        }
+    }
+
+    @Test
+    void routingRefusesAThresholdOutsideTheSeverityRange() {
+        assertThatThrownBy(() -> new Routing(io.smfd.ModelChoice.SMFD, 0.45, 1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Routing(io.smfd.ModelChoice.SMFD, 0.45, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Routing.SMFD.passThreshold()).isEqualTo(BlurAssessment.THRESHOLD);
+    }
 }

@@ -73,6 +73,8 @@ final class DeblurCommand {
         io.smfd.ModelChoice choice = io.smfd.ModelChoice.SMFD;
         /** {@code --deblur-sharp}: run the network on faces the assessment finds sharp, too. */
         boolean deblurSharp;
+        /** {@code --pass-below S}: severity below which a face is passed through; null = the default line. */
+        Double passBelow;
     }
 
     /**
@@ -142,6 +144,9 @@ final class DeblurCommand {
         }
         b.modelChoice(o.choice);
         b.sharpFaces(o.deblurSharp ? SharpFacePolicy.DEBLUR : SharpFacePolicy.PASS_THROUGH);
+        if (o.passBelow != null) {
+            b.passThroughBelow(o.passBelow);
+        }
         int[] passed = {0}; // faces returned unchanged because they did not need deblurring
         int failed = skipped.size();
         int done = 0;
@@ -381,7 +386,7 @@ final class DeblurCommand {
 
     private static final String SYNOPSIS = "smfd deblur <file-or-dir>... --out DIR [--backend NAME]"
             + " [--device auto|cpu|gpu] [--threads N] [--masks] [--format png] [--recursive] [--batch N]"
-            + " [--model FILE.onnx] [--deblur-sharp]";
+            + " [--model FILE.onnx] [--deblur-sharp | --pass-below S]";
 
     /** Returns null for {@code --help}. */
     static Options parse(String[] args) throws Cli.UsageException {
@@ -407,6 +412,7 @@ final class DeblurCommand {
                     }
                 }
                 case "--deblur-sharp" -> o.deblurSharp = true;
+                case "--pass-below" -> o.passBelow = severity(Cli.value(args, ++i, a), a);
                 case "--help", "-h" -> {
                     return null;
                 }
@@ -427,10 +433,26 @@ final class DeblurCommand {
         if (Files.exists(o.out) && !Files.isDirectory(o.out)) {
             throw new Cli.UsageException("--out must be a directory, but " + o.out + " is not");
         }
+        if (o.deblurSharp && o.passBelow != null) {
+            throw new Cli.UsageException("--pass-below and --deblur-sharp exclude each other (--deblur-sharp deblurs"
+                    + " every face; --pass-below 0 does the same)");
+        }
         if (o.backend != null && o.backend.isBlank()) {
             throw new Cli.UsageException("--backend needs a name");
         }
         return o;
+    }
+
+    private static double severity(String v, String opt) throws Cli.UsageException {
+        try {
+            double x = Double.parseDouble(v);
+            if (x >= 0 && x <= 1) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new Cli.UsageException(opt + " needs a severity between 0 and 1, got '" + v + "'");
     }
 
     private static Device device(String v) throws Cli.UsageException {
@@ -506,6 +528,9 @@ final class DeblurCommand {
         s.println("  --deblur-sharp    also run the network on faces the blur assessment finds sharp (default: they are");
         s.println("                    written unchanged, bit-exact in png/bmp/tiff, re-encoded in jpg/gif; the summary");
         s.println("                    counts them; see smfd assess)");
+        s.println("  --pass-below S    pass through only faces with a blur severity below S (default 0.5, 0..1):");
+        s.println("                    lower deblurs more mildly blurred faces (camera shake) and more sharp ones;");
+        s.println("                    measured trade-off in docs/assessment.md");
         s.println("Unreadable, truncated or corrupt images are reported and skipped (exit code 1 at the end); an");
         s.println("output that would overwrite an input is written as NAME.deblurred.png; devices, FIFOs and links");
         s.println("are never replaced. Each output is written to a temporary file and moved into place, so a failed");

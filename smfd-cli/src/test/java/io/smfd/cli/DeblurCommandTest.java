@@ -107,6 +107,24 @@ class DeblurCommandTest {
         Run r = CliTest.cli("deblur", f, "--out");
         assertThat(r.code()).isEqualTo(Cli.EXIT_USAGE);
         assertThat(r.err()).startsWith("smfd deblur: --out needs a value");
+        Run badSeverity = CliTest.cli("deblur", f, "--out", "o", "--pass-below", "1.5");
+        assertThat(badSeverity.code()).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(badSeverity.err()).contains("--pass-below needs a severity between 0 and 1, got '1.5'");
+        assertThat(CliTest.cli("deblur", f, "--out", "o", "--pass-below", "x").code()).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(CliTest.cli("deblur", f, "--out", "o", "--pass-below", "0.2", "--deblur-sharp").err())
+                .contains("exclude each other");
+    }
+
+    @Test
+    void passBelowZeroDeblursAFaceTheDefaultPassesThrough() throws Exception {
+        Path in = writeFace(tmp.resolve("sharp.png"), 64, 64, "png"); // synthetic faces look sharp
+        Run byDefault = CliTest.cli("deblur", in.toString(), "--out", tmp.resolve("a").toString());
+        assertThat(byDefault.code()).isZero();
+        assertThat(byDefault.out()).contains("deblurred 0 of 1").contains("passed through 1 of 1");
+        Run zero = CliTest.cli("deblur", in.toString(), "--out", tmp.resolve("b").toString(),
+                "--pass-below", "0");
+        assertThat(zero.code()).isZero();
+        assertThat(zero.out()).contains("deblurred 1 of 1").doesNotContain("passed through");
     }
 
     @Test

@@ -30,7 +30,10 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp smfd-cli/target/smfd-cli.jar io.smfd.eval.AssessmentTargets [--data DIR] [--split eval] [--faces 50]
  *     [--sharp-faces 500] [--model FILE.onnx] [--backend onnx] [--threads 2] [--cache target/targets-eval.csv]
+ *     [--pass-thresholds 0.5,0.3,0.2,0.1]
  * </pre>
+ * {@code --pass-thresholds} adds the trade-off of {@code Deblurrer.Builder#passThroughBelow}: per severity
+ * threshold and geometry, the sharp faces passed through, the matrix inputs missed and the cells over 5%.
  * The cache holds the forced model's PSNR per face, cell and geometry (it depends on the model only), so the
  * assessment can be re-measured after a new calibration without running the model again; delete it when the
  * model changes.
@@ -71,6 +74,7 @@ public final class AssessmentTargets {
         int threads = 2;
         Path model = null;
         Path cache = Path.of("target/assessment-targets.csv");
+        double[] thresholds = {};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
@@ -81,6 +85,8 @@ public final class AssessmentTargets {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--model" -> model = Path.of(args[++i]);
                 case "--cache" -> cache = Path.of(args[++i]);
+                case "--pass-thresholds" -> thresholds = java.util.Arrays.stream(args[++i].split(","))
+                        .mapToDouble(Double::parseDouble).toArray();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -97,6 +103,9 @@ public final class AssessmentTargets {
             List<Outcome> cells = matrix(ds, all.subList(0, Math.min(faces, all.size())), d, threads, cache, System.err);
             List<BlurAssessment[]> sharp = sharp(ds, all.subList(0, Math.min(sharpFaces, all.size())), d, threads);
             report(cells, sharp, System.out);
+            if (thresholds.length > 0) {
+                tradeOff(cells, sharp, thresholds, System.out);
+            }
         }
     }
 
@@ -168,6 +177,57 @@ public final class AssessmentTargets {
             return out;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** One geometry at one pass-through threshold: sharp faces passed, matrix inputs missed, cells over 5%. */
+    record TradeOff(double threshold, DeploymentMatrix.Geometry geometry, double sharpPassed, double missed,
+                    int cellsOver5) {
+    }
+
+    /**
+     * The trade-off of a pass-through threshold other than {@link BlurAssessment#THRESHOLD}: a face is passed
+     * through when its severity is below {@code threshold}.
+     */
+    static List<TradeOff> tradeOff(List<Outcome> cells, List<BlurAssessment[]> sharp, double threshold) {
+        List<TradeOff> out = new ArrayList<>();
+        for (DeploymentMatrix.Geometry g : DeploymentMatrix.Geometry.values()) {
+            int sp = 0;
+            for (BlurAssessment[] a : sharp) {
+                sp += a[g.ordinal()].severity() < threshold ? 1 : 0;
+            }
+            Map<Integer, int[]> perCell = new java.util.TreeMap<>();
+            int n = 0;
+            int missed = 0;
+            for (Outcome o : cells) {
+                if (o.geometry() != g) {
+                    continue;
+                }
+                boolean m = o.assessment().severity() < threshold && o.gain() >= DeploymentMatrix.MISSED_GAIN_DB;
+                int[] c = perCell.computeIfAbsent(o.cell(), k -> new int[2]);
+                c[0]++;
+                c[1] += m ? 1 : 0;
+                n++;
+                missed += m ? 1 : 0;
+            }
+            int over = 0;
+            for (int[] c : perCell.values()) {
+                over += c[1] > 0.05 * c[0] ? 1 : 0;
+            }
+            out.add(new TradeOff(threshold, g, sharp.isEmpty() ? Double.NaN : (double) sp / sharp.size(),
+                    n == 0 ? Double.NaN : (double) missed / n, over));
+        }
+        return out;
+    }
+
+    static void tradeOff(List<Outcome> cells, List<BlurAssessment[]> sharp, double[] thresholds, PrintStream out) {
+        out.println("pass-through threshold trade-off (passThroughBelow): threshold, geometry, sharp faces passed"
+                + " through, matrix inputs missed, cells with missed > 5%");
+        for (double t : thresholds) {
+            for (TradeOff x : tradeOff(cells, sharp, t)) {
+                out.printf(Locale.ROOT, "  %.2f  %-28s sharp passed %5.1f%%  missed %4.1f%%  cells over 5%%: %d%n", t,
+                        x.geometry().label, 100 * x.sharpPassed(), 100 * x.missed(), x.cellsOver5());
+            }
         }
     }
 
