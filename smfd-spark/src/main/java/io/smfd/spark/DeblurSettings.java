@@ -2,6 +2,7 @@ package io.smfd.spark;
 
 import io.smfd.BackendStatus;
 import io.smfd.BackendUnavailableException;
+import io.smfd.BlurAssessment;
 import io.smfd.Deblurrer;
 import io.smfd.ModelException;
 import io.smfd.SharpFacePolicy;
@@ -23,7 +24,7 @@ import org.apache.spark.SparkFiles;
  */
 final class DeblurSettings implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Backend name that means "as {@link Deblurrer#create()}": {@code -Dsmfd.backend}, else the best available. */
     static final String AUTO = "auto";
@@ -31,12 +32,22 @@ final class DeblurSettings implements Serializable {
     private final String backend;
     private final int threads;
     private final SharpFacePolicy policy;
+    private final double passBelow; // the pass-through line; BlurAssessment.THRESHOLD under DEBLUR
     private final String modelPath; // null = bundled model
 
     DeblurSettings(String backend, int threads, SharpFacePolicy policy, String modelPath) {
+        this(backend, threads, policy, BlurAssessment.THRESHOLD, modelPath);
+    }
+
+    /**
+     * @param passBelow {@code Deblurrer.Builder#passThroughBelow} under {@link SharpFacePolicy#PASS_THROUGH}; ignored
+     *                  (stored as the default) under {@link SharpFacePolicy#DEBLUR}, so equal behaviour is an equal key
+     */
+    DeblurSettings(String backend, int threads, SharpFacePolicy policy, double passBelow, String modelPath) {
         this.backend = backend.trim().toLowerCase(Locale.ROOT);
         this.threads = threads;
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.passBelow = policy == SharpFacePolicy.PASS_THROUGH ? passBelow : BlurAssessment.THRESHOLD;
         this.modelPath = modelPath == null || modelPath.isBlank() ? null : modelPath.trim();
     }
 
@@ -47,6 +58,9 @@ final class DeblurSettings implements Serializable {
     /** Opens a deblurrer with these settings (on an executor, or on the driver in local mode). */
     Deblurrer open() {
         Deblurrer.Builder b = Deblurrer.builder().threads(threads).sharpFaces(policy);
+        if (policy == SharpFacePolicy.PASS_THROUGH) {
+            b.passThroughBelow(passBelow);
+        }
         if (!AUTO.equals(backend)) {
             b.backend(backend);
         }
@@ -126,17 +140,17 @@ final class DeblurSettings implements Serializable {
         }
         DeblurSettings s = (DeblurSettings) o;
         return threads == s.threads && backend.equals(s.backend) && policy == s.policy
-                && Objects.equals(modelPath, s.modelPath);
+                && Double.compare(passBelow, s.passBelow) == 0 && Objects.equals(modelPath, s.modelPath);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(backend, threads, policy, modelPath);
+        return Objects.hash(backend, threads, policy, passBelow, modelPath);
     }
 
     @Override
     public String toString() {
         return "backend=" + backend + ", threads=" + threads + ", sharpFaces=" + policy
-                + ", model=" + (modelPath == null ? "bundled" : modelPath);
+                + (policy == SharpFacePolicy.PASS_THROUGH ? ", passThroughBelow=" + passBelow : "") + ", model=" + (modelPath == null ? "bundled" : modelPath);
     }
 }

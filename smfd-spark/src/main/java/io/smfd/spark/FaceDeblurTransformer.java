@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -54,7 +55,8 @@ import scala.Function1;
  * ({@link ModelException}); bad param values are rejected when set, bad columns by {@link #transformSchema}.
  *
  * <p><b>Executors.</b> Each executor JVM opens one {@link io.smfd.Deblurrer} per distinct setting of
- * {@code backend}, {@code threadsPerExecutor}, {@code sharpFaces} and {@code modelPath}, lazily at its first
+ * {@code backend}, {@code threadsPerExecutor}, {@code sharpFaces}, {@code passThroughBelow} and {@code modelPath},
+ * lazily at its first
  * row, shares it between its tasks and closes it when the JVM exits. Task closures carry those settings only,
  * never model bytes. The backend is whichever SMFD runtime jar the job ships ({@code smfd-runtime-onnx} or
  * {@code smfd-runtime-cpu}), chosen as by {@link io.smfd.Deblurrer#create()} unless {@code backend} names one.
@@ -83,6 +85,7 @@ public final class FaceDeblurTransformer extends Transformer implements DefaultP
     private final Param<String> backend;
     private final IntParam threadsPerExecutor;
     private final Param<String> sharpFaces;
+    private final DoubleParam passThroughBelow;
     private final Param<String> outputFormat;
     private final Param<String> modelPath;
 
@@ -117,6 +120,10 @@ public final class FaceDeblurTransformer extends Transformer implements DefaultP
         sharpFaces = new Param<>(this, "sharpFaces",
                 "what to do with faces the assessment finds sharp: pass_through (unchanged, bit-exact) or deblur",
                 policyName());
+        passThroughBelow = new DoubleParam(this, "passThroughBelow",
+                "with sharpFaces=pass_through: the blur severity below which a face is returned unchanged, in [0, 1]"
+                        + " (default 0.5; lower deblurs more mildly blurred faces and more sharp ones, see"
+                        + " Deblurrer.Builder.passThroughBelow)", ParamValidators.inRange(0, 1));
         outputFormat = new Param<>(this, "outputFormat",
                 "ImageIO format of outputCol that stores RGB: png (default), jpeg, bmp, ...", rgbFormat());
         modelPath = new Param<>(this, "modelPath",
@@ -130,6 +137,7 @@ public final class FaceDeblurTransformer extends Transformer implements DefaultP
         setDefault(backend, DeblurSettings.AUTO);
         setDefault(threadsPerExecutor, 1);
         setDefault(sharpFaces, "pass_through");
+        setDefault(passThroughBelow, io.smfd.BlurAssessment.THRESHOLD);
         setDefault(outputFormat, "png");
         setDefault(modelPath, "");
     }
@@ -199,6 +207,11 @@ public final class FaceDeblurTransformer extends Transformer implements DefaultP
     /** @return the sharp-faces policy param */
     public Param<String> sharpFaces() {
         return sharpFaces;
+    }
+
+    /** @return the pass-through line param */
+    public DoubleParam passThroughBelow() {
+        return passThroughBelow;
     }
 
     /** @return the output format param */
@@ -293,6 +306,17 @@ public final class FaceDeblurTransformer extends Transformer implements DefaultP
     }
 
     /**
+     * @param v with {@code sharpFaces=pass_through}, the severity below which a face is returned unchanged, in
+     *          [0, 1] (default {@value io.smfd.BlurAssessment#THRESHOLD}; see
+     *          {@link io.smfd.Deblurrer.Builder#passThroughBelow(double)}); no effect with {@code deblur}
+     * @return this
+     */
+    public FaceDeblurTransformer setPassThroughBelow(double v) {
+        set(passThroughBelow, v);
+        return this;
+    }
+
+    /**
      * @param v ImageIO format name that stores RGB (default {@code png})
      * @return this
      */
@@ -349,6 +373,11 @@ public final class FaceDeblurTransformer extends Transformer implements DefaultP
     /** @return the sharp-faces policy name, lower case */
     public String getSharpFaces() {
         return getOrDefault(sharpFaces).toLowerCase(Locale.ROOT);
+    }
+
+    /** @return the pass-through line */
+    public double getPassThroughBelow() {
+        return (Double) getOrDefault(passThroughBelow);
     }
 
     /** @return the output format */
@@ -439,7 +468,7 @@ public final class FaceDeblurTransformer extends Transformer implements DefaultP
     /** The executor settings these params describe. */
     DeblurSettings settings() {
         return new DeblurSettings(getBackend(), getThreadsPerExecutor(),
-                SharpFacePolicy.valueOf(getSharpFaces().toUpperCase(Locale.ROOT)), getModelPath());
+                SharpFacePolicy.valueOf(getSharpFaces().toUpperCase(Locale.ROOT)), getPassThroughBelow(), getModelPath());
     }
 
     /**

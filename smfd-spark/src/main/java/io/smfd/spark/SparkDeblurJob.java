@@ -35,7 +35,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <pre>
  * spark-submit --class io.smfd.spark.SparkDeblurJob smfd-spark-job.jar &lt;folder-or-glob&gt; --out DIR
- *     [--backend NAME] [--threads N] [--format png] [--deblur-sharp] [--model FILE.onnx] [--recursive]
+ *     [--backend NAME] [--threads N] [--format png] [--deblur-sharp | --pass-below S] [--model FILE.onnx] [--recursive]
  *     [--partitions N]
  * </pre>
  *
@@ -62,7 +62,7 @@ public final class SparkDeblurJob {
     });
 
     private static final String SYNOPSIS = "SparkDeblurJob <folder-or-glob> --out DIR [--backend NAME] [--threads N]"
-            + " [--format png] [--deblur-sharp] [--model FILE.onnx] [--recursive] [--partitions N]";
+            + " [--format png] [--deblur-sharp | --pass-below S] [--model FILE.onnx] [--recursive] [--partitions N]";
 
     private SparkDeblurJob() {
     }
@@ -98,6 +98,7 @@ public final class SparkDeblurJob {
         int threads = 1;
         String format = "png";
         boolean deblurSharp;
+        Double passBelow; // null = the default line
         String model = "";
         boolean recursive;
         int partitions;
@@ -128,6 +129,9 @@ public final class SparkDeblurJob {
                     .setBackend(o.backend).setThreadsPerExecutor(o.threads)
                     .setSharpFaces(o.deblurSharp ? "deblur" : "pass_through").setOutputFormat(o.format)
                     .setModelPath(o.model);
+            if (o.passBelow != null) {
+                transformer.setPassThroughBelow(o.passBelow);
+            }
         } catch (IllegalArgumentException e) {
             err.println("SparkDeblurJob: invalid option: " + e.getMessage());
             err.println("Usage: " + SYNOPSIS);
@@ -229,6 +233,14 @@ public final class SparkDeblurJob {
                 case "--deblur-sharp":
                     o.deblurSharp = true;
                     break;
+                case "--pass-below":
+                    String v = value(args, ++i, a);
+                    try {
+                        o.passBelow = Double.parseDouble(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(a + " needs a severity between 0 and 1, got '" + v + "'");
+                    }
+                    break;
                 case "--recursive":
                     o.recursive = true;
                     break;
@@ -248,6 +260,9 @@ public final class SparkDeblurJob {
         }
         if (o.out == null) {
             throw new IllegalArgumentException("missing --out DIR");
+        }
+        if (o.deblurSharp && o.passBelow != null) {
+            throw new IllegalArgumentException("--pass-below and --deblur-sharp exclude each other");
         }
         return o;
     }

@@ -80,6 +80,26 @@ class FaceDeblurTransformerTest {
     }
 
     @Test
+    void passThroughBelowZeroDeblursSharpFacesTheDefaultPassesThrough() throws IOException {
+        List<Row> sharp = new java.util.ArrayList<>();
+        for (int i = 60; i < 64; i++) {
+            sharp.add(org.apache.spark.sql.RowFactory.create("sharp" + i,
+                    java.nio.file.Files.readAllBytes(SparkFaces.evalFile(i))));
+        }
+        FaceDeblurTransformer byDefault = new FaceDeblurTransformer().setAssessmentCol("a");
+        long passed = byDefault.transform(SparkFaces.frame(sharp, 2)).collectAsList().stream()
+                .filter(r -> !r.getStruct(r.fieldIndex("a")).getBoolean(3)).count();
+        assertThat(passed).as("sharp faces passed through at the default line").isGreaterThanOrEqualTo(3);
+        FaceDeblurTransformer zero = new FaceDeblurTransformer().setPassThroughBelow(0).setAssessmentCol("a");
+        assertThat(zero.transform(SparkFaces.frame(sharp, 2)).collectAsList()).hasSize(4).allSatisfy(r ->
+                assertThat(r.getStruct(r.fieldIndex("a")).getBoolean(3)).as("deblurred below a line of 0").isTrue());
+        assertThat(zero.settings()).isNotEqualTo(byDefault.settings());
+        // under deblur the line has no effect, so it does not split the executors' deblurrers
+        assertThat(new FaceDeblurTransformer().setSharpFaces("deblur").setPassThroughBelow(0.1).settings())
+                .isEqualTo(new FaceDeblurTransformer().setSharpFaces("deblur").settings());
+    }
+
+    @Test
     void taskClosureCarriesSettingsNotTheModel() throws IOException {
         FaceDeblurTransformer t = new FaceDeblurTransformer().setModelPath("/models/smfd-unet.onnx");
         DeblurPartition fn = new DeblurPartition(t.settings(), 1, null, "png", true, true);

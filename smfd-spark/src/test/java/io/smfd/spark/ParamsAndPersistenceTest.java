@@ -46,7 +46,7 @@ class ParamsAndPersistenceTest {
         // Spark ML (and PySpark wrappers) find the params by reflection
         List<String> names = Arrays.stream(t.params()).map(Param::name).collect(Collectors.toList());
         assertThat(names).containsExactlyInAnyOrder("inputCol", "outputCol", "assessmentCol", "errorCol", "millisCol",
-                "backend", "threadsPerExecutor", "sharpFaces", "outputFormat", "modelPath");
+                "backend", "threadsPerExecutor", "sharpFaces", "passThroughBelow", "outputFormat", "modelPath");
     }
 
     @Test
@@ -60,6 +60,10 @@ class ParamsAndPersistenceTest {
                 .hasMessageContaining("sharpFaces");
         assertThatThrownBy(() -> t.setOutputCol(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> t.setBackend("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> t.setPassThroughBelow(1.5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("passThroughBelow");
+        assertThatThrownBy(() -> t.setPassThroughBelow(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(t.getPassThroughBelow()).isEqualTo(io.smfd.BlurAssessment.THRESHOLD);
         assertThat(t.setOutputFormat("JPEG").getOutputFormat()).isEqualTo("jpeg");
     }
 
@@ -99,7 +103,7 @@ class ParamsAndPersistenceTest {
     void pipelineWithTheTransformerRoundTripsThroughSaveAndLoad(@TempDir Path dir) throws IOException {
         FaceDeblurTransformer t = new FaceDeblurTransformer().setInputCol("content").setOutputCol("sharp")
                 .setAssessmentCol("assessment").setErrorCol("why").setMillisCol("t").setBackend("onnx")
-                .setThreadsPerExecutor(2).setSharpFaces("deblur").setOutputFormat("bmp");
+                .setThreadsPerExecutor(2).setSharpFaces("deblur").setPassThroughBelow(0.25).setOutputFormat("bmp");
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {t});
         pipeline.write().overwrite().save(dir.resolve("pipeline").toString());
         Pipeline loadedPipeline = Pipeline.load(dir.resolve("pipeline").toString());
@@ -133,6 +137,7 @@ class ParamsAndPersistenceTest {
         assertThat(loaded.getBackend()).isEqualTo("onnx");
         assertThat(loaded.getThreadsPerExecutor()).isEqualTo(2);
         assertThat(loaded.getSharpFaces()).isEqualTo("deblur");
+        assertThat(loaded.getPassThroughBelow()).isEqualTo(0.25);
         assertThat(loaded.getOutputFormat()).isEqualTo("bmp");
         assertThat(loaded.getModelPath()).isEmpty();
         assertThat(loaded.settings()).isEqualTo(t.settings());

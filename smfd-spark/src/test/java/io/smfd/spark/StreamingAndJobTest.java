@@ -169,5 +169,18 @@ class StreamingAndJobTest {
             "--out", tmp.resolve("o3").toString()}, System.out, new PrintStream(err3, true, StandardCharsets.UTF_8)))
                 .isEqualTo(1);
         assertThat(err3.toString(StandardCharsets.UTF_8)).contains("nowhere");
+        for (String[] bad : new String[][] {{"--pass-below", "2"}, {"--pass-below", "x"},
+            {"--pass-below", "0.2", "--deblur-sharp"}}) {
+            ByteArrayOutputStream e = new ByteArrayOutputStream();
+            String[] args = new String[3 + bad.length];
+            args[0] = in.toString();
+            args[1] = "--out";
+            args[2] = tmp.resolve("o4").toString();
+            System.arraycopy(bad, 0, args, 3, bad.length);
+            assertThat(SparkDeblurJob.run(SparkFaces.spark(), args, System.out,
+                    new PrintStream(e, true, StandardCharsets.UTF_8))).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(e.toString(StandardCharsets.UTF_8)).contains("pass");
+        }
+        assertThat(tmp.resolve("o4")).doesNotExist();
     }
 }
