@@ -55,8 +55,22 @@ public final class AssessmentTargets {
         }
 
         boolean missed() {
-            return passed() && gain() >= DeploymentMatrix.MISSED_GAIN_DB;
+            return passed() && worthDeblurring();
         }
+
+        /** Missed under a pass-through line other than the default. */
+        boolean missed(double threshold) {
+            return passedBelow(assessment, threshold) && worthDeblurring();
+        }
+
+        private boolean worthDeblurring() {
+            return gain() >= DeploymentMatrix.MISSED_GAIN_DB;
+        }
+    }
+
+    /** Whether a face is passed through under {@code Deblurrer.Builder#passThroughBelow(threshold)}. */
+    static boolean passedBelow(BlurAssessment a, double threshold) {
+        return a.severity() < threshold;
     }
 
     /**
@@ -194,7 +208,7 @@ public final class AssessmentTargets {
         for (DeploymentMatrix.Geometry g : DeploymentMatrix.Geometry.values()) {
             int sp = 0;
             for (BlurAssessment[] a : sharp) {
-                sp += a[g.ordinal()].severity() < threshold ? 1 : 0;
+                sp += passedBelow(a[g.ordinal()], threshold) ? 1 : 0;
             }
             Map<Integer, int[]> perCell = new java.util.TreeMap<>();
             int n = 0;
@@ -203,7 +217,7 @@ public final class AssessmentTargets {
                 if (o.geometry() != g) {
                     continue;
                 }
-                boolean m = o.assessment().severity() < threshold && o.gain() >= DeploymentMatrix.MISSED_GAIN_DB;
+                boolean m = o.missed(threshold);
                 int[] c = perCell.computeIfAbsent(o.cell(), k -> new int[2]);
                 c[0]++;
                 c[1] += m ? 1 : 0;
